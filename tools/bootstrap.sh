@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian package the build, tests and benchmarks need.
+# Idempotent and non-interactive: a second run finds everything present and
+# only confirms it. Must run as root (or through sudo) on Debian 12.
+set -euo pipefail
+
+PACKAGES=(
+  # Bazel 4.2.3 and the rule packages it needs offline (see third_party/).
+  bazel-bootstrap bazel-rules-java bazel-platforms
+  # Compilers and the libFuzzer runtime.
+  g++ clang libclang-rt-14-dev
+  # Libraries the project links.
+  libabsl-dev libcds-dev libjemalloc-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libhiredis-dev
+  pkg-config
+  # The reference implementation and the clients used by tests and benchmarks.
+  redis-server redis-tools python3 python3-redis
+  # Pinning and process tools used by bench/compare.
+  util-linux procps
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "bootstrap: all ${#PACKAGES[@]} packages already installed"
+else
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "bootstrap: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The Debian redis-server package starts a system service on 6379; the project's
+# tests start their own instances on free ports, so the service is left as is.
+echo "bootstrap: done"
