@@ -1,0 +1,136 @@
+#ifndef SHARDIS_ENGINE_OBJECT_H_
+#define SHARDIS_ENGINE_OBJECT_H_
+
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
+
+namespace engine {
+
+enum class ObjectType : uint8_t { kString, kList, kSet, kZSet, kHash };
+
+// Redis's names for representations, as OBJECT ENCODING reports them.
+enum class Encoding : uint8_t {
+  kRaw,
+  kInt,
+  kEmbStr,
+  kListpack,
+  kQuicklist,
+  kIntset,
+  kHashtable,
+  kSkiplist,
+};
+
+const char* TypeName(ObjectType t);      // "string", "list", ...
+const char* EncodingName(Encoding e);    // "embstr", "quicklist", ...
+
+// The header every value starts with. Values are owned by one shard; they are
+// freed only through RetireObject, because string values may be read from
+// other threads (the read fast path) under hazard pointers.
+struct Object {
+  ObjectType type;
+  Encoding encoding;
+  // Owner-thread access clock in seconds (OBJECT IDLETIME), truncated.
+  uint32_t access_time = 0;
+
+  Object(ObjectType t, Encoding e) : type(t), encoding(e) {}
+};
+
+// An immutable string value. Once published in a keyspace it is never
+// changed: writers build a new one and retire the old, so readers on other
+// threads may read it without a lock.
+class StringObject : public Object {
+ public:
+  // Redis keeps strings up to 44 bytes "embstr"; longer ones "raw"; strings
+  // that read back as a canonical 64-bit integer are stored as integers.
+  static constexpr size_t kEmbStrMax = 44;
+
+  // Chooses int/embstr/raw the way Redis's SET does.
+  static StringObject* Create(std::string_view value);
+  static StringObject* CreateInt(int64_t value);
+  // Always raw (Redis: results of APPEND, SETRANGE, ...).
+  static StringObject* CreateRaw(std::string_view value);
+  static void Destroy(StringObject* s);
+
+  bool is_int() const { return encoding == Encoding::kInt; }
+  int64_t int_value() const { return int_; }
+  size_t size() const;
+  // The bytes; integers are formatted into `scratch` (>= 24 bytes).
+  std::string_view View(char* scratch) const;
+  void AppendTo(std::string* out) const;
+
+ private:
+  StringObject(Encoding e) : Object(ObjectType::kString, e) {}
+  uint32_t len_ = 0;
+  int64_t int_ = 0;
+  char data_[];  // len_ bytes for raw/embstr
+};
+
+// Owner-only doubly-ended list of elements (LPUSH/RPUSH/...).
+// (Redis 7.0 reports every list as "quicklist".)
+class ListObject : public Object {
+ public:
+  ListObject() : Object(ObjectType::kList, Encoding::kQuicklist) {}
+  std::deque<std::string> items;
+};
+
+// Owner-only set with O(1) random member (SPOP/SRANDMEMBER): members live in a
+// dense vector, the hash set stores positions into it.
+class SetObject : public Object {
+ public:
+  // Redis 7.0's set-max-intset-entries default: past it, or on the first
+  // non-integer member, the set is a "hashtable" for good.
+  static constexpr size_t kMaxIntsetEntries = 512;
+
+  SetObject() : Object(ObjectType::kSet, Encoding::kIntset) {}
+  SetObject(const SetObject&) = delete;
+  SetObject& operator=(const SetObject&) = delete;
+
+  bool Add(std::string_view member);
+  bool Remove(std::string_view member);
+  bool Contains(std::string_view member) const;
+  size_t size() const { return members_.size(); }
+  const std::vector<std::string>& members() const { return members_; }
+  // Removes and returns the member at position i (swap with last).
+  std::string TakeAt(size_t i);
+
+ private:
+  struct PosHash {
+    using is_transparent = void;
+    const std::vector<std::string>* members;
+    size_t operator()(uint32_t pos) const { return absl::HashOf(std::string_view((*members)[pos])); }
+    size_t operator()(std::string_view s) const { return absl::HashOf(s); }
+  };
+  struct PosEq {
+    using is_transparent = void;
+    const std::vector<std::string>* members;
+    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
+    bool operator()(uint32_t a, std::string_view b) const { return (*members)[a] == b; }
+    bool operator()(std::string_view a, uint32_t b) const { return a == (*members)[b]; }
+  };
+  void NoteAdded(std::string_view member);
+
+  std::vector<std::string> members_;
+  absl::flat_hash_set<uint32_t, PosHash, PosEq> index_{0, PosHash{&members_}, PosEq{&members_}};
+};
+
+// Frees a value immediately. Only for values never published to a keyspace;
+// published ones go through Db, which retires them via hazard pointers.
+void DestroyObject(Object* obj);
+
+// A deep copy (COPY, and moving values between shards).
+Object* CloneObject(const Object* obj);
+
+// Parses a canonical Redis integer string: optional '-', no leading zeros, no
+// '+', fits in int64 (Redis's string2ll).
+bool ParseInt64(std::string_view s, int64_t* out);
+
+}  // namespace engine
+
+#endif  // SHARDIS_ENGINE_OBJECT_H_

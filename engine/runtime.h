@@ -1,0 +1,32 @@
+#ifndef SHARDIS_ENGINE_RUNTIME_H_
+#define SHARDIS_ENGINE_RUNTIME_H_
+
+namespace engine {
+
+// Process-wide libcds state (cds::Initialize and the hazard-pointer GC).
+// Reference counted: the first instance initializes, the last terminates, so
+// tests may create several shard sets.
+class CdsRuntime {
+ public:
+  CdsRuntime();
+  ~CdsRuntime();
+  CdsRuntime(const CdsRuntime&) = delete;
+  CdsRuntime& operator=(const CdsRuntime&) = delete;
+};
+
+// Attaches the current thread to libcds for its lifetime. Every thread that
+// touches a keyspace (owner or fast-path reader) holds one.
+class CdsThreadScope {
+ public:
+  CdsThreadScope();
+  ~CdsThreadScope();
+  CdsThreadScope(const CdsThreadScope&) = delete;
+  CdsThreadScope& operator=(const CdsThreadScope&) = delete;
+
+ private:
+  bool attached_;
+};
+
+}  // namespace engine
+
+#endif  // SHARDIS_ENGINE_RUNTIME_H_

@@ -1,0 +1,115 @@
+#include "engine/shard.h"
+
+#include <chrono>
+
+#include "engine/shard_set.h"
+
+namespace engine {
+
+Shard::Shard(ShardSet* set, ShardId id, int num_dbs)
+    : set_(set), id_(id), published_sizes(num_dbs), published_expires(num_dbs) {
+  dbs_.reserve(num_dbs);
+  for (int i = 0; i < num_dbs; ++i) dbs_.push_back(std::make_unique<Db>());
+  outbox_.resize(set->size());
+}
+
+Shard::~Shard() = default;
+
+void Shard::Send(ShardId target, TaskPtr task) {
+  std::deque<TaskPtr>& pending = outbox_[target];
+  if (pending.empty() && set_->shard(target).mailbox().TryPush(task)) return;
+  pending.push_back(std::move(task));
+  ++outbox_count_;
+}
+
+void Shard::ProcessMailbox() {
+  if (outbox_count_ > 0) {
+    for (ShardId t = 0; t < outbox_.size(); ++t) {
+      std::deque<TaskPtr>& pending = outbox_[t];
+      while (!pending.empty() && set_->shard(t).mailbox().TryPush(pending.front())) {
+        pending.pop_front();
+        --outbox_count_;
+      }
+    }
+  }
+  // Bounded, so a flood from other threads cannot starve this thread's own
+  // connections; the loop comes back on its next iteration.
+  for (int i = 0; i < 4096; ++i) {
+    TaskPtr task = mailbox_.Pop();
+    if (!task) break;
+    Dispatch(std::move(task));
+  }
+}
+
+void Shard::RunOrDefer(TaskPtr task) {
+  if (CanRunInline()) {
+    task->fn(*this);
+  } else {
+    deferred_.push_back(std::move(task));
+  }
+}
+
+void Shard::Dispatch(TaskPtr task) {
+  switch (task->kind) {
+    case Task::Kind::kCallback:
+      task->fn(*this);
+      return;
+    case Task::Kind::kWork:
+      RunOrDefer(std::move(task));
+      return;
+    case Task::Kind::kAcquire:
+      if (CanRunInline()) {
+        held_by_.store(task->txid, std::memory_order_release);
+        task->fn(*this);
+      } else {
+        deferred_.push_back(std::move(task));
+      }
+      return;
+    case Task::Kind::kTxPart:
+      task->fn(*this);
+      if (task->release_after) Release(task->txid);
+      return;
+  }
+}
+
+void Shard::Release(uint64_t txid) {
+  held_by_.store(0, std::memory_order_release);
+  RunDeferred();
+}
+
+void Shard::RunDeferred() {
+  while (!deferred_.empty() && held_by_.load(std::memory_order_relaxed) == 0) {
+    TaskPtr task = std::move(deferred_.front());
+    deferred_.pop_front();
+    if (task->kind == Task::Kind::kAcquire) {
+      held_by_.store(task->txid, std::memory_order_release);
+    }
+    task->fn(*this);
+  }
+}
+
+size_t Shard::ActiveExpire(int64_t budget_us) {
+  constexpr size_t kSample = 20;
+  auto start = std::chrono::steady_clock::now();
+  size_t total = 0;
+  for (auto& db : dbs_) {
+    while (db->expires_size() > 0) {
+      size_t deleted = db->ExpireSample(now_ms_, kSample);
+      total += deleted;
+      if (deleted * 4 < kSample) break;  // under 25% expired: good enough
+      auto spent = std::chrono::steady_clock::now() - start;
+      if (std::chrono::duration_cast<std::chrono::microseconds>(spent).count() > budget_us) break;
+    }
+  }
+  if (total > 0) expired_keys.fetch_add(total, std::memory_order_relaxed);
+  return total;
+}
+
+void Shard::PublishSizes() {
+  for (size_t i = 0; i < dbs_.size(); ++i) {
+    published_sizes[i].store(dbs_[i]->size(), std::memory_order_relaxed);
+    published_expires[i].store(dbs_[i]->expires_size(), std::memory_order_relaxed);
+  }
+}
+
+}  // namespace engine
