@@ -17,15 +17,17 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // The common case of a header line, "*3\r" or "$16\r" followed by at least one
 // more byte, decoded without searching: 1 to 18 digits (so no overflow), no
 // sign, no leading zero. Anything else, including a line that is still
-// incomplete, returns false and goes through ParseHeaderSlow, which applies
-// every Redis rule. `pos` is the offset of the type byte.
-inline bool ParseHeaderFast(const char* data, size_t n, size_t pos, int64_t* value, size_t* next) {
+// incomplete or longer than `max_line`, returns false and goes through
+// ParseHeaderSlow, which applies every Redis rule. `pos` is the offset of the
+// type byte.
+inline bool ParseHeaderFast(const char* data, size_t n, size_t pos, size_t max_line, int64_t* value,
+                            size_t* next) {
   size_t i = pos + 1;
   if (i >= n || data[i] < '1' || data[i] > '9') return false;
   uint64_t v = static_cast<uint64_t>(data[i] - '0');
   const size_t limit = std::min(n, i + 18);
   for (++i; i < limit && IsDigit(data[i]); ++i) v = v * 10 + static_cast<uint64_t>(data[i] - '0');
-  if (i + 1 >= n || data[i] != '\r') return false;
+  if (i + 1 >= n || data[i] != '\r' || i - pos > max_line) return false;
   *value = static_cast<int64_t>(v);
   *next = i + 2;
   return true;
@@ -112,7 +114,7 @@ RequestParser::Step RequestParser::ParseMultibulk(std::string_view buf, size_t* 
   if (remaining < 0) {
     int64_t count;
     size_t next;
-    if (!ParseHeaderFast(data, n, 0, &count, &next)) {
+    if (!ParseHeaderFast(data, n, 0, limits_.max_inline_len, &count, &next)) {
       switch (ParseHeaderSlow(buf, 0, '*', &count, &next)) {
         case HeaderResult::kOk:
           break;
@@ -136,7 +138,8 @@ RequestParser::Step RequestParser::ParseMultibulk(std::string_view buf, size_t* 
     if (bulk_len < 0) {
       int64_t len;
       size_t next;
-      if (pos >= n || data[pos] != '$' || !ParseHeaderFast(data, n, pos, &len, &next)) {
+      if (pos >= n || data[pos] != '$' ||
+          !ParseHeaderFast(data, n, pos, limits_.max_inline_len, &len, &next)) {
         const HeaderResult r = ParseHeaderSlow(buf, pos, '$', &len, &next);
         if (r == HeaderResult::kError) return Step::kError;
         if (r == HeaderResult::kNeedMore) {
