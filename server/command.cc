@@ -1,0 +1,29 @@
+#include "server/command.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/text.h"
+
+namespace server {
+
+std::vector<int> KeyPositions(const CommandSpec& spec, Args args) {
+  std::vector<int> keys;
+  if (!spec.has_keys()) return keys;
+  int argc = static_cast<int>(args.size());
+  int last = spec.last_key >= 0 ? spec.last_key : argc + spec.last_key;
+  for (int i = spec.first_key; i <= last && i < argc; i += spec.key_step) keys.push_back(i);
+  return keys;
+}
+
+namespace errors {
+
+std::string WrongArity(std::string_view name) {
+  return absl::StrCat("ERR wrong number of arguments for '", AV(name), "' command");
+}
+
+std::string InvalidExpire(std::string_view command) {
+  return absl::StrCat("ERR invalid expire time in '", AV(command), "' command");
+}
+
+}  // namespace errors
+
+}  // namespace server

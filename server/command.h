@@ -1,0 +1,97 @@
+#ifndef SHARDIS_SERVER_COMMAND_H_
+#define SHARDIS_SERVER_COMMAND_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "engine/shard.h"
+#include "resp/reply_writer.h"
+
+namespace server {
+
+using Args = absl::Span<const std::string_view>;
+
+class ClientContext;
+class MultiCommand;
+
+// Flags, as Redis's command table has them (COMMAND prints these names).
+enum CommandFlag : uint32_t {
+  kWrite = 1 << 0,
+  kReadOnly = 1 << 1,
+  kDenyOom = 1 << 2,
+  kAdmin = 1 << 3,
+  kPubSub = 1 << 4,
+  kNoScript = 1 << 5,
+  kBlocking = 1 << 6,
+  kLoading = 1 << 7,
+  kStale = 1 << 8,
+  kFast = 1 << 9,
+  kNoAuth = 1 << 10,
+  kAllowBusy = 1 << 11,
+  // Routing (not printed): the command touches every shard (DBSIZE, KEYS, ...).
+  kAllShards = 1 << 20,
+};
+
+// What a command running on a key's shard sees. Built on the shard's thread;
+// the client itself may live on another thread and is not reachable.
+struct ShardContext {
+  engine::Shard& shard;
+  engine::Db& db;
+  int db_index;
+  resp::ReplyWriter& out;
+  int64_t now_ms;
+};
+
+// A command bound to the shard of its key(s): runs on that shard's thread.
+using ShardHandler = void (*)(Args args, ShardContext& ctx);
+// A command about the connection or the server: runs on the client's thread.
+using ClientHandler = void (*)(Args args, ClientContext& ctx);
+// A command whose keys may span shards, or that needs every shard: sets up
+// the phases of a transaction (see MultiCommand).
+using MultiHandler = void (*)(MultiCommand& mc);
+// The read fast path: answers from another shard's keyspace without a hop.
+// Returns false when it cannot (the command then hops as usual).
+using FastReadHandler = bool (*)(Args args, const engine::Db& db, int64_t now_ms,
+                                 resp::ReplyWriter& out);
+
+struct CommandSpec {
+  std::string name;  // lower case; "client|setname" style for subcommands
+  int arity;         // Redis convention: -N means at least N
+  uint32_t flags;
+  int first_key;     // 0: no keys
+  int last_key;      // -1: last argument, -2: second to last ...
+  int key_step;
+  ShardHandler on_shard = nullptr;
+  ClientHandler on_client = nullptr;
+  MultiHandler multi = nullptr;
+  FastReadHandler fast_read = nullptr;
+  std::vector<std::string> acl_categories;  // for COMMAND INFO
+
+  bool has_keys() const { return first_key > 0; }
+};
+
+// Positions of the keys of a command invocation (argument indices).
+std::vector<int> KeyPositions(const CommandSpec& spec, Args args);
+
+// Redis's error texts, shared by every family.
+namespace errors {
+inline constexpr std::string_view kWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kSyntax = "ERR syntax error";
+inline constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kNoSuchKey = "ERR no such key";
+inline constexpr std::string_view kDbIndex = "ERR DB index is out of range";
+std::string WrongArity(std::string_view name);
+std::string InvalidExpire(std::string_view command);
+}  // namespace errors
+
+}  // namespace server
+
+#endif  // SHARDIS_SERVER_COMMAND_H_

@@ -1,0 +1,38 @@
+#ifndef SHARDIS_SERVER_COMMAND_TABLE_H_
+#define SHARDIS_SERVER_COMMAND_TABLE_H_
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "server/command.h"
+
+namespace server {
+
+// Every command the server knows, as data. Families add theirs through the
+// Register*Commands functions (one per *_commands.cc).
+class CommandTable {
+ public:
+  CommandTable();
+
+  void Add(CommandSpec spec);
+  // Case-insensitive; nullptr for unknown commands.
+  const CommandSpec* Find(std::string_view name) const;
+  const std::vector<std::unique_ptr<CommandSpec>>& all() const { return specs_; }
+
+ private:
+  std::vector<std::unique_ptr<CommandSpec>> specs_;
+  absl::flat_hash_map<std::string, const CommandSpec*> by_name_;
+};
+
+void RegisterConnectionCommands(CommandTable& table);
+void RegisterServerCommands(CommandTable& table);
+void RegisterStringCommands(CommandTable& table);
+void RegisterKeyspaceCommands(CommandTable& table);
+void RegisterListCommands(CommandTable& table);
+void RegisterSetCommands(CommandTable& table);
+
+}  // namespace server
+
+#endif  // SHARDIS_SERVER_COMMAND_TABLE_H_

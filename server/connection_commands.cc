@@ -1,0 +1,198 @@
+// Connection commands: PING, ECHO, QUIT, SELECT, HELLO, AUTH, CLIENT.
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "server/command_table.h"
+#include "server/text.h"
+#include "server/server.h"
+#include "server/worker.h"
+
+namespace server {
+
+namespace {
+
+void Ping(Args args, ClientContext& ctx) {
+  if (args.size() > 2) return ctx.out.Error(errors::WrongArity("ping"));
+  if (args.size() == 2) return ctx.out.Bulk(args[1]);
+  ctx.out.SimpleString("PONG");
+}
+
+void Echo(Args args, ClientContext& ctx) { ctx.out.Bulk(args[1]); }
+
+void Quit(Args args, ClientContext& ctx) {
+  ctx.out.Ok();
+  ctx.client.close_after_reply = true;
+}
+
+void Select(Args args, ClientContext& ctx) {
+  int64_t index;
+  if (!engine::ParseInt64(args[1], &index)) return ctx.out.Error(errors::kNotInteger);
+  if (index < 0 || index >= ctx.server.config().databases) return ctx.out.Error(errors::kDbIndex);
+  ctx.client.db = static_cast<int>(index);
+  ctx.out.Ok();
+}
+
+// Constant-time comparison: the time taken does not reveal how much of a
+// guess was right.
+bool SecureEquals(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  size_t n = std::max(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    diff |= static_cast<unsigned char>((i < a.size() ? a[i] : 0) ^ (i < b.size() ? b[i] : 0));
+  }
+  return diff == 0;
+}
+
+// Checks user/password; writes the error and returns false on failure.
+bool Authenticate(ClientContext& ctx, std::string_view user, std::string_view pass) {
+  const std::string& required = ctx.server.config().requirepass;
+  if (required.empty()) {
+    ctx.out.Error(
+        "ERR AUTH <password> called without any password configured for the default user. Are "
+        "you sure your configuration is correct?");
+    return false;
+  }
+  if (user != "default" || !SecureEquals(pass, required)) {
+    ctx.out.Error("WRONGPASS invalid username-password pair or user is disabled.");
+    return false;
+  }
+  ctx.client.authenticated = true;
+  resp::ParserLimits limits;
+  limits.max_bulk_len = ctx.server.config().proto_max_bulk_len;
+  ctx.client.parser.set_limits(limits);
+  return true;
+}
+
+void Auth(Args args, ClientContext& ctx) {
+  if (args.size() > 3) return ctx.out.Error(errors::kSyntax);
+  std::string_view user = args.size() == 3 ? args[1] : "default";
+  if (Authenticate(ctx, user, args.back())) ctx.out.Ok();
+}
+
+void Hello(Args args, ClientContext& ctx) {
+  int64_t version = static_cast<int64_t>(ctx.client.proto);
+  size_t i = 1;
+  if (args.size() >= 2) {
+    if (!engine::ParseInt64(args[1], &version)) {
+      return ctx.out.Error("ERR Protocol version is not an integer or out of range");
+    }
+    if (version < 2 || version > 3) return ctx.out.Error("NOPROTO unsupported protocol version");
+    i = 2;
+  }
+  std::string name;
+  bool set_name = false;
+  for (; i < args.size(); ++i) {
+    bool more = i + 1 < args.size();
+    if (EqualsIgnoreCase(args[i], "AUTH") && i + 2 < args.size()) {
+      if (!Authenticate(ctx, args[i + 1], args[i + 2])) return;
+      i += 2;
+    } else if (EqualsIgnoreCase(args[i], "SETNAME") && more) {
+      name = std::string(args[++i]);
+      set_name = true;
+    } else {
+      return ctx.out.Error(absl::StrCat("ERR Syntax error in HELLO option '", AV(args[i]), "'"));
+    }
+  }
+  if (!ctx.client.authenticated) {
+    return ctx.out.Error("NOAUTH HELLO must be called with the client already authenticated, "
+                         "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to "
+                         "authenticate the client and select the RESP protocol version at the "
+                         "same time");
+  }
+  if (set_name) ctx.client.name = name;
+  ctx.client.proto = version == 3 ? resp::Protocol::kResp3 : resp::Protocol::kResp2;
+  ctx.out.set_protocol(ctx.client.proto);
+  ctx.out.MapHeader(7);
+  ctx.out.Bulk("server");
+  ctx.out.Bulk("redis");
+  ctx.out.Bulk("version");
+  ctx.out.Bulk("7.0.15");
+  ctx.out.Bulk("proto");
+  ctx.out.Integer(version);
+  ctx.out.Bulk("id");
+  ctx.out.Integer(static_cast<int64_t>(ctx.client.id));
+  ctx.out.Bulk("mode");
+  ctx.out.Bulk("standalone");
+  ctx.out.Bulk("role");
+  ctx.out.Bulk("master");
+  ctx.out.Bulk("modules");
+  ctx.out.ArrayHeader(0);
+}
+
+std::string ClientInfoLine(const Client& c, int64_t now_ms) {
+  const net::Connection* conn = c.conn;
+  return absl::StrCat(
+      "id=", c.id, " addr=", conn ? conn->peer_address() : "", " laddr=",
+      conn ? conn->local_address() : "", " fd=", conn ? conn->fd() : -1, " name=", c.name,
+      " age=", (now_ms - c.created_ms) / 1000, " idle=", (now_ms - c.last_interaction_ms) / 1000,
+      " flags=N db=", c.db, " sub=0 psub=0 ssub=0 multi=-1 qbuf=", conn ? conn->input().size() : 0,
+      " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=", conn ? conn->input_capacity() : 0,
+      " rbp=0 obl=0 oll=", c.pending.size(), " omem=", conn ? conn->output_bytes() : 0,
+      " tot-mem=0 events=r cmd=", c.last_command, " user=default redir=-1 resp=",
+      static_cast<int>(c.proto), "\n");
+}
+
+bool ValidClientName(std::string_view name) {
+  for (char ch : name) {
+    if (ch < '!' || ch > '~') return false;
+  }
+  return true;
+}
+
+void ClientCmd(Args args, ClientContext& ctx) {
+  std::string sub = Lower(args[1]);
+  size_t argc = args.size();
+  if (sub == "id" && argc == 2) return ctx.out.Integer(static_cast<int64_t>(ctx.client.id));
+  if (sub == "getname" && argc == 2) {
+    return ctx.client.name.empty() ? ctx.out.Null() : ctx.out.Bulk(ctx.client.name);
+  }
+  if (sub == "setname" && argc == 3) {
+    if (!ValidClientName(args[2])) {
+      return ctx.out.Error("ERR Client names cannot contain spaces, newlines or special characters.");
+    }
+    ctx.client.name = std::string(args[2]);
+    return ctx.out.Ok();
+  }
+  if (sub == "info" && argc == 2) {
+    return ctx.out.Verbatim("txt", ClientInfoLine(ctx.client, ctx.now_ms));
+  }
+  if (sub == "list" && argc == 2) {
+    // Known gap: lists the clients of the caller's worker only; a
+    // cross-worker listing needs a hop to every worker.
+    std::string all;
+    for (const auto& [id, c] : ctx.worker.clients()) {
+      if (c->conn != nullptr) all += ClientInfoLine(*c, ctx.now_ms);
+    }
+    return ctx.out.Verbatim("txt", all);
+  }
+  if ((sub == "no-evict" || sub == "no-touch") && argc == 3) {
+    if (!EqualsIgnoreCase(args[2], "on") && !EqualsIgnoreCase(args[2], "off")) {
+      return ctx.out.Error(errors::kSyntax);
+    }
+    return ctx.out.Ok();
+  }
+  if (sub == "setinfo" && argc == 4) return ctx.out.Ok();
+  ctx.out.Error(absl::StrCat("ERR unknown subcommand or wrong number of arguments for '", AV(args[1]),
+                             "'. Try CLIENT HELP."));
+}
+
+CommandSpec Conn(std::string name, int arity, uint32_t flags, ClientHandler h) {
+  CommandSpec s{std::move(name), arity, flags, 0, 0, 0};
+  s.on_client = h;
+  s.acl_categories = {"@connection"};
+  return s;
+}
+
+}  // namespace
+
+void RegisterConnectionCommands(CommandTable& t) {
+  t.Add(Conn("ping", -1, kFast, Ping));
+  t.Add(Conn("echo", 2, kFast, Echo));
+  t.Add(Conn("quit", -1, kNoAuth | kFast, Quit));
+  t.Add(Conn("select", 2, kFast, Select));
+  t.Add(Conn("auth", -2, kNoAuth | kFast, Auth));
+  t.Add(Conn("hello", -1, kNoAuth | kFast, Hello));
+  t.Add(Conn("client", -2, kAdmin, ClientCmd));
+}
+
+}  // namespace server

@@ -1,0 +1,416 @@
+// Keyspace commands (Redis's db.c and expire.c): DEL, EXISTS, TYPE, TTLs,
+// KEYS, SCAN, DBSIZE, FLUSHDB/FLUSHALL, RENAME, OBJECT.
+#include <atomic>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "server/command_table.h"
+#include "server/text.h"
+#include "server/glob.h"
+#include "server/lookup.h"
+#include "server/multi_command.h"
+
+namespace server {
+
+namespace {
+
+using engine::KeyRef;
+using engine::Shard;
+
+// DEL/UNLINK/EXISTS/TOUCH: each shard counts its own keys.
+void CountKeys(MultiCommand& mc, bool erase) {
+  auto count = std::make_shared<std::atomic<int64_t>>(0);
+  mc.AddPhase([&mc, count, erase](Shard& shard, engine::Db& db) {
+    int64_t n = 0;
+    for (int pos : mc.KeysOn(shard.id())) {
+      std::string_view key = mc.args()[pos];
+      if (erase) {
+        if (db.Find(key, shard.now_ms()) && db.Erase(key)) ++n;
+      } else if (db.Find(key, shard.now_ms())) {
+        ++n;  // EXISTS counts repeated keys repeatedly, as Redis does
+      }
+    }
+    count->fetch_add(n);
+  });
+  mc.SetReply([count](resp::ReplyWriter& out) { out.Integer(count->load()); });
+}
+
+void Del(MultiCommand& mc) { CountKeys(mc, true); }
+void Exists(MultiCommand& mc) { CountKeys(mc, false); }
+
+bool FastExists(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out) {
+  if (args.size() != 2) return false;
+  out.Integer(db.ReadShared(args[1], now, [](const engine::Object*, int64_t) {}) ? 1 : 0);
+  return true;
+}
+
+void Type(Args args, ShardContext& ctx) {
+  KeyRef ref = ctx.db.Find(args[1], ctx.now_ms);
+  ctx.out.SimpleString(ref ? engine::TypeName(ref.obj()->type) : "none");
+}
+
+bool FastType(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out) {
+  bool found = db.ReadShared(args[1], now, [&](const engine::Object* o, int64_t) {
+    out.SimpleString(engine::TypeName(o->type));
+  });
+  if (!found) out.SimpleString("none");
+  return true;
+}
+
+enum class TtlKind { kTtl, kPttl, kExpireTime, kPexpireTime };
+
+void WriteTtl(resp::ReplyWriter& out, bool found, int64_t expire_ms, int64_t now, TtlKind kind) {
+  if (!found) return out.Integer(-2);
+  if (expire_ms == 0) return out.Integer(-1);
+  int64_t left = std::max<int64_t>(expire_ms - now, 0);
+  switch (kind) {
+    case TtlKind::kTtl:
+      return out.Integer((left + 500) / 1000);
+    case TtlKind::kPttl:
+      return out.Integer(left);
+    case TtlKind::kExpireTime:
+      return out.Integer(expire_ms / 1000);
+    case TtlKind::kPexpireTime:
+      return out.Integer(expire_ms);
+  }
+}
+
+template <TtlKind kind>
+void Ttl(Args args, ShardContext& ctx) {
+  KeyRef ref = ctx.db.Find(args[1], ctx.now_ms);
+  WriteTtl(ctx.out, static_cast<bool>(ref), ref ? ref.entry->expire_ms.load() : 0, ctx.now_ms, kind);
+}
+
+template <TtlKind kind>
+bool FastTtl(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out) {
+  int64_t expire = 0;
+  bool found = db.ReadShared(args[1], now, [&](const engine::Object*, int64_t e) { expire = e; });
+  WriteTtl(out, found, expire, now, kind);
+  return true;
+}
+
+void Persist(Args args, ShardContext& ctx) {
+  KeyRef ref = ctx.db.Find(args[1], ctx.now_ms);
+  if (!ref || ref.entry->expire_ms.load() == 0) return ctx.out.Integer(0);
+  ctx.db.SetExpire(ref, 0);
+  ctx.out.Integer(1);
+}
+
+// EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT key time [NX|XX|GT|LT].
+template <bool seconds, bool relative>
+void Expire(Args args, ShardContext& ctx) {
+  bool nx = false, xx = false, gt = false, lt = false;
+  for (size_t i = 3; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    if (EqualsIgnoreCase(a, "NX")) {
+      nx = true;
+    } else if (EqualsIgnoreCase(a, "XX")) {
+      xx = true;
+    } else if (EqualsIgnoreCase(a, "GT")) {
+      gt = true;
+    } else if (EqualsIgnoreCase(a, "LT")) {
+      lt = true;
+    } else {
+      return ctx.out.Error(absl::StrCat("ERR Unsupported option ", AV(a)));
+    }
+  }
+  if (nx && (xx || gt || lt)) {
+    return ctx.out.Error("ERR NX and XX, GT or LT options at the same time are not compatible");
+  }
+  if (gt && lt) return ctx.out.Error("ERR GT and LT options at the same time are not compatible");
+  int64_t when;
+  if (!engine::ParseInt64(args[2], &when)) return ctx.out.Error(errors::kNotInteger);
+  std::string name = Lower(args[0]);
+  if (seconds) {
+    if (when > INT64_MAX / 1000 || when < INT64_MIN / 1000) {
+      return ctx.out.Error(errors::InvalidExpire(name));
+    }
+    when *= 1000;
+  }
+  if (relative) {
+    if ((when > 0 && ctx.now_ms > INT64_MAX - when) || (when < 0 && ctx.now_ms < INT64_MIN - when)) {
+      return ctx.out.Error(errors::InvalidExpire(name));
+    }
+    when += ctx.now_ms;
+  }
+  KeyRef ref = ctx.db.Find(args[1], ctx.now_ms);
+  if (!ref) return ctx.out.Integer(0);
+  int64_t current = ref.entry->expire_ms.load();
+  if ((nx && current != 0) || (xx && current == 0) ||
+      (gt && (current == 0 || when <= current)) || (lt && current != 0 && when >= current)) {
+    return ctx.out.Integer(0);
+  }
+  if (when <= ctx.now_ms) {
+    ctx.db.Erase(args[1]);
+  } else {
+    ctx.db.SetExpire(ref, when);
+  }
+  ctx.out.Integer(1);
+}
+
+void Keys(MultiCommand& mc) {
+  auto found = std::make_shared<std::vector<std::vector<std::string>>>(mc.num_shards_total());
+  std::string pattern(mc.args()[1]);
+  mc.AddPhase([found, pattern](Shard& shard, engine::Db& db) {
+    auto& mine = (*found)[shard.id()];
+    bool all = pattern == "*";
+    db.ForEach(shard.now_ms(), [&](const std::string& key, engine::Entry&) {
+      if (all || GlobMatch(pattern, key)) mine.push_back(key);
+    });
+  });
+  mc.SetReply([found](resp::ReplyWriter& out) {
+    size_t n = 0;
+    for (auto& v : *found) n += v.size();
+    out.ArrayHeader(n);
+    for (auto& v : *found) {
+      for (auto& k : v) out.Bulk(k);
+    }
+  });
+}
+
+// SCAN cursor: the low 8 bits name the shard, the rest is the position in
+// that shard's split order (Db::ScanOrder) with its low 8 bits dropped.
+void Scan(MultiCommand& mc) {
+  Args args = mc.args();
+  uint64_t cursor;
+  if (!absl::SimpleAtoi(AV(args[1]), &cursor)) {
+    mc.SetReply([](resp::ReplyWriter& out) { out.Error("ERR invalid cursor"); });
+    return;
+  }
+  std::string pattern;
+  std::string type;
+  int64_t count = 10;
+  for (size_t i = 2; i < args.size(); i += 2) {
+    if (i + 1 >= args.size()) {
+      mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kSyntax); });
+      return;
+    }
+    if (EqualsIgnoreCase(args[i], "MATCH")) {
+      pattern = std::string(args[i + 1]);
+    } else if (EqualsIgnoreCase(args[i], "COUNT")) {
+      if (!engine::ParseInt64(args[i + 1], &count)) {
+        mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kNotInteger); });
+        return;
+      }
+      if (count < 1) {
+        mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kSyntax); });
+        return;
+      }
+    } else if (EqualsIgnoreCase(args[i], "TYPE")) {
+      type = Lower(args[i + 1]);
+    } else {
+      mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kSyntax); });
+      return;
+    }
+  }
+  engine::ShardId shard_id = static_cast<engine::ShardId>(cursor & 0xff);
+  if (shard_id >= mc.num_shards_total()) {
+    mc.SetReply([](resp::ReplyWriter& out) { out.Error("ERR invalid cursor"); });
+    return;
+  }
+  mc.RestrictTo({shard_id});
+  struct Result {
+    uint64_t next = 0;
+    std::vector<std::string> keys;
+  };
+  auto result = std::make_shared<Result>();
+  size_t total_shards = mc.num_shards_total();
+  mc.AddPhase([=](Shard& shard, engine::Db& db) {
+    uint64_t from = cursor & ~uint64_t{0xff};
+    uint64_t next = db.Scan(from, static_cast<size_t>(count), shard.now_ms(),
+                            [&](const std::string& key, engine::Entry& e) {
+                              if (!pattern.empty() && !GlobMatch(pattern, key)) return;
+                              if (!type.empty() &&
+                                  type != engine::TypeName(e.obj.load()->type)) {
+                                return;
+                              }
+                              result->keys.push_back(key);
+                            });
+    if (next != 0) {
+      result->next = (next & ~uint64_t{0xff}) | shard_id;
+      // Never hand back the cursor we started from: that would loop.
+      if (result->next == cursor) result->next = ((next | 0xff) + 1) | shard_id;
+    } else if (shard_id + 1 < total_shards) {
+      result->next = shard_id + 1;
+    }
+  });
+  mc.SetReply([result](resp::ReplyWriter& out) {
+    out.ArrayHeader(2);
+    out.Bulk(absl::StrCat(result->next));
+    out.ArrayHeader(result->keys.size());
+    for (auto& k : result->keys) out.Bulk(k);
+  });
+}
+
+void DbSize(MultiCommand& mc) {
+  auto total = std::make_shared<std::atomic<int64_t>>(0);
+  mc.AddPhase([total](Shard&, engine::Db& db) { total->fetch_add(db.size()); });
+  mc.SetReply([total](resp::ReplyWriter& out) { out.Integer(total->load()); });
+}
+
+bool ValidFlushArgs(MultiCommand& mc) {
+  Args args = mc.args();
+  if (args.size() == 1) return true;
+  if (args.size() == 2 &&
+      (EqualsIgnoreCase(args[1], "ASYNC") || EqualsIgnoreCase(args[1], "SYNC"))) {
+    return true;
+  }
+  mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kSyntax); });
+  return false;
+}
+
+void FlushDb(MultiCommand& mc) {
+  if (!ValidFlushArgs(mc)) return;
+  mc.AddPhase([](Shard&, engine::Db& db) { db.Clear(); });
+  mc.SetReply([](resp::ReplyWriter& out) { out.Ok(); });
+}
+
+void FlushAll(MultiCommand& mc) {
+  if (!ValidFlushArgs(mc)) return;
+  mc.AddPhase([](Shard& shard, engine::Db&) {
+    for (int i = 0; i < shard.num_dbs(); ++i) shard.db(i).Clear();
+  });
+  mc.SetReply([](resp::ReplyWriter& out) { out.Ok(); });
+}
+
+// RENAME/RENAMENX: phase one checks both keys on their shards, phase two
+// detaches the source, phase three stores it under the new name.
+template <bool nx>
+void Rename(MultiCommand& mc) {
+  struct State {
+    std::atomic<bool> src_exists{false};
+    std::atomic<bool> dst_exists{false};
+    engine::Object* moved = nullptr;
+    int64_t expire_ms = 0;
+  };
+  auto st = std::make_shared<State>();
+  std::string src(mc.args()[1]), dst(mc.args()[2]);
+  bool same = src == dst;
+  mc.AddPhase([st, src, dst](Shard& shard, engine::Db& db) {
+    if (shard.shard_set().ShardOf(src) == shard.id() && db.Find(src, shard.now_ms())) {
+      st->src_exists = true;
+    }
+    if (shard.shard_set().ShardOf(dst) == shard.id() && db.Find(dst, shard.now_ms())) {
+      st->dst_exists = true;
+    }
+  });
+  mc.AddPhase([st, src, same](Shard& shard, engine::Db& db) {
+    if (same || !st->src_exists || (nx && st->dst_exists)) return;
+    if (shard.shard_set().ShardOf(src) != shard.id()) return;
+    st->moved = db.Detach(db.Find(src, shard.now_ms()), &st->expire_ms);
+  });
+  mc.AddPhase([st, dst](Shard& shard, engine::Db& db) {
+    if (st->moved == nullptr || shard.shard_set().ShardOf(dst) != shard.id()) return;
+    db.Erase(dst);
+    engine::KeyRef ref = db.Insert(dst, st->moved);
+    if (st->expire_ms != 0) db.SetExpire(ref, st->expire_ms);
+  });
+  mc.SetReply([st, same](resp::ReplyWriter& out) {
+    if (!st->src_exists) return out.Error(errors::kNoSuchKey);
+    if (nx) return out.Integer(same || st->dst_exists ? 0 : 1);
+    out.Ok();
+  });
+}
+
+void Object(Args args, ShardContext& ctx) {
+  std::string sub = Lower(args[1]);
+  if (sub == "help" && args.size() == 2) {
+    const char* lines[] = {
+        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "ENCODING <key>",
+        "    Return the kind of internal representation used in order to store the value",
+        "    associated with a <key>.",
+        "FREQ <key>",
+        "    Return the access frequency index of the <key>. The returned integer is",
+        "    proportional to the logarithm of the recent access frequency of the key.",
+        "IDLETIME <key>",
+        "    Return the idle time of the <key>, that is the approximated number of",
+        "    seconds elapsed since the last access to the key.",
+        "REFCOUNT <key>",
+        "    Return the number of references of the value associated with the specified",
+        "    <key>.",
+        "HELP",
+        "    Prints this help."};
+    ctx.out.ArrayHeader(std::size(lines));
+    for (const char* l : lines) ctx.out.SimpleString(l);
+    return;
+  }
+  if (args.size() != 3 || (sub != "encoding" && sub != "freq" && sub != "idletime" &&
+                           sub != "refcount")) {
+    return ctx.out.Error(absl::StrCat("ERR unknown subcommand or wrong number of arguments for '",
+                                      AV(args[1]), "'. Try OBJECT HELP."));
+  }
+  KeyRef ref = ctx.db.Find(args[2], ctx.now_ms);
+  if (!ref) return ctx.out.Null();
+  engine::Object* obj = ref.obj();
+  if (sub == "encoding") return ctx.out.Bulk(engine::EncodingName(obj->encoding));
+  if (sub == "idletime") {
+    return ctx.out.Integer(std::max<int64_t>(0, ctx.now_ms / 1000 - obj->access_time));
+  }
+  if (sub == "freq") {
+    return ctx.out.Error(
+        "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+        "that when switching between policies at runtime LRU and LFU data will take some time to "
+        "adjust.");
+  }
+  // Redis shares the integers 0..9999 and reports them with INT_MAX refs.
+  auto* s = static_cast<engine::StringObject*>(obj);
+  bool shared = obj->type == engine::ObjectType::kString && s->is_int() && s->int_value() >= 0 &&
+                s->int_value() < 10000;
+  ctx.out.Integer(shared ? 2147483647 : 1);
+}
+
+CommandSpec Keyed(std::string name, int arity, uint32_t flags, ShardHandler h,
+                  FastReadHandler fast = nullptr) {
+  CommandSpec s{std::move(name), arity, flags, 1, 1, 1};
+  s.on_shard = h;
+  s.fast_read = fast;
+  s.acl_categories = {"@keyspace"};
+  return s;
+}
+
+CommandSpec Multi(std::string name, int arity, uint32_t flags, int first, int last, int step,
+                  MultiHandler h) {
+  CommandSpec s{std::move(name), arity, flags, first, last, step};
+  s.multi = h;
+  s.acl_categories = {"@keyspace"};
+  return s;
+}
+
+}  // namespace
+
+void RegisterKeyspaceCommands(CommandTable& t) {
+  t.Add(Multi("del", -2, kWrite, 1, -1, 1, Del));
+  t.Add(Multi("unlink", -2, kWrite | kFast, 1, -1, 1, Del));
+  CommandSpec exists = Multi("exists", -2, kReadOnly | kFast, 1, -1, 1, Exists);
+  t.Add(exists);
+  t.Add(Multi("touch", -2, kReadOnly | kFast, 1, -1, 1, Exists));
+  t.Add(Keyed("type", 2, kReadOnly | kFast, Type, FastType));
+  t.Add(Keyed("ttl", 2, kReadOnly | kFast, Ttl<TtlKind::kTtl>, FastTtl<TtlKind::kTtl>));
+  t.Add(Keyed("pttl", 2, kReadOnly | kFast, Ttl<TtlKind::kPttl>, FastTtl<TtlKind::kPttl>));
+  t.Add(Keyed("expiretime", 2, kReadOnly | kFast, Ttl<TtlKind::kExpireTime>,
+              FastTtl<TtlKind::kExpireTime>));
+  t.Add(Keyed("pexpiretime", 2, kReadOnly | kFast, Ttl<TtlKind::kPexpireTime>,
+              FastTtl<TtlKind::kPexpireTime>));
+  t.Add(Keyed("persist", 2, kWrite | kFast, Persist));
+  t.Add(Keyed("expire", -3, kWrite | kFast, Expire<true, true>));
+  t.Add(Keyed("pexpire", -3, kWrite | kFast, Expire<false, true>));
+  t.Add(Keyed("expireat", -3, kWrite | kFast, Expire<true, false>));
+  t.Add(Keyed("pexpireat", -3, kWrite | kFast, Expire<false, false>));
+  t.Add(Multi("keys", 2, kReadOnly | kAllShards, 0, 0, 0, Keys));
+  t.Add(Multi("scan", -2, kReadOnly | kAllShards, 0, 0, 0, Scan));
+  t.Add(Multi("dbsize", 1, kReadOnly | kFast | kAllShards, 0, 0, 0, DbSize));
+  t.Add(Multi("flushdb", -1, kWrite | kAllShards, 0, 0, 0, FlushDb));
+  t.Add(Multi("flushall", -1, kWrite | kAllShards, 0, 0, 0, FlushAll));
+  t.Add(Multi("rename", 3, kWrite, 1, 2, 1, Rename<false>));
+  t.Add(Multi("renamenx", 3, kWrite | kFast, 1, 2, 1, Rename<true>));
+  CommandSpec object{"object", -2, kReadOnly, 2, 2, 1};
+  object.on_shard = Object;
+  object.acl_categories = {"@keyspace"};
+  t.Add(object);
+}
+
+}  // namespace server

@@ -1,0 +1,43 @@
+#ifndef SHARDIS_SERVER_LOOKUP_H_
+#define SHARDIS_SERVER_LOOKUP_H_
+
+#include <string_view>
+
+#include "engine/db.h"
+#include "engine/object.h"
+#include "server/command.h"
+
+namespace server {
+
+// Result of looking a key up for a command that needs one type.
+struct TypedLookup {
+  engine::KeyRef ref;     // empty when missing or of another type
+  bool wrong_type = false;
+};
+
+// Finds key with lazy expiry and checks its type; counts keyspace hits and
+// misses as Redis does for read commands.
+inline TypedLookup LookupTyped(ShardContext& ctx, std::string_view key, engine::ObjectType type) {
+  TypedLookup r;
+  engine::KeyRef ref = ctx.db.Find(key, ctx.now_ms);
+  if (!ref) {
+    ctx.shard.keyspace_misses.fetch_add(1, std::memory_order_relaxed);
+    return r;
+  }
+  ctx.shard.keyspace_hits.fetch_add(1, std::memory_order_relaxed);
+  if (ref.obj()->type != type) {
+    r.wrong_type = true;
+    return r;
+  }
+  ref.obj()->access_time = static_cast<uint32_t>(ctx.now_ms / 1000);
+  r.ref = ref;
+  return r;
+}
+
+inline engine::StringObject* AsString(engine::KeyRef ref) {
+  return static_cast<engine::StringObject*>(ref.obj());
+}
+
+}  // namespace server
+
+#endif  // SHARDIS_SERVER_LOOKUP_H_

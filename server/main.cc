@@ -1,0 +1,55 @@
+// The server binary: parses flags, starts one worker per shard, and stops
+// cleanly on SIGINT/SIGTERM.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "server/config.h"
+#include "server/server.h"
+
+namespace {
+
+volatile sig_atomic_t stop_requested = 0;
+
+void OnSignal(int) { stop_requested = 1; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+    std::printf(
+        "Usage: server [--port N] [--bind ADDR] [--threads N] [--unixsocket PATH]\n"
+        "              [--maxclients N] [--databases N] [--requirepass PASS] ...\n");
+    return 0;
+  }
+  server::Config config;
+  absl::Status st = server::ParseFlags(args, &config);
+  if (!st.ok()) {
+    std::fprintf(stderr, "*** FATAL CONFIG FILE ERROR ***\n%s\n", std::string(st.message()).c_str());
+    return 1;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+
+  server::Server srv(config);
+  st = srv.Start();
+  if (!st.ok()) {
+    std::fprintf(stderr, "Could not start: %s\n", std::string(st.message()).c_str());
+    return 1;
+  }
+  std::printf("Ready to accept connections tcp %s:%d with %zu threads (pid %d)\n",
+              config.bind.c_str(), srv.port(), srv.num_workers(), getpid());
+  std::fflush(stdout);
+  while (!stop_requested) usleep(50 * 1000);
+  std::printf("Received signal, shutting down\n");
+  std::fflush(stdout);
+  srv.Stop();
+  return 0;
+}

@@ -1,0 +1,67 @@
+#ifndef SHARDIS_SERVER_MULTI_COMMAND_H_
+#define SHARDIS_SERVER_MULTI_COMMAND_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "engine/shard.h"
+#include "engine/shard_set.h"
+#include "resp/reply_writer.h"
+#include "server/command.h"
+
+namespace server {
+
+// One invocation of a command that runs as phases over shards: MGET, MSET,
+// DEL with many keys, RENAME, DBSIZE, FLUSHALL, KEYS, ...
+//
+// The handler declares phases (functions run on each involved shard, in
+// parallel within a phase) and a final reply builder. The dispatcher then
+// runs it either directly (every key on the client's own, free shard) or as
+// an engine::Transaction, which makes it atomic across shards. Arguments are
+// owned copies: phases run on other threads after the input buffer moved on.
+class MultiCommand {
+ public:
+  using Phase = std::function<void(engine::Shard& shard, engine::Db& db)>;
+  using ReplyFn = std::function<void(resp::ReplyWriter& out)>;
+
+  MultiCommand(const CommandSpec* spec, Args args, int db_index, int64_t now_ms);
+
+  const CommandSpec& spec() const { return *spec_; }
+  Args args() const { return views_; }
+  int db_index() const { return db_index_; }
+  int64_t now_ms() const { return now_ms_; }
+  size_t num_shards_total() const { return num_shards_total_; }
+
+  // Shards that hold at least one key (or every shard, for kAllShards).
+  const std::vector<engine::ShardId>& shards() const { return shards_; }
+  // Argument positions of the keys that live on `shard`.
+  const std::vector<int>& KeysOn(engine::ShardId shard) const;
+
+  void AddPhase(Phase phase) { phases_.push_back(std::move(phase)); }
+  // Narrows an all-shards command to some shards (SCAN visits one per call).
+  void RestrictTo(std::vector<engine::ShardId> shards) { shards_ = std::move(shards); }
+  void SetReply(ReplyFn fn) { reply_ = std::move(fn); }
+
+  // For the dispatcher.
+  void Route(const std::vector<int>& key_positions, const engine::ShardSet& set);
+  std::vector<Phase>& phases() { return phases_; }
+  void WriteReply(resp::ReplyWriter& out) { reply_(out); }
+
+ private:
+  const CommandSpec* spec_;
+  std::vector<std::string> storage_;
+  std::vector<std::string_view> views_;
+  int db_index_;
+  int64_t now_ms_;
+  size_t num_shards_total_ = 1;
+  std::vector<engine::ShardId> shards_;
+  absl::flat_hash_map<engine::ShardId, std::vector<int>> keys_on_;
+  std::vector<Phase> phases_;
+  ReplyFn reply_;
+};
+
+}  // namespace server
+
+#endif  // SHARDIS_SERVER_MULTI_COMMAND_H_

@@ -1,0 +1,63 @@
+#ifndef SHARDIS_SERVER_SERVER_H_
+#define SHARDIS_SERVER_SERVER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "engine/shard_set.h"
+#include "server/command_table.h"
+#include "server/config.h"
+
+namespace server {
+
+class Worker;
+
+// Process-wide state: configuration, shards, workers, counters. Created once
+// in main(); workers read it, and only atomics change after start.
+class Server {
+ public:
+  explicit Server(Config config);
+  ~Server();
+
+  // Opens the listening sockets and starts one worker thread per shard.
+  absl::Status Start();
+  // Asks every worker to stop, and joins them.
+  void Stop();
+  // Blocks until Stop() is called from another thread or a signal handler.
+  void Wait();
+
+  const Config& config() const { return config_; }
+  engine::ShardSet& shards() { return shards_; }
+  const CommandTable& commands() const { return commands_; }
+  Worker& worker(size_t i) { return *workers_[i]; }
+  size_t num_workers() const { return workers_.size(); }
+  int64_t start_ms() const { return start_ms_; }
+  const std::string& run_id() const { return run_id_; }
+  int port() const { return port_; }
+
+  // Counters for INFO (relaxed atomics: statistics only).
+  std::atomic<int64_t> connected_clients{0};
+  std::atomic<uint64_t> total_connections{0};
+  std::atomic<uint64_t> rejected_connections{0};
+  std::atomic<uint64_t> total_commands{0};
+  std::atomic<uint64_t> fast_path_reads{0};
+  std::atomic<uint64_t> hops{0};
+  std::atomic<uint64_t> transactions{0};
+
+ private:
+  Config config_;
+  engine::ShardSet shards_;
+  CommandTable commands_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  int64_t start_ms_;
+  std::string run_id_;
+  int port_ = 0;
+  int unix_fd_ = -1;
+};
+
+}  // namespace server
+
+#endif  // SHARDIS_SERVER_SERVER_H_

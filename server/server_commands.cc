@@ -1,0 +1,254 @@
+// Server commands: INFO, TIME, CONFIG GET, COMMAND.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "server/command_table.h"
+#include "server/text.h"
+#include "server/glob.h"
+#include "server/server.h"
+#include "server/worker.h"
+
+#ifdef SHARDIS_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
+namespace server {
+
+namespace {
+
+struct MemoryFigures {
+  size_t allocated = 0;
+  size_t resident = 0;
+};
+
+MemoryFigures ReadMemory() {
+  MemoryFigures m;
+#ifdef SHARDIS_HAVE_JEMALLOC
+  uint64_t epoch = 1;
+  size_t sz = sizeof(epoch);
+  mallctl("epoch", &epoch, &sz, &epoch, sz);
+  sz = sizeof(size_t);
+  mallctl("stats.allocated", &m.allocated, &sz, nullptr, 0);
+  mallctl("stats.resident", &m.resident, &sz, nullptr, 0);
+#endif
+  long pages = 0;
+  if (FILE* f = fopen("/proc/self/statm", "r")) {
+    long total;
+    if (fscanf(f, "%ld %ld", &total, &pages) != 2) pages = 0;
+    fclose(f);
+  }
+  size_t rss = static_cast<size_t>(pages) * sysconf(_SC_PAGESIZE);
+  if (m.resident == 0) m.resident = rss;
+  if (m.allocated == 0) m.allocated = rss;
+  return m;
+}
+
+std::string HumanBytes(size_t n) {
+  const char* units[] = {"B", "K", "M", "G", "T"};
+  double v = static_cast<double>(n);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  return u == 0 ? absl::StrCat(n, "B") : absl::StrFormat("%.2f%s", v, units[u]);
+}
+
+std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
+  std::string s = Lower(section);
+  bool all = s.empty() || s == "all" || s == "default" || s == "everything";
+  std::string out;
+  auto want = [&](std::string_view name) { return all || s == name; };
+  if (want("server")) {
+    absl::StrAppend(&out, "# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\n",
+                    "os:Linux\r\narch_bits:64\r\nmultiplexing_api:epoll\r\n",
+                    "process_id:", getpid(), "\r\nrun_id:", server.run_id(), "\r\ntcp_port:",
+                    server.port(), "\r\nuptime_in_seconds:", (now_ms - server.start_ms()) / 1000,
+                    "\r\nuptime_in_days:", (now_ms - server.start_ms()) / 86400000,
+                    "\r\nhz:", server.config().hz, "\r\nio_threads_active:0\r\nserver_threads:",
+                    server.num_workers(), "\r\n\r\n");
+  }
+  if (want("clients")) {
+    absl::StrAppend(&out, "# Clients\r\nconnected_clients:", server.connected_clients.load(),
+                    "\r\nmaxclients:", server.config().maxclients,
+                    "\r\nblocked_clients:0\r\n\r\n");
+  }
+  if (want("memory")) {
+    MemoryFigures m = ReadMemory();
+    absl::StrAppend(&out, "# Memory\r\nused_memory:", m.allocated, "\r\nused_memory_human:",
+                    HumanBytes(m.allocated), "\r\nused_memory_rss:", m.resident,
+                    "\r\nused_memory_rss_human:", HumanBytes(m.resident),
+                    "\r\nmaxmemory:0\r\nmaxmemory_policy:noeviction\r\nmem_allocator:",
+#ifdef SHARDIS_HAVE_JEMALLOC
+                    "jemalloc-5.3.0",
+#else
+                    "libc",
+#endif
+                    "\r\n\r\n");
+  }
+  if (want("stats")) {
+    uint64_t expired = 0, hits = 0, misses = 0;
+    for (size_t i = 0; i < server.shards().size(); ++i) {
+      engine::Shard& sh = server.shards().shard(i);
+      expired += sh.expired_keys.load();
+      hits += sh.keyspace_hits.load();
+      misses += sh.keyspace_misses.load();
+    }
+    absl::StrAppend(&out, "# Stats\r\ntotal_connections_received:", server.total_connections.load(),
+                    "\r\ntotal_commands_processed:", server.total_commands.load(),
+                    "\r\nrejected_connections:", server.rejected_connections.load(),
+                    "\r\nexpired_keys:", expired, "\r\nevicted_keys:0\r\nkeyspace_hits:", hits,
+                    "\r\nkeyspace_misses:", misses, "\r\nread_fast_path_hits:",
+                    server.fast_path_reads.load(), "\r\nshard_hops:", server.hops.load(),
+                    "\r\nmulti_shard_transactions:", server.transactions.load(), "\r\n\r\n");
+  }
+  if (want("keyspace")) {
+    absl::StrAppend(&out, "# Keyspace\r\n");
+    for (int db = 0; db < server.config().databases; ++db) {
+      uint64_t keys = 0, expires = 0;
+      for (size_t i = 0; i < server.shards().size(); ++i) {
+        keys += server.shards().shard(i).published_sizes[db].load();
+        expires += server.shards().shard(i).published_expires[db].load();
+      }
+      if (keys > 0) {
+        absl::StrAppend(&out, "db", db, ":keys=", keys, ",expires=", expires, ",avg_ttl=0\r\n");
+      }
+    }
+    absl::StrAppend(&out, "\r\n");
+  }
+  if (out.size() >= 2) out.resize(out.size() - 2);  // no blank line after the last section
+  return out;
+}
+
+void Info(Args args, ClientContext& ctx) {
+  // Key counts are published by each shard on its timer; publish ours now so
+  // a write followed by INFO on one connection is reflected at once.
+  ctx.worker.shard().PublishSizes();
+  ctx.out.Verbatim("txt", InfoText(ctx.server, args.size() > 1 ? args[1] : "", ctx.now_ms));
+}
+
+void Time(Args args, ClientContext& ctx) {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
+  ctx.out.ArrayHeader(2);
+  ctx.out.Bulk(absl::StrCat(us / 1000000));
+  ctx.out.Bulk(absl::StrCat(us % 1000000));
+}
+
+void ConfigCmd(Args args, ClientContext& ctx) {
+  std::string sub = Lower(args[1]);
+  const server::Config& c = ctx.server.config();
+  if (sub == "get" && args.size() >= 3) {
+    std::vector<std::pair<std::string, std::string>> params = {
+        {"port", absl::StrCat(c.port)},
+        {"bind", c.bind},
+        {"maxclients", absl::StrCat(c.maxclients)},
+        {"databases", absl::StrCat(c.databases)},
+        {"proto-max-bulk-len", absl::StrCat(c.proto_max_bulk_len)},
+        {"client-query-buffer-limit", absl::StrCat(c.client_query_buffer_limit)},
+        {"timeout", absl::StrCat(c.timeout)},
+        {"hz", absl::StrCat(c.hz)},
+        {"unixsocket", c.unixsocket},
+        {"save", ""},
+        {"appendonly", "no"},
+        {"maxmemory", "0"},
+        {"maxmemory-policy", "noeviction"},
+        {"requirepass", c.requirepass},
+        {"threads", absl::StrCat(ctx.server.num_workers())},
+    };
+    std::vector<const std::pair<std::string, std::string>*> hits;
+    for (const auto& p : params) {
+      for (size_t i = 2; i < args.size(); ++i) {
+        if (GlobMatch(Lower(args[i]), p.first)) {
+          hits.push_back(&p);
+          break;
+        }
+      }
+    }
+    ctx.out.MapHeader(hits.size());
+    for (const auto* p : hits) {
+      ctx.out.Bulk(p->first);
+      ctx.out.Bulk(p->second);
+    }
+    return;
+  }
+  if (sub == "resetstat" && args.size() == 2) return ctx.out.Ok();
+  ctx.out.Error(absl::StrCat("ERR unknown subcommand or wrong number of arguments for '", AV(args[1]),
+                             "'. Try CONFIG HELP."));
+}
+
+void WriteFlags(resp::ReplyWriter& out, uint32_t flags) {
+  std::vector<const char*> names;
+  if (flags & kWrite) names.push_back("write");
+  if (flags & kReadOnly) names.push_back("readonly");
+  if (flags & kDenyOom) names.push_back("denyoom");
+  if (flags & kAdmin) names.push_back("admin");
+  if (flags & kNoAuth) names.push_back("no_auth");
+  if (flags & kFast) names.push_back("fast");
+  out.SetHeader(names.size());
+  for (const char* n : names) out.SimpleString(n);
+}
+
+void WriteCommandInfo(resp::ReplyWriter& out, const CommandSpec& spec) {
+  out.ArrayHeader(10);
+  out.Bulk(spec.name);
+  out.Integer(spec.arity);
+  WriteFlags(out, spec.flags);
+  out.Integer(spec.first_key);
+  out.Integer(spec.last_key);
+  out.Integer(spec.key_step);
+  out.SetHeader(spec.acl_categories.size());
+  for (const auto& c : spec.acl_categories) out.SimpleString(c);
+  out.SetHeader(0);  // tips
+  out.ArrayHeader(0);  // key specs
+  out.ArrayHeader(0);  // subcommands
+}
+
+void Command(Args args, ClientContext& ctx) {
+  const auto& all = ctx.server.commands().all();
+  if (args.size() == 1) {
+    ctx.out.ArrayHeader(all.size());
+    for (const auto& spec : all) WriteCommandInfo(ctx.out, *spec);
+    return;
+  }
+  std::string sub = Lower(args[1]);
+  if (sub == "count" && args.size() == 2) return ctx.out.Integer(static_cast<int64_t>(all.size()));
+  if (sub == "info") {
+    ctx.out.ArrayHeader(args.size() - 2);
+    for (size_t i = 2; i < args.size(); ++i) {
+      const CommandSpec* spec = ctx.server.commands().Find(args[i]);
+      spec ? WriteCommandInfo(ctx.out, *spec) : ctx.out.NullArray();
+    }
+    return;
+  }
+  if (sub == "docs") {
+    // redis-cli asks for docs to build its hints; an empty map is valid.
+    ctx.out.MapHeader(0);
+    return;
+  }
+  ctx.out.Error(absl::StrCat("ERR unknown subcommand or wrong number of arguments for '", AV(args[1]),
+                             "'. Try COMMAND HELP."));
+}
+
+CommandSpec ServerCmd(std::string name, int arity, uint32_t flags, ClientHandler h) {
+  CommandSpec s{std::move(name), arity, flags, 0, 0, 0};
+  s.on_client = h;
+  s.acl_categories = {"@slow"};
+  return s;
+}
+
+}  // namespace
+
+void RegisterServerCommands(CommandTable& t) {
+  t.Add(ServerCmd("info", -1, 0, Info));
+  t.Add(ServerCmd("time", 1, kFast, Time));
+  t.Add(ServerCmd("config", -2, kAdmin, ConfigCmd));
+  t.Add(ServerCmd("command", -1, 0, Command));
+}
+
+}  // namespace server

@@ -1,0 +1,465 @@
+// String commands (Redis's t_string.c): GET, SET and friends, counters,
+// ranges, and the multi-key MGET/MSET/MSETNX.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "server/command_table.h"
+#include "server/text.h"
+#include "server/expire_options.h"
+#include "server/lookup.h"
+#include "server/multi_command.h"
+
+namespace server {
+
+namespace {
+
+using engine::ObjectType;
+using engine::StringObject;
+
+constexpr int64_t kMaxStringSize = 512ll << 20;
+constexpr std::string_view kTooBig = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+
+void WriteString(resp::ReplyWriter& out, const StringObject* s) {
+  char scratch[24];
+  out.Bulk(s->View(scratch));
+}
+
+// GET, also the read fast path body.
+void Get(Args args, ShardContext& ctx) {
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kString);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  if (!r.ref) return ctx.out.Null();
+  WriteString(ctx.out, AsString(r.ref));
+}
+
+bool FastGet(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out) {
+  bool found = db.ReadShared(args[1], now, [&](const engine::Object* o, int64_t) {
+    if (o->type != ObjectType::kString) return out.Error(errors::kWrongType);
+    WriteString(out, static_cast<const StringObject*>(o));
+  });
+  if (!found) out.Null();
+  return true;
+}
+
+bool FastStrlen(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out) {
+  bool found = db.ReadShared(args[1], now, [&](const engine::Object* o, int64_t) {
+    if (o->type != ObjectType::kString) return out.Error(errors::kWrongType);
+    out.Integer(static_cast<int64_t>(static_cast<const StringObject*>(o)->size()));
+  });
+  if (!found) out.Integer(0);
+  return true;
+}
+
+struct SetOptions {
+  bool nx = false, xx = false, get = false, keep_ttl = false;
+  int64_t expire_ms = 0;  // absolute; 0 = none
+};
+
+// Parses SET's options (from args[3]); false after writing the error.
+bool ParseSetOptions(Args args, ShardContext& ctx, SetOptions* o) {
+  bool have_expire = false;
+  for (size_t i = 3; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    bool has_next = i + 1 < args.size();
+    if (EqualsIgnoreCase(a, "NX") && !o->xx) {
+      o->nx = true;
+    } else if (EqualsIgnoreCase(a, "XX") && !o->nx) {
+      o->xx = true;
+    } else if (EqualsIgnoreCase(a, "GET")) {
+      o->get = true;
+    } else if (EqualsIgnoreCase(a, "KEEPTTL") && !have_expire) {
+      o->keep_ttl = true;
+    } else if ((EqualsIgnoreCase(a, "EX") || EqualsIgnoreCase(a, "PX") ||
+                EqualsIgnoreCase(a, "EXAT") || EqualsIgnoreCase(a, "PXAT")) &&
+               !o->keep_ttl && !have_expire && has_next) {
+      have_expire = true;
+      bool seconds = EqualsIgnoreCase(a, "EX") || EqualsIgnoreCase(a, "EXAT");
+      bool relative = a.size() == 2;
+      std::string error;
+      if (!ParseExpireTime(args[++i], seconds ? TimeUnit::kSeconds : TimeUnit::kMilliseconds,
+                           relative, ctx.now_ms, "set", &o->expire_ms, &error)) {
+        ctx.out.Error(error);
+        return false;
+      }
+    } else {
+      ctx.out.Error(errors::kSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+void Set(Args args, ShardContext& ctx) {
+  SetOptions o;
+  if (!ParseSetOptions(args, ctx, &o)) return;
+  engine::KeyRef existing = ctx.db.Find(args[1], ctx.now_ms);
+  if (o.get && existing && existing.obj()->type != ObjectType::kString) {
+    return ctx.out.Error(errors::kWrongType);
+  }
+  if ((o.nx && existing) || (o.xx && !existing)) {
+    if (o.get) {
+      existing ? WriteString(ctx.out, AsString(existing)) : ctx.out.Null();
+    } else {
+      ctx.out.Null();
+    }
+    return;
+  }
+  if (o.get) {
+    existing ? WriteString(ctx.out, AsString(existing)) : ctx.out.Null();
+  }
+  ctx.db.Set(args[1], StringObject::Create(args[2]), o.expire_ms, o.keep_ttl, ctx.now_ms);
+  if (!o.get) ctx.out.Ok();
+}
+
+void SetNx(Args args, ShardContext& ctx) {
+  if (ctx.db.Find(args[1], ctx.now_ms)) return ctx.out.Integer(0);
+  ctx.db.Insert(args[1], StringObject::Create(args[2]));
+  ctx.out.Integer(1);
+}
+
+void SetExGeneric(Args args, ShardContext& ctx, TimeUnit unit, std::string_view name) {
+  int64_t when;
+  std::string error;
+  if (!ParseExpireTime(args[2], unit, true, ctx.now_ms, name, &when, &error)) {
+    return ctx.out.Error(error);
+  }
+  ctx.db.Set(args[1], StringObject::Create(args[3]), when, false, ctx.now_ms);
+  ctx.out.Ok();
+}
+
+void SetEx(Args args, ShardContext& ctx) { SetExGeneric(args, ctx, TimeUnit::kSeconds, "setex"); }
+void PSetEx(Args args, ShardContext& ctx) {
+  SetExGeneric(args, ctx, TimeUnit::kMilliseconds, "psetex");
+}
+
+void GetSet(Args args, ShardContext& ctx) {
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kString);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  r.ref ? WriteString(ctx.out, AsString(r.ref)) : ctx.out.Null();
+  ctx.db.Set(args[1], StringObject::Create(args[2]), 0, false, ctx.now_ms);
+}
+
+void GetDel(Args args, ShardContext& ctx) {
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kString);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  if (!r.ref) return ctx.out.Null();
+  WriteString(ctx.out, AsString(r.ref));
+  ctx.db.Erase(args[1]);
+}
+
+void GetEx(Args args, ShardContext& ctx) {
+  int64_t when = 0;
+  bool persist = false, have = false;
+  for (size_t i = 2; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    bool has_next = i + 1 < args.size();
+    if (EqualsIgnoreCase(a, "PERSIST") && !have) {
+      persist = have = true;
+    } else if ((EqualsIgnoreCase(a, "EX") || EqualsIgnoreCase(a, "PX") ||
+                EqualsIgnoreCase(a, "EXAT") || EqualsIgnoreCase(a, "PXAT")) &&
+               !have && has_next) {
+      have = true;
+      bool seconds = EqualsIgnoreCase(a, "EX") || EqualsIgnoreCase(a, "EXAT");
+      std::string error;
+      if (!ParseExpireTime(args[++i], seconds ? TimeUnit::kSeconds : TimeUnit::kMilliseconds,
+                           a.size() == 2, ctx.now_ms, "getex", &when, &error)) {
+        return ctx.out.Error(error);
+      }
+    } else {
+      return ctx.out.Error(errors::kSyntax);
+    }
+  }
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kString);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  if (!r.ref) return ctx.out.Null();
+  WriteString(ctx.out, AsString(r.ref));
+  if (when != 0) {
+    if (when <= ctx.now_ms) {
+      ctx.db.Erase(args[1]);
+    } else {
+      ctx.db.SetExpire(r.ref, when);
+    }
+  } else if (persist) {
+    ctx.db.SetExpire(r.ref, 0);
+  }
+}
+
+// INCR/DECR/INCRBY/DECRBY.
+void IncrBy(ShardContext& ctx, std::string_view key, int64_t delta) {
+  TypedLookup r = LookupTyped(ctx, key, ObjectType::kString);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  int64_t value = 0;
+  if (r.ref) {
+    StringObject* s = AsString(r.ref);
+    if (s->is_int()) {
+      value = s->int_value();
+    } else {
+      char scratch[24];
+      if (!engine::ParseInt64(s->View(scratch), &value)) return ctx.out.Error(errors::kNotInteger);
+    }
+  }
+  if ((delta < 0 && value < 0 && delta < INT64_MIN - value) ||
+      (delta > 0 && value > 0 && delta > INT64_MAX - value)) {
+    return ctx.out.Error(errors::kOverflow);
+  }
+  value += delta;
+  if (r.ref) {
+    ctx.db.Replace(r.ref, StringObject::CreateInt(value));  // keeps the TTL
+  } else {
+    ctx.db.Insert(key, StringObject::CreateInt(value));
+  }
+  ctx.out.Integer(value);
+}
+
+void Incr(Args args, ShardContext& ctx) { IncrBy(ctx, args[1], 1); }
+void Decr(Args args, ShardContext& ctx) { IncrBy(ctx, args[1], -1); }
+
+void IncrByCmd(Args args, ShardContext& ctx) {
+  int64_t delta;
+  if (!engine::ParseInt64(args[2], &delta)) return ctx.out.Error(errors::kNotInteger);
+  IncrBy(ctx, args[1], delta);
+}
+
+void DecrByCmd(Args args, ShardContext& ctx) {
+  int64_t delta;
+  if (!engine::ParseInt64(args[2], &delta)) return ctx.out.Error(errors::kNotInteger);
+  if (delta == INT64_MIN) return ctx.out.Error("ERR decrement would overflow");
+  IncrBy(ctx, args[1], -delta);
+}
+
+// Redis's strtold-based parse: the whole string, no spaces, not NaN.
+bool ParseLongDouble(std::string_view s, long double* out) {
+  if (s.empty() || s.size() > 5000 || absl::ascii_isspace(s.front()) ||
+      absl::ascii_isspace(s.back())) {
+    return false;
+  }
+  std::string buf(s);
+  char* end = nullptr;
+  errno = 0;
+  long double v = strtold(buf.c_str(), &end);
+  if (end != buf.c_str() + buf.size() || errno == ERANGE || std::isnan(v)) return false;
+  *out = v;
+  return true;
+}
+
+// Redis's human-friendly long double format: %.17Lf without trailing zeros.
+std::string FormatLongDouble(long double v) {
+  char buf[5600];
+  int len = snprintf(buf, sizeof(buf), "%.17Lf", v);
+  if (std::memchr(buf, '.', len) != nullptr) {
+    while (len > 0 && buf[len - 1] == '0') --len;
+    if (len > 0 && buf[len - 1] == '.') --len;
+  }
+  std::string out(buf, len);
+  if (out == "-0") out = "0";
+  return out;
+}
+
+void IncrByFloat(Args args, ShardContext& ctx) {
+  long double delta;
+  if (!ParseLongDouble(args[2], &delta) || std::isinf(delta)) {
+    return ctx.out.Error(errors::kNotFloat);
+  }
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kString);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  long double value = 0;
+  if (r.ref) {
+    char scratch[24];
+    if (!ParseLongDouble(AsString(r.ref)->View(scratch), &value) || std::isinf(value)) {
+      return ctx.out.Error(errors::kNotFloat);
+    }
+  }
+  value += delta;
+  if (std::isnan(value) || std::isinf(value)) {
+    return ctx.out.Error("ERR increment would produce NaN or Infinity");
+  }
+  std::string formatted = FormatLongDouble(value);
+  if (r.ref) {
+    ctx.db.Replace(r.ref, StringObject::Create(formatted));
+  } else {
+    ctx.db.Insert(args[1], StringObject::Create(formatted));
+  }
+  ctx.out.Bulk(formatted);
+}
+
+void Append(Args args, ShardContext& ctx) {
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kString);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  if (!r.ref) {
+    ctx.db.Insert(args[1], StringObject::CreateRaw(args[2]));
+    return ctx.out.Integer(static_cast<int64_t>(args[2].size()));
+  }
+  char scratch[24];
+  std::string_view old = AsString(r.ref)->View(scratch);
+  if (static_cast<int64_t>(old.size() + args[2].size()) > kMaxStringSize) {
+    return ctx.out.Error(kTooBig);
+  }
+  std::string joined;
+  joined.reserve(old.size() + args[2].size());
+  joined.append(old).append(args[2]);
+  ctx.db.Replace(r.ref, StringObject::CreateRaw(joined));
+  ctx.out.Integer(static_cast<int64_t>(joined.size()));
+}
+
+void Strlen(Args args, ShardContext& ctx) {
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kString);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  ctx.out.Integer(r.ref ? static_cast<int64_t>(AsString(r.ref)->size()) : 0);
+}
+
+void GetRange(Args args, ShardContext& ctx) {
+  int64_t start, end;
+  if (!engine::ParseInt64(args[2], &start) || !engine::ParseInt64(args[3], &end)) {
+    return ctx.out.Error(errors::kNotInteger);
+  }
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kString);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  if (!r.ref) return ctx.out.Bulk("");
+  char scratch[24];
+  std::string_view s = AsString(r.ref)->View(scratch);
+  int64_t len = static_cast<int64_t>(s.size());
+  if (start < 0 && end < 0 && start > end) return ctx.out.Bulk("");
+  if (start < 0) start += len;
+  if (end < 0) end += len;
+  if (start < 0) start = 0;
+  if (end < 0) end = 0;
+  if (end >= len) end = len - 1;
+  if (start > end || len == 0) return ctx.out.Bulk("");
+  ctx.out.Bulk(s.substr(start, end - start + 1));
+}
+
+void SetRange(Args args, ShardContext& ctx) {
+  int64_t offset;
+  if (!engine::ParseInt64(args[2], &offset)) return ctx.out.Error(errors::kNotInteger);
+  if (offset < 0) return ctx.out.Error("ERR offset is out of range");
+  std::string_view value = args[3];
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kString);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  char scratch[24];
+  std::string_view old = r.ref ? AsString(r.ref)->View(scratch) : std::string_view();
+  if (value.empty()) return ctx.out.Integer(static_cast<int64_t>(old.size()));
+  if (offset + static_cast<int64_t>(value.size()) > kMaxStringSize) return ctx.out.Error(kTooBig);
+  std::string s(old);
+  if (s.size() < offset + value.size()) s.resize(offset + value.size(), '\0');
+  s.replace(offset, value.size(), value);
+  if (r.ref) {
+    ctx.db.Replace(r.ref, StringObject::CreateRaw(s));
+  } else {
+    ctx.db.Insert(args[1], StringObject::CreateRaw(s));
+  }
+  ctx.out.Integer(static_cast<int64_t>(s.size()));
+}
+
+// MGET: each shard fills the slots of its own keys; the reply keeps the
+// argument order.
+void MGet(MultiCommand& mc) {
+  auto values = std::make_shared<std::vector<std::unique_ptr<std::string>>>(mc.args().size());
+  mc.AddPhase([&mc, values](engine::Shard& shard, engine::Db& db) {
+    for (int pos : mc.KeysOn(shard.id())) {
+      engine::KeyRef ref = db.Find(mc.args()[pos], shard.now_ms());
+      if (ref && ref.obj()->type == ObjectType::kString) {
+        auto v = std::make_unique<std::string>();
+        AsString(ref)->AppendTo(v.get());
+        (*values)[pos] = std::move(v);
+      }
+    }
+  });
+  mc.SetReply([values](resp::ReplyWriter& out) {
+    out.ArrayHeader(values->size() - 1);
+    for (size_t i = 1; i < values->size(); ++i) {
+      (*values)[i] ? out.Bulk(*(*values)[i]) : out.Null();
+    }
+  });
+}
+
+void MSetPhase(MultiCommand& mc, engine::Shard& shard, engine::Db& db) {
+  for (int pos : mc.KeysOn(shard.id())) {
+    db.Set(mc.args()[pos], StringObject::Create(mc.args()[pos + 1]), 0, false, shard.now_ms());
+  }
+}
+
+bool CheckPairs(MultiCommand& mc) {
+  if (mc.args().size() % 2 == 1) return true;
+  std::string error = errors::WrongArity(mc.spec().name);
+  mc.SetReply([error](resp::ReplyWriter& out) { out.Error(error); });
+  return false;
+}
+
+void MSet(MultiCommand& mc) {
+  if (!CheckPairs(mc)) return;
+  mc.AddPhase([&mc](engine::Shard& shard, engine::Db& db) { MSetPhase(mc, shard, db); });
+  mc.SetReply([](resp::ReplyWriter& out) { out.Ok(); });
+}
+
+// MSETNX: phase one looks for any existing key on every shard; phase two
+// writes only if none was found.
+void MSetNx(MultiCommand& mc) {
+  if (!CheckPairs(mc)) return;
+  auto exists = std::make_shared<std::atomic<bool>>(false);
+  mc.AddPhase([&mc, exists](engine::Shard& shard, engine::Db& db) {
+    for (int pos : mc.KeysOn(shard.id())) {
+      if (db.Find(mc.args()[pos], shard.now_ms())) exists->store(true);
+    }
+  });
+  mc.AddPhase([&mc, exists](engine::Shard& shard, engine::Db& db) {
+    if (!exists->load()) MSetPhase(mc, shard, db);
+  });
+  mc.SetReply([exists](resp::ReplyWriter& out) { out.Integer(exists->load() ? 0 : 1); });
+}
+
+CommandSpec Single(std::string name, int arity, uint32_t flags, ShardHandler h,
+                   std::vector<std::string> acl) {
+  CommandSpec s{std::move(name), arity, flags, 1, 1, 1};
+  s.on_shard = h;
+  s.acl_categories = std::move(acl);
+  return s;
+}
+
+}  // namespace
+
+void RegisterStringCommands(CommandTable& t) {
+  const std::vector<std::string> r = {"@read", "@string", "@fast"};
+  const std::vector<std::string> w = {"@write", "@string", "@fast"};
+  const std::vector<std::string> ws = {"@write", "@string", "@slow"};
+  CommandSpec get = Single("get", 2, kReadOnly | kFast, Get, r);
+  get.fast_read = FastGet;
+  t.Add(get);
+  t.Add(Single("set", -3, kWrite | kDenyOom, Set, ws));
+  t.Add(Single("setnx", 3, kWrite | kDenyOom | kFast, SetNx, w));
+  t.Add(Single("setex", 4, kWrite | kDenyOom, SetEx, ws));
+  t.Add(Single("psetex", 4, kWrite | kDenyOom, PSetEx, ws));
+  t.Add(Single("getset", 3, kWrite | kDenyOom | kFast, GetSet, w));
+  t.Add(Single("getdel", 2, kWrite | kFast, GetDel, w));
+  t.Add(Single("getex", -2, kWrite | kFast, GetEx, w));
+  t.Add(Single("incr", 2, kWrite | kDenyOom | kFast, Incr, w));
+  t.Add(Single("decr", 2, kWrite | kDenyOom | kFast, Decr, w));
+  t.Add(Single("incrby", 3, kWrite | kDenyOom | kFast, IncrByCmd, w));
+  t.Add(Single("decrby", 3, kWrite | kDenyOom | kFast, DecrByCmd, w));
+  t.Add(Single("incrbyfloat", 3, kWrite | kDenyOom | kFast, IncrByFloat, w));
+  t.Add(Single("append", 3, kWrite | kDenyOom | kFast, Append, w));
+  CommandSpec strlen = Single("strlen", 2, kReadOnly | kFast, Strlen, r);
+  strlen.fast_read = FastStrlen;
+  t.Add(strlen);
+  t.Add(Single("getrange", 4, kReadOnly, GetRange, {"@read", "@string", "@slow"}));
+  t.Add(Single("substr", 4, kReadOnly, GetRange, {"@read", "@string", "@slow"}));
+  t.Add(Single("setrange", 4, kWrite | kDenyOom, SetRange, ws));
+
+  CommandSpec mget{"mget", -2, kReadOnly | kFast, 1, -1, 1};
+  mget.multi = MGet;
+  mget.acl_categories = r;
+  t.Add(mget);
+  CommandSpec mset{"mset", -3, kWrite | kDenyOom, 1, -1, 2};
+  mset.multi = MSet;
+  mset.acl_categories = ws;
+  t.Add(mset);
+  CommandSpec msetnx{"msetnx", -3, kWrite | kDenyOom, 1, -1, 2};
+  msetnx.multi = MSetNx;
+  msetnx.acl_categories = ws;
+  t.Add(msetnx);
+}
+
+}  // namespace server

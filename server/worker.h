@@ -1,0 +1,95 @@
+#ifndef SHARDIS_SERVER_WORKER_H_
+#define SHARDIS_SERVER_WORKER_H_
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "engine/shard.h"
+#include "net/connection.h"
+#include "net/event_loop.h"
+#include "net/listener.h"
+#include "server/client.h"
+#include "server/multi_command.h"
+
+namespace server {
+
+class Server;
+class Worker;
+
+// What a connection or server command sees: its client, its worker, the
+// server, and where to write the reply. Runs on the client's thread.
+struct ClientContext {
+  Client& client;
+  Worker& worker;
+  Server& server;
+  resp::ReplyWriter& out;
+  int64_t now_ms;
+};
+
+// One thread: an event loop (net) and the shard it owns (engine), wired
+// together. Parses requests, routes each command (inline on the own shard,
+// read fast path, hop to the owner, or transaction) and writes replies in
+// request order.
+class Worker : public net::ConnectionHandler {
+ public:
+  Worker(Server* server, engine::ShardId id);
+  ~Worker() override;
+
+  // Starts the thread. listen_fd is this worker's own SO_REUSEPORT socket;
+  // unix_fd (or -1) is shared by all workers.
+  void Start(int listen_fd, int unix_fd);
+  void Stop();
+  void Join();
+
+  engine::ShardId id() const { return id_; }
+  engine::Shard& shard() { return shard_; }
+  net::EventLoop& loop() { return loop_; }
+
+  // Snapshot of this worker's clients for CLIENT LIST / INFO (its thread).
+  const absl::flat_hash_map<uint64_t, std::unique_ptr<Client>>& clients() const {
+    return clients_;
+  }
+  // Finds a client on this worker (its thread only).
+  Client* FindClient(uint64_t id);
+
+  // ConnectionHandler.
+  void OnOpen(net::Connection* conn) override;
+  void OnData(net::Connection* conn) override;
+  void OnClose(net::Connection* conn) override;
+
+ private:
+  void Run(int listen_fd, int unix_fd);
+  void ProcessInput(Client& c);
+  void Execute(Client& c, Args args);
+  void ExecuteOnShard(Client& c, const CommandSpec& spec, Args args, engine::ShardId target);
+  void ExecuteMulti(Client& c, const CommandSpec& spec, Args args, const std::vector<int>& keys);
+  void AddToBatch(Client& c, const CommandSpec& spec, Args args, engine::ShardId target);
+  void SendBatches(Client& c);
+  void DispatchAllBatches();
+
+  // Writes a reply, straight to the socket buffer when nothing is pending
+  // before it, else into a new pending slot.
+  template <typename F>
+  void Reply(Client& c, F&& write);
+  PendingReply* NewPending(Client& c);
+  void DrainPending(Client& c);
+  // A hop or transaction of `c` finished.
+  void Complete(Client* c);
+  void MaybeFree(Client* c);
+  void OnTimer();
+
+  Server* server_;
+  engine::ShardId id_;
+  engine::Shard& shard_;
+  net::EventLoop loop_;
+  std::vector<std::unique_ptr<net::Acceptor>> acceptors_;
+  absl::flat_hash_map<uint64_t, std::unique_ptr<Client>> clients_;
+  std::vector<Client*> clients_with_batches_;
+  std::thread thread_;
+};
+
+}  // namespace server
+
+#endif  // SHARDIS_SERVER_WORKER_H_
