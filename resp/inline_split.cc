@@ -1,5 +1,8 @@
 #include "resp/inline_split.h"
 
+#include <array>
+#include <cstdint>
+
 namespace resp {
 namespace {
 
@@ -20,6 +23,20 @@ int HexValue(char c) {
 
 // Bytes that end an unquoted word. '\0' is handled as the end of the line.
 bool EndsWord(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Byte classes for the hot loops of SplitInlineArgs, one lookup per byte
+// instead of a chain of comparisons.
+enum : uint8_t { kSpace = 1, kStop = 2 };  // kStop: ends a plain word or starts a quote.
+
+constexpr std::array<uint8_t, 256> MakeClasses() {
+  std::array<uint8_t, 256> t{};
+  for (const char c : {' ', '\t', '\n', '\v', '\f', '\r'}) t[static_cast<uint8_t>(c)] |= kSpace;
+  for (const char c : {' ', '\t', '\n', '\r', '"', '\''}) t[static_cast<uint8_t>(c)] |= kStop;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kClasses = MakeClasses();
+
+uint8_t ClassOf(char c) { return kClasses[static_cast<uint8_t>(c)]; }
 
 // Unescapes one word that contains a quote, starting at *pos (the first byte
 // of the word), into *storage. Mirrors sdssplitargs's per-word loop, reading
@@ -105,11 +122,11 @@ bool SplitInlineArgs(std::string_view line, std::string* storage,
   const size_t n = line.size();
   size_t p = 0;
   for (;;) {
-    while (p < n && IsSpace(line[p])) ++p;
+    while (p < n && (ClassOf(line[p]) & kSpace)) ++p;
     if (p == n) return true;
     // Most words have no quotes and become views into the line.
     const size_t start = p;
-    while (p < n && !EndsWord(line[p]) && line[p] != '"' && line[p] != '\'') ++p;
+    while (p < n && !(ClassOf(line[p]) & kStop)) ++p;
     if (p == n || EndsWord(line[p])) {
       args->push_back(line.substr(start, p - start));
       continue;

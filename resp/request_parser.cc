@@ -106,11 +106,15 @@ RequestParser::Step RequestParser::ParseOne(std::string_view buf, size_t* size) 
 RequestParser::Step RequestParser::ParseMultibulk(std::string_view buf, size_t* size) {
   const char* const data = buf.data();
   const size_t n = buf.size();
-  // Locals rather than members in the loop: stores through spans_ would
-  // otherwise force the compiler to reload them on every element.
+  // Locals rather than members in the loops: stores into the argument
+  // vectors would otherwise force the compiler to reload them per element.
   size_t pos = pos_;
   int64_t remaining = remaining_;
   int64_t bulk_len = bulk_len_;
+  // Any length up to this passes CheckBulkLen; larger ones take the slow path.
+  const uint64_t max_bulk = limits_.unauthenticated
+                                ? std::min(limits_.max_bulk_len, limits_.proto_max_bulk_len)
+                                : limits_.max_bulk_len;
   if (remaining < 0) {
     int64_t count;
     size_t next;
@@ -124,7 +128,9 @@ RequestParser::Step RequestParser::ParseMultibulk(std::string_view buf, size_t* 
           return Step::kError;
       }
     }
-    if (!CheckMultibulkLen(count)) return Step::kError;
+    if ((count > limits_.max_multibulk_len || count > INT32_MAX) && !CheckMultibulkLen(count)) {
+      return Step::kError;
+    }
     if (count <= 0) {
       *size = next;
       FinishCommand();
@@ -132,7 +138,28 @@ RequestParser::Step RequestParser::ParseMultibulk(std::string_view buf, size_t* 
     }
     remaining = count;
     pos = next;
+    // Fast path for the usual case of a command that arrived whole with
+    // canonical headers: views go straight into args_.
+    args_.clear();
+    while (remaining > 0) {
+      int64_t len;
+      if (pos >= n || data[pos] != '$' ||
+          !ParseHeaderFast(data, n, pos, limits_.max_inline_len, &len, &next) ||
+          static_cast<uint64_t>(len) > max_bulk || n - next < static_cast<uint64_t>(len) + 2) {
+        break;
+      }
+      args_.emplace_back(data + next, static_cast<size_t>(len));
+      pos = next + static_cast<size_t>(len) + 2;
+      --remaining;
+    }
+    if (remaining == 0) {
+      *size = pos;
+      FinishCommand();
+      return Step::kCommand;
+    }
+    // The rest may span calls: keep offsets, which survive buffer moves.
     spans_.clear();
+    for (std::string_view a : args_) spans_.push_back(Span{size_t(a.data() - data), a.size()});
   }
   while (remaining > 0) {
     if (bulk_len < 0) {
@@ -150,7 +177,9 @@ RequestParser::Step RequestParser::ParseMultibulk(std::string_view buf, size_t* 
           return Step::kNeedMore;
         }
       }
-      if (!CheckBulkLen(len)) return Step::kError;
+      if ((len < 0 || static_cast<uint64_t>(len) > max_bulk) && !CheckBulkLen(len)) {
+        return Step::kError;
+      }
       bulk_len = len;
       pos = next;
     }
