@@ -24,6 +24,11 @@ std::string InvalidExpire(std::string_view command) {
   return absl::StrCat("ERR invalid expire time in '", AV(command), "' command");
 }
 
+std::string UnknownSubcommand(std::string_view container, std::string_view sub) {
+  return absl::StrCat("ERR unknown subcommand '", AV(sub.substr(0, 128)), "'. Try ", AV(container),
+                      " HELP.");
+}
+
 }  // namespace errors
 
 }  // namespace server

@@ -90,6 +90,8 @@ inline constexpr std::string_view kNoSuchKey = "ERR no such key";
 inline constexpr std::string_view kDbIndex = "ERR DB index is out of range";
 std::string WrongArity(std::string_view name);
 std::string InvalidExpire(std::string_view command);
+// "ERR unknown subcommand 'x'. Try OBJECT HELP." (container is upper case).
+std::string UnknownSubcommand(std::string_view container, std::string_view sub);
 }  // namespace errors
 
 }  // namespace server

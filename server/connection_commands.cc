@@ -172,8 +172,12 @@ void ClientCmd(Args args, ClientContext& ctx) {
     return ctx.out.Ok();
   }
   if (sub == "setinfo" && argc == 4) return ctx.out.Ok();
-  ctx.out.Error(absl::StrCat("ERR unknown subcommand or wrong number of arguments for '", AV(args[1]),
-                             "'. Try CLIENT HELP."));
+  static const char* kKnown[] = {"id", "getname", "setname", "info", "list", "no-evict",
+                                 "no-touch", "setinfo"};
+  for (const char* k : kKnown) {
+    if (sub == k) return ctx.out.Error(errors::WrongArity(absl::StrCat("client|", sub)));
+  }
+  ctx.out.Error(errors::UnknownSubcommand("CLIENT", args[1]));
 }
 
 CommandSpec Conn(std::string name, int arity, uint32_t flags, ClientHandler h) {

@@ -338,11 +338,10 @@ void Object(Args args, ShardContext& ctx) {
     for (const char* l : lines) ctx.out.SimpleString(l);
     return;
   }
-  if (args.size() != 3 || (sub != "encoding" && sub != "freq" && sub != "idletime" &&
-                           sub != "refcount")) {
-    return ctx.out.Error(absl::StrCat("ERR unknown subcommand or wrong number of arguments for '",
-                                      AV(args[1]), "'. Try OBJECT HELP."));
+  if (sub != "encoding" && sub != "freq" && sub != "idletime" && sub != "refcount") {
+    return ctx.out.Error(errors::UnknownSubcommand("OBJECT", args[1]));
   }
+  if (args.size() != 3) return ctx.out.Error(errors::WrongArity("object|" + sub));
   KeyRef ref = ctx.db.Find(args[2], ctx.now_ms);
   if (!ref) return ctx.out.Null();
   engine::Object* obj = ref.obj();

@@ -178,8 +178,7 @@ void ConfigCmd(Args args, ClientContext& ctx) {
     return;
   }
   if (sub == "resetstat" && args.size() == 2) return ctx.out.Ok();
-  ctx.out.Error(absl::StrCat("ERR unknown subcommand or wrong number of arguments for '", AV(args[1]),
-                             "'. Try CONFIG HELP."));
+  ctx.out.Error(errors::UnknownSubcommand("CONFIG", args[1]));
 }
 
 void WriteFlags(resp::ReplyWriter& out, uint32_t flags) {
@@ -231,8 +230,7 @@ void Command(Args args, ClientContext& ctx) {
     ctx.out.MapHeader(0);
     return;
   }
-  ctx.out.Error(absl::StrCat("ERR unknown subcommand or wrong number of arguments for '", AV(args[1]),
-                             "'. Try COMMAND HELP."));
+  ctx.out.Error(errors::UnknownSubcommand("COMMAND", args[1]));
 }
 
 CommandSpec ServerCmd(std::string name, int arity, uint32_t flags, ClientHandler h) {

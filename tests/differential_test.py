@@ -1,0 +1,138 @@
+"""Runs the same command scripts against the real redis-server and ours and
+compares every reply exactly (errors included)."""
+import random
+import sys
+import unittest
+
+import redis
+
+import server_fixture
+
+SCRIPT = [
+    "PING", "PING hello", "ECHO hi", "SET k v", "GET k", "GET missing", "SET k v2 XX",
+    "SET nk v NX", "SET nk v NX", "SET k v3 GET", "SET k v EX 0", "SET k v EX abc",
+    "SET k v PX 100 EX 100", "SET k v KEEPTTL EX 10", "SET k v NX XX", "SET k v BOGUS",
+    "SETNX k x", "SETNX fresh x", "SETEX sk 100 v", "TTL sk", "SETEX sk 0 v", "SETEX sk -1 v",
+    "PSETEX pk 100000 v", "GETSET k newv", "GETSET nothere v", "GETDEL k", "GETDEL k",
+    "SET n 10", "INCR n", "DECR n", "INCRBY n 5", "DECRBY n 3", "INCRBY n abc",
+    "SET big 9223372036854775807", "INCR big", "SET small -9223372036854775808", "DECR small",
+    "DECRBY n -9223372036854775808", "SET s abc", "INCR s", "SET s2 01", "INCR s2",
+    "INCRBYFLOAT f 10.5", "INCRBYFLOAT f 0.1", "INCRBYFLOAT f -5", "INCRBYFLOAT f abc",
+    "INCRBYFLOAT f 1e3", "SET fl 3.0", "INCRBYFLOAT fl 1", "INCRBYFLOAT nan nan",
+    "APPEND a hello", "APPEND a world", "GET a", "STRLEN a", "STRLEN missing",
+    "GETRANGE a 0 4", "GETRANGE a -5 -1", "GETRANGE a 5 2", "GETRANGE a -1 -5",
+    "GETRANGE a 0 100", "GETRANGE missing 0 1", "SETRANGE a 5 XX", "GET a",
+    "SETRANGE r 3 abc", "GET r", "SETRANGE r -1 x", "SETRANGE empty 0 ''",
+    "MSET m1 a m2 b m3 c", "MGET m1 m2 m3 missing", "MSET m1", "MSETNX m1 x m9 y",
+    "MSETNX m8 x m9 y", "MGET m8 m9", "LPUSH lst a", "MGET lst m1",
+    "GET lst", "INCR lst", "DEL m1 m2 missing", "EXISTS m3 m3 missing", "UNLINK m3",
+    "TYPE lst", "TYPE m8", "TYPE missing", "EXPIRE m8 100", "TTL m8", "PTTL missing",
+    "TTL m9", "EXPIRE m8 100 NX", "EXPIRE m8 200 XX", "EXPIRE m8 50 GT", "EXPIRE m8 50 LT",
+    "TTL m8", "EXPIRE m8 10 NX XX", "EXPIRE m8 10 GT LT", "EXPIRE m8 10 FOO",
+    "EXPIRE m8 abc", "PERSIST m8", "PERSIST m8", "TTL m8", "EXPIRE m9 -1", "EXISTS m9",
+    "PEXPIRE m8 100000", "EXPIREAT m8 1", "EXISTS m8", "SET e v", "EXPIRETIME e",
+    "PEXPIRETIME missing", "RENAME nothere x", "SET ren v", "RENAME ren ren2", "GET ren2",
+    "RENAMENX ren2 n", "RENAMENX n ren2", "RENAME ren2 ren2",
+    "RPUSH rl 1 2 3", "LRANGE rl 0 -1", "LRANGE rl -2 10", "LRANGE rl 5 10", "LPOP rl",
+    "RPOP rl", "RPOP rl 5", "RPOP rl", "LPOP nolist 2", "LLEN rl",
+    "SADD st a b c", "SADD st a", "SCARD st", "SISMEMBER st a", "SISMEMBER st z",
+    "SMEMBERS nos", "OBJECT ENCODING n", "OBJECT ENCODING a", "OBJECT ENCODING st",
+    "OBJECT ENCODING missing", "OBJECT FOO k", "OBJECT REFCOUNT n",
+    "SELECT 1", "GET e", "SET e db1", "SELECT 0", "GET e", "SELECT 16", "SELECT x",
+    "NOSUCHCOMMAND a b", "GET", "SET onlykey", "CLIENT SETNAME my-name",
+    "CLIENT GETNAME", "CLIENT SETNAME 'bad name'", "CLIENT BOGUS",
+    "FLUSHDB", "DBSIZE", "FLUSHALL", "DBSIZE",
+]
+
+UNORDERED = {"SMEMBERS", "KEYS"}
+
+
+def run(client, line):
+    args = line.split()
+    args = ["" if a == "''" else a for a in args]
+    try:
+        reply = client.execute_command(*args)
+    except redis.ResponseError as e:
+        return ("error", str(e))
+    if args[0].upper() in UNORDERED and isinstance(reply, list):
+        return sorted(reply)
+    if isinstance(reply, set):
+        return sorted(reply)
+    return reply
+
+
+class DifferentialTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.redis = server_fixture.start_redis()
+        cls.ours = server_fixture.start_ours(threads=3)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.redis.stop()
+        code = cls.ours.stop()
+        assert code == 0, "server exited with %s on SIGTERM" % code
+
+    def clients(self):
+        pair = (redis.Redis(port=self.redis.port), redis.Redis(port=self.ours.port))
+        for c in pair:
+            # Compare the raw replies, not redis-py's interpretation of them.
+            c.response_callbacks = {}
+        return pair
+
+    def test_script(self):
+        theirs, ours = self.clients()
+        theirs.flushall()
+        ours.flushall()
+        for line in SCRIPT:
+            self.assertEqual(run(theirs, line), run(ours, line), line)
+
+    def test_randomized_string_and_key_sequences(self):
+        theirs, ours = self.clients()
+        theirs.flushall()
+        ours.flushall()
+        rng = random.Random(1234)
+        keys = ["k%d" % i for i in range(12)] + ["{tag}a", "{tag}b"]
+        ops = [
+            lambda: "SET %s %d" % (rng.choice(keys), rng.randint(-5, 5)),
+            lambda: "GET %s" % rng.choice(keys),
+            lambda: "INCRBY %s %d" % (rng.choice(keys), rng.randint(-3, 3)),
+            lambda: "APPEND %s x" % rng.choice(keys),
+            lambda: "DEL %s %s" % (rng.choice(keys), rng.choice(keys)),
+            lambda: "EXISTS %s %s" % (rng.choice(keys), rng.choice(keys)),
+            lambda: "MSET %s 1 %s 2" % (rng.choice(keys), rng.choice(keys)),
+            lambda: "MGET %s %s %s" % (rng.choice(keys), rng.choice(keys), rng.choice(keys)),
+            lambda: "RPUSH %s v" % rng.choice(keys),
+            lambda: "LPOP %s" % rng.choice(keys),
+            lambda: "SADD %s m%d" % (rng.choice(keys), rng.randint(0, 3)),
+            lambda: "TYPE %s" % rng.choice(keys),
+            lambda: "STRLEN %s" % rng.choice(keys),
+            lambda: "RENAME %s %s" % (rng.choice(keys), rng.choice(keys)),
+            lambda: "GETRANGE %s %d %d" % (rng.choice(keys), rng.randint(-4, 4), rng.randint(-4, 4)),
+            lambda: "DBSIZE",
+        ]
+        for _ in range(3000):
+            line = rng.choice(ops)()
+            self.assertEqual(run(theirs, line), run(ours, line), line)
+        self.assertEqual(sorted(theirs.execute_command("KEYS", "*")),
+                         sorted(ours.execute_command("KEYS", "*")))
+
+    def test_pipelined_replies_keep_order_across_shards(self):
+        theirs, ours = self.clients()
+        for client in (theirs, ours):
+            client.flushall()
+        results = []
+        for client in (theirs, ours):
+            pipe = client.pipeline(transaction=False)
+            for i in range(2000):
+                pipe.set("p%d" % i, i)
+                pipe.get("p%d" % ((i * 7) % 2000))
+                pipe.incr("counter%d" % (i % 13))
+                if i % 100 == 0:
+                    pipe.mget(["p%d" % j for j in range(i, i + 5)])
+            results.append(pipe.execute())
+        self.assertEqual(results[0], results[1])
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]])

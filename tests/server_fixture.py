@@ -1,0 +1,68 @@
+"""Starts our server binary and the real redis-server on free loopback ports.
+
+Shared by the end-to-end tests; each test runs under `bazel test` with the
+server binary as a data dependency.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, proc, timeout=10.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited with code %s" % proc.returncode)
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("server did not listen on %d" % port)
+
+
+def server_binary():
+    for candidate in ("server/server", os.path.join(os.environ.get("TEST_SRCDIR", ""),
+                                                      "shardis/server/server")):
+        if os.path.exists(candidate):
+            return os.path.abspath(candidate)
+    raise RuntimeError("server binary not found")
+
+
+class Process:
+    def __init__(self, argv, port):
+        self.port = port
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wait_for_port(port, self.proc)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+def start_ours(threads=2, extra=()):
+    port = free_port()
+    return Process([server_binary(), "--port", str(port), "--threads", str(threads), *extra], port)
+
+
+def start_redis():
+    exe = shutil.which("redis-server")
+    if exe is None:
+        raise RuntimeError("redis-server is not installed (run tools/bootstrap.sh)")
+    port = free_port()
+    return Process([exe, "--port", str(port), "--save", "", "--appendonly", "no",
+                    "--bind", "127.0.0.1"], port)
