@@ -1,8 +1,24 @@
 #include "engine/db.h"
 
-#include <cds/algo/bit_reversal.h>
+#include <cstdlib>
+#include <new>
 
 namespace engine {
+
+Entry* Entry::Create(std::string_view key) {
+  void* mem = std::malloc(sizeof(Entry) + key.size());
+  auto* e = new (mem) Entry();
+  e->key_len = static_cast<uint32_t>(key.size());
+  if (!key.empty()) std::memcpy(e->key_data, key.data(), key.size());
+  return e;
+}
+
+void Entry::Destroy(Entry* e) {
+  e->~Entry();
+  std::free(e);
+}
+
+Db::Db() : map_(kMaxExpectedKeys, kLoadFactor) {}
 
 Db::~Db() { Clear(); }
 
@@ -10,37 +26,37 @@ void Db::RetireObject(Object* obj) {
   cds::gc::HP::retire(obj, [](void* p) { DestroyObject(static_cast<Object*>(p)); });
 }
 
-uint64_t Db::ScanOrder(std::string_view key) {
-  return cds::algo::bit_reversal::lookup()(static_cast<size_t>(KeyHash()(key))) | 1;
-}
-
-KeyRef Db::Lookup(std::string_view key) const {
-  KeyRef ref;
-  map_.find(key, [&](Map::value_type& kv) { ref = KeyRef{&kv.first, &kv.second}; });
-  return ref;
+Entry* Db::Lookup(std::string_view key) const {
+  Entry* found = nullptr;
+  map_.find(key, [&](Entry& e, std::string_view) { found = &e; });
+  return found;
 }
 
 KeyRef Db::Find(std::string_view key, int64_t now_ms) {
-  KeyRef ref = Lookup(key);
-  if (!ref) return ref;
-  int64_t exp = ref.entry->expire_ms.load(std::memory_order_relaxed);
+  Entry* e = Lookup(key);
+  if (e == nullptr) return KeyRef{};
+  int64_t exp = e->expire_ms.load(std::memory_order_relaxed);
   if (exp != 0 && exp <= now_ms) {
     Erase(key);
     return KeyRef{};
   }
-  return ref;
+  return KeyRef{e};
 }
 
 KeyRef Db::Insert(std::string_view key, Object* obj) {
-  KeyRef ref;
-  // The node is linked before the functor runs, with obj == nullptr, which
-  // readers treat as absent; the release store then publishes the value.
-  map_.insert_with(std::string(key), [&](Map::value_type& kv) {
-    ref = KeyRef{&kv.first, &kv.second};
-    kv.second.obj.store(obj, std::memory_order_release);
-  });
+  Entry* e = Entry::Create(key);
+  // Set before linking: the insert's CAS publishes the node with its value.
+  e->obj.store(obj, std::memory_order_relaxed);
+  if (!map_.insert(*e)) {
+    // Callers check first; a duplicate would be a bug, not a race (only the
+    // owner inserts). Keep the map consistent regardless.
+    Entry::Destroy(e);
+    KeyRef ref{Lookup(key)};
+    Replace(ref, obj);
+    return ref;
+  }
   ++size_;
-  return ref;
+  return KeyRef{e};
 }
 
 KeyRef Db::Set(std::string_view key, Object* obj, int64_t expire_ms, bool keep_ttl,
@@ -62,24 +78,26 @@ void Db::Replace(KeyRef ref, Object* obj) {
 }
 
 bool Db::Erase(std::string_view key) {
-  KeyRef ref = Lookup(key);
-  if (!ref) return false;
-  RemoveFromExpires(ref.entry);
+  Entry* e = Lookup(key);
+  if (e == nullptr) return false;
+  RemoveFromExpires(e);
   // Null the slot before retiring: a reader that guarded the node re-checks
   // the pointer after publishing its hazard and so sees "absent".
-  Object* old = ref.entry->obj.exchange(nullptr, std::memory_order_acq_rel);
-  map_.erase(key);
+  Object* old = e->obj.exchange(nullptr, std::memory_order_acq_rel);
+  map_.erase(key);  // the node is retired (and later freed) by the map
   --size_;
   if (old != nullptr) RetireObject(old);
   return true;
 }
 
 Object* Db::Detach(KeyRef ref, int64_t* expire_ms) {
-  *expire_ms = ref.entry->expire_ms.load(std::memory_order_relaxed);
-  RemoveFromExpires(ref.entry);
-  Object* obj = ref.entry->obj.exchange(nullptr, std::memory_order_acq_rel);
-  std::string key = *ref.key;
-  map_.erase(key);
+  Entry* e = ref.entry;
+  *expire_ms = e->expire_ms.load(std::memory_order_relaxed);
+  RemoveFromExpires(e);
+  Object* obj = e->obj.exchange(nullptr, std::memory_order_acq_rel);
+  // Erase by value would read the key from the node being unlinked; copy it.
+  std::string key(e->key());
+  map_.erase(std::string_view(key));
   --size_;
   // Not retired: the value lives on under another key (or db). Readers that
   // still guard it only ever read its immutable parts, and its next owner
@@ -94,7 +112,7 @@ void Db::SetExpire(KeyRef ref, int64_t expire_ms) {
     RemoveFromExpires(e);
   } else if (e->expire_pos == Entry::kNoExpirePos) {
     e->expire_pos = static_cast<uint32_t>(expires_.size());
-    expires_.push_back(ref);
+    expires_.push_back(e);
   }
 }
 
@@ -102,14 +120,14 @@ void Db::RemoveFromExpires(Entry* e) {
   uint32_t pos = e->expire_pos;
   if (pos == Entry::kNoExpirePos) return;
   expires_[pos] = expires_.back();
-  expires_[pos].entry->expire_pos = pos;
+  expires_[pos]->expire_pos = pos;
   expires_.pop_back();
   e->expire_pos = Entry::kNoExpirePos;
 }
 
 KeyRef Db::RandomExpiring(uint64_t rnd) {
   if (expires_.empty()) return KeyRef{};
-  return expires_[rnd % expires_.size()];
+  return KeyRef{expires_[rnd % expires_.size()]};
 }
 
 size_t Db::ExpireSample(int64_t now_ms, size_t samples) {
@@ -119,10 +137,10 @@ size_t Db::ExpireSample(int64_t now_ms, size_t samples) {
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
-    KeyRef ref = expires_[x % expires_.size()];
-    int64_t exp = ref.entry->expire_ms.load(std::memory_order_relaxed);
+    Entry* e = expires_[x % expires_.size()];
+    int64_t exp = e->expire_ms.load(std::memory_order_relaxed);
     if (exp != 0 && exp <= now_ms) {
-      std::string key = *ref.key;  // the node goes away with the erase
+      std::string key(e->key());  // the node goes away with the erase
       Erase(key);
       ++deleted;
     }
@@ -132,7 +150,7 @@ size_t Db::ExpireSample(int64_t now_ms, size_t samples) {
 
 void Db::Clear() {
   for (auto it = map_.begin(); it != map_.end(); ++it) {
-    Object* old = it->second.obj.exchange(nullptr, std::memory_order_acq_rel);
+    Object* old = it->obj.exchange(nullptr, std::memory_order_acq_rel);
     if (old != nullptr) RetireObject(old);
   }
   map_.clear();

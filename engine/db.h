@@ -3,8 +3,8 @@
 
 // clang-format off
 #include <cds/gc/hp.h>
-#include <cds/container/michael_list_hp.h>
-#include <cds/container/split_list_map.h>
+#include <cds/intrusive/michael_list_hp.h>
+#include <cds/intrusive/split_list.h>
 // clang-format on
 
 #include <atomic>
@@ -18,41 +18,46 @@
 
 namespace engine {
 
-// The value slot of one key. `obj` and `expire_ms` are atomics because the
-// read fast path loads them from other threads; only the owner stores.
-struct Entry {
-  std::atomic<Object*> obj{nullptr};  // nullptr only while being inserted
-  std::atomic<int64_t> expire_ms{0};  // absolute unix ms; 0 = no expiry
+// One key of a keyspace: the node of the lock-free map itself, with the key
+// bytes inline (one allocation per key; for a 16-byte key the node fits a
+// 64-byte allocation). `obj` and `expire_ms` are atomics because the read
+// fast path loads them from other threads; only the owner stores.
+struct Entry : public cds::intrusive::split_list::node<cds::intrusive::michael_list::node<cds::gc::HP>> {
   static constexpr uint32_t kNoExpirePos = UINT32_MAX;
-  uint32_t expire_pos = kNoExpirePos;  // owner only: index in Db::expires_
 
-  Entry() = default;
-  // libcds builds nodes from a temporary value; only an unpublished Entry is
-  // ever copied.
-  Entry(const Entry& o)
-      : obj(o.obj.load(std::memory_order_relaxed)),
-        expire_ms(o.expire_ms.load(std::memory_order_relaxed)),
-        expire_pos(o.expire_pos) {}
+  std::atomic<Object*> obj{nullptr};
+  std::atomic<int64_t> expire_ms{0};   // absolute unix ms; 0 = no expiry
+  uint32_t expire_pos = kNoExpirePos;  // owner only: index in Db::expires_
+  uint32_t key_len = 0;
+  char key_data[];
+
+  std::string_view key() const { return {key_data, key_len}; }
+  // The position in the map's split order: the map keeps its nodes sorted by
+  // it and it does not change as the table grows (the SCAN cursor space).
+  uint64_t scan_order() const { return m_nHash; }
+
+  static Entry* Create(std::string_view key);
+  static void Destroy(Entry* e);
 };
 
 // A key as the owner sees it: stable until the key is erased (only the owner
 // erases, so the owner may keep these across its own calls).
 struct KeyRef {
-  const std::string* key = nullptr;
   Entry* entry = nullptr;
   explicit operator bool() const { return entry != nullptr; }
   Object* obj() const { return entry->obj.load(std::memory_order_relaxed); }
+  std::string_view key() const { return entry->key(); }
 };
 
 // One logical database of one shard: the key -> value map (a libcds
-// split-ordered lock-free hash map, so other threads can read it), plus the
-// owner-only index of keys that carry a TTL.
+// intrusive split-ordered lock-free hash map, so other threads can read it),
+// plus the owner-only index of keys that carry a TTL.
 //
 // Threading: every method is for the owning shard's thread, except
 // ReadShared, which any thread attached to libcds may call at any time.
 class Db {
  public:
-  Db() = default;
+  Db();
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -84,8 +89,15 @@ class Db {
   template <typename F>
   void ForEach(int64_t now_ms, F&& f);
 
-  // Active expiry: samples keys with a TTL and deletes the expired ones, at
-  // most `max_deletes`. Returns how many were deleted.
+  // Visits live keys in split order starting at the first key whose order is
+  // >= from, until f has been called `count` times; returns the order of the
+  // first key not visited, or 0 when the map ended. Keys present for the whole
+  // of a full scan are visited at least once.
+  template <typename F>
+  uint64_t Scan(uint64_t from, size_t count, int64_t now_ms, F&& f);
+
+  // Active expiry: samples keys with a TTL and deletes the expired ones.
+  // Returns how many were deleted.
   size_t ExpireSample(int64_t now_ms, size_t samples);
 
   // A random key with a TTL, or an empty ref (owner thread).
@@ -98,53 +110,57 @@ class Db {
   template <typename F>
   bool ReadShared(std::string_view key, int64_t now_ms, F&& f) const;
 
-  // The split-order position of a key: the map keeps its nodes sorted by it,
-  // and it does not change as the table grows, so it is the SCAN cursor space.
-  static uint64_t ScanOrder(std::string_view key);
-
-  // Visits live keys in ScanOrder starting at the first key whose order is
-  // >= from, until f has been called `count` times; returns the order of the
-  // first key not visited, or 0 when the map ended. Keys present for the whole
-  // of a full scan are visited at least once.
-  template <typename F>
-  uint64_t Scan(uint64_t from, size_t count, int64_t now_ms, F&& f);
-
  private:
-  struct KeyHash {
+  struct EntryHash {
     size_t operator()(std::string_view s) const { return absl::HashOf(s); }
+    size_t operator()(const Entry& e) const { return absl::HashOf(e.key()); }
   };
-  struct KeyCompare {
-    int operator()(std::string_view a, std::string_view b) const { return a.compare(b); }
+  struct EntryCompare {
+    int operator()(const Entry& a, const Entry& b) const { return a.key().compare(b.key()); }
+    int operator()(const Entry& a, std::string_view b) const { return a.key().compare(b); }
+    int operator()(std::string_view a, const Entry& b) const { return a.compare(b.key()); }
   };
-  struct MapTraits : public cds::container::split_list::traits {
-    typedef cds::container::michael_list_tag ordered_list;
-    typedef KeyHash hash;
-    struct ordered_list_traits : public cds::container::michael_list::traits {
-      typedef KeyCompare compare;
-    };
+  struct EntryDisposer {
+    void operator()(Entry* e) const { Entry::Destroy(e); }
   };
-  using Map = cds::container::SplitListMap<cds::gc::HP, std::string, Entry, MapTraits>;
+  struct ListTraits : public cds::intrusive::michael_list::traits {
+    typedef cds::intrusive::michael_list::base_hook<cds::opt::gc<cds::gc::HP>> hook;
+    typedef EntryCompare compare;
+    typedef EntryDisposer disposer;
+  };
+  using OrderedList = cds::intrusive::MichaelList<cds::gc::HP, Entry, ListTraits>;
+  struct SetTraits : public cds::intrusive::split_list::traits {
+    typedef EntryHash hash;
+  };
+  using Map = cds::intrusive::SplitListSet<cds::gc::HP, OrderedList, SetTraits>;
 
-  KeyRef Lookup(std::string_view key) const;
+  Entry* Lookup(std::string_view key) const;
   void RemoveFromExpires(Entry* e);
   static void RetireObject(Object* obj);
+
+  // Two keys per bucket on average: half the dummy nodes and bucket slots of
+  // the default (about 12 bytes per key) for half a node more per lookup.
+  static constexpr size_t kLoadFactor = 2;
+  // libcds fixes the bucket table's capacity at construction (segments are
+  // allocated lazily as it fills): past capacity x load factor keys, chains
+  // grow linearly. 2^28 keys per db costs a 64 KB segment directory up front.
+  static constexpr size_t kMaxExpectedKeys = size_t{1} << 28;
 
   // mutable: libcds lookups are non-const even when they do not modify.
   mutable Map map_;
   size_t size_ = 0;
-  std::vector<KeyRef> expires_;  // owner only; keys with a TTL
-
+  std::vector<Entry*> expires_;  // owner only; keys with a TTL
 };
 
 template <typename F>
 void Db::ForEach(int64_t now_ms, F&& f) {
   for (auto it = map_.begin(); it != map_.end(); ++it) {
-    Entry& e = it->second;
+    Entry& e = *it;
     Object* obj = e.obj.load(std::memory_order_relaxed);
     if (obj == nullptr) continue;
     int64_t exp = e.expire_ms.load(std::memory_order_relaxed);
     if (exp != 0 && exp <= now_ms) continue;
-    f(it->first, e);
+    f(e.key(), e);
   }
 }
 
@@ -152,16 +168,16 @@ template <typename F>
 uint64_t Db::Scan(uint64_t from, size_t count, int64_t now_ms, F&& f) {
   size_t visited = 0;
   for (auto it = map_.begin(); it != map_.end(); ++it) {
-    uint64_t order = ScanOrder(it->first);
+    Entry& e = *it;
+    uint64_t order = e.scan_order();
     if (order < from) continue;
     // Stop only between different orders, so equal-order keys (hash
     // collisions) are never split across two calls.
     if (visited >= count) return order;
-    Entry& e = it->second;
     Object* obj = e.obj.load(std::memory_order_relaxed);
     int64_t exp = e.expire_ms.load(std::memory_order_relaxed);
     if (obj == nullptr || (exp != 0 && exp <= now_ms)) continue;
-    f(it->first, e);
+    f(e.key(), e);
     ++visited;
   }
   return 0;
@@ -171,11 +187,10 @@ template <typename F>
 bool Db::ReadShared(std::string_view key, int64_t now_ms, F&& f) const {
   bool found = false;
   cds::gc::HP::Guard guard;
-  map_.find(key, [&](Map::value_type& kv) {
-    const Entry& e = kv.second;
+  map_.find(key, [&](Entry& e, std::string_view) {
     int64_t exp = e.expire_ms.load(std::memory_order_acquire);
     if (exp != 0 && exp <= now_ms) return;
-    // The node guard keeps the entry alive; this guard keeps the value alive
+    // The map's guard keeps the node alive; this guard keeps the value alive
     // after the owner swaps in a new one and retires this one.
     const Object* obj = guard.protect(e.obj);
     if (obj == nullptr) return;

@@ -78,7 +78,7 @@ TEST_F(DbTest, ScanVisitsEveryKeyOnceWithoutChanges) {
   uint64_t cursor = 0;
   int calls = 0;
   do {
-    cursor = db_->Scan(cursor, 37, 1, [&](const std::string& k, Entry&) { seen.insert(k); });
+    cursor = db_->Scan(cursor, 37, 1, [&](std::string_view k, Entry&) { seen.insert(std::string(k)); });
     ++calls;
   } while (cursor != 0 && calls < 1000);
   EXPECT_EQ(seen.size(), all.size());
@@ -91,7 +91,7 @@ TEST_F(DbTest, ScanKeepsKeysPresentThroughoutDespiteDeletes) {
   uint64_t cursor = 0;
   int step = 0;
   do {
-    cursor = db_->Scan(cursor, 10, 1, [&](const std::string& k, Entry&) { seen.insert(k); });
+    cursor = db_->Scan(cursor, 10, 1, [&](std::string_view k, Entry&) { seen.insert(std::string(k)); });
     // Delete odd keys and add new ones while scanning.
     db_->Erase("s" + std::to_string(2 * step + 1));
     db_->Set("new" + std::to_string(step), StringObject::Create("v"), 0, false, 1);

@@ -83,9 +83,9 @@ StringObject* StringObject::Create(std::string_view value) {
 }
 
 StringObject* StringObject::CreateInt(int64_t value) {
-  void* mem = std::malloc(sizeof(StringObject));
+  void* mem = std::malloc(sizeof(StringObject) + sizeof(int64_t));
   auto* s = new (mem) StringObject(Encoding::kInt);
-  s->int_ = value;
+  std::memcpy(s->data_, &value, sizeof(value));
   return s;
 }
 
@@ -106,12 +106,12 @@ void StringObject::Destroy(StringObject* s) {
 size_t StringObject::size() const {
   if (!is_int()) return len_;
   char buf[24];
-  return absl::numbers_internal::FastIntToBuffer(int_, buf) - buf;
+  return absl::numbers_internal::FastIntToBuffer(int_value(), buf) - buf;
 }
 
 std::string_view StringObject::View(char* scratch) const {
   if (!is_int()) return {data_, len_};
-  char* end = absl::numbers_internal::FastIntToBuffer(int_, scratch);
+  char* end = absl::numbers_internal::FastIntToBuffer(int_value(), scratch);
   return {scratch, static_cast<size_t>(end - scratch)};
 }
 

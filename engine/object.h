@@ -59,7 +59,11 @@ class StringObject : public Object {
   static void Destroy(StringObject* s);
 
   bool is_int() const { return encoding == Encoding::kInt; }
-  int64_t int_value() const { return int_; }
+  int64_t int_value() const {
+    int64_t v;
+    std::memcpy(&v, data_, sizeof(v));
+    return v;
+  }
   size_t size() const;
   // The bytes; integers are formatted into `scratch` (>= 24 bytes).
   std::string_view View(char* scratch) const;
@@ -67,9 +71,10 @@ class StringObject : public Object {
 
  private:
   StringObject(Encoding e) : Object(ObjectType::kString, e) {}
+  // One allocation of 12 header bytes plus the value: a 16-byte value fits
+  // jemalloc's 32-byte class. Integers keep their 8 bytes in data_.
   uint32_t len_ = 0;
-  int64_t int_ = 0;
-  char data_[];  // len_ bytes for raw/embstr
+  char data_[];
 };
 
 // Owner-only doubly-ended list of elements (LPUSH/RPUSH/...).

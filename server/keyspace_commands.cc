@@ -157,8 +157,8 @@ void Keys(MultiCommand& mc) {
   mc.AddPhase([found, pattern](Shard& shard, engine::Db& db) {
     auto& mine = (*found)[shard.id()];
     bool all = pattern == "*";
-    db.ForEach(shard.now_ms(), [&](const std::string& key, engine::Entry&) {
-      if (all || GlobMatch(pattern, key)) mine.push_back(key);
+    db.ForEach(shard.now_ms(), [&](std::string_view key, engine::Entry&) {
+      if (all || GlobMatch(pattern, key)) mine.emplace_back(key);
     });
   });
   mc.SetReply([found](resp::ReplyWriter& out) {
@@ -172,7 +172,7 @@ void Keys(MultiCommand& mc) {
 }
 
 // SCAN cursor: the low 8 bits name the shard, the rest is the position in
-// that shard's split order (Db::ScanOrder) with its low 8 bits dropped.
+// that shard's split order (Entry::scan_order) with its low 8 bits dropped.
 void Scan(MultiCommand& mc) {
   Args args = mc.args();
   uint64_t cursor;
@@ -221,13 +221,13 @@ void Scan(MultiCommand& mc) {
   mc.AddPhase([=](Shard& shard, engine::Db& db) {
     uint64_t from = cursor & ~uint64_t{0xff};
     uint64_t next = db.Scan(from, static_cast<size_t>(count), shard.now_ms(),
-                            [&](const std::string& key, engine::Entry& e) {
+                            [&](std::string_view key, engine::Entry& e) {
                               if (!pattern.empty() && !GlobMatch(pattern, key)) return;
                               if (!type.empty() &&
                                   type != engine::TypeName(e.obj.load()->type)) {
                                 return;
                               }
-                              result->keys.push_back(key);
+                              result->keys.emplace_back(key);
                             });
     if (next != 0) {
       result->next = (next & ~uint64_t{0xff}) | shard_id;
