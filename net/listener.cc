@@ -40,10 +40,11 @@ absl::Status Errno(absl::string_view what) {
 
 }  // namespace
 
-absl::StatusOr<int> ListenTcp(const std::string& address, int port, int backlog) {
-  sockaddr_storage ss{};
-  socklen_t len;
-  int family;
+namespace {
+
+absl::Status ParseAddress(const std::string& address, int port, sockaddr_storage* out,
+                          socklen_t* len, int* family) {
+  sockaddr_storage& ss = *out;
   if (address.find(':') != std::string::npos) {
     auto* in6 = reinterpret_cast<sockaddr_in6*>(&ss);
     in6->sin6_family = AF_INET6;
@@ -51,8 +52,8 @@ absl::StatusOr<int> ListenTcp(const std::string& address, int port, int backlog)
     if (inet_pton(AF_INET6, address.c_str(), &in6->sin6_addr) != 1) {
       return absl::InvalidArgumentError(absl::StrCat("bad bind address ", address));
     }
-    len = sizeof(sockaddr_in6);
-    family = AF_INET6;
+    *len = sizeof(sockaddr_in6);
+    *family = AF_INET6;
   } else {
     auto* in = reinterpret_cast<sockaddr_in*>(&ss);
     in->sin_family = AF_INET;
@@ -61,9 +62,40 @@ absl::StatusOr<int> ListenTcp(const std::string& address, int port, int backlog)
     if (inet_pton(AF_INET, host.c_str(), &in->sin_addr) != 1) {
       return absl::InvalidArgumentError(absl::StrCat("bad bind address ", address));
     }
-    len = sizeof(sockaddr_in);
-    family = AF_INET;
+    *len = sizeof(sockaddr_in);
+    *family = AF_INET;
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckPortFree(const std::string& address, int port) {
+  sockaddr_storage ss{};
+  socklen_t len;
+  int family;
+  absl::Status st = ParseAddress(address, port, &ss, &len, &family);
+  if (!st.ok()) return st;
+  int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Errno("socket");
+  int one = 1;
+  // SO_REUSEADDR only: TIME_WAIT leftovers do not count as "in use", live
+  // listeners (with or without SO_REUSEPORT) do.
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+  if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) < 0) {
+    st = Errno(absl::StrCat("bind ", address, ":", port));
+  }
+  close(fd);
+  return st;
+}
+
+absl::StatusOr<int> ListenTcp(const std::string& address, int port, int backlog) {
+  sockaddr_storage ss{};
+  socklen_t len;
+  int family;
+  absl::Status parsed = ParseAddress(address, port, &ss, &len, &family);
+  if (!parsed.ok()) return parsed;
   int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return Errno("socket");
   int one = 1;

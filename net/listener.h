@@ -16,6 +16,11 @@ namespace net {
 // incoming connections across them.
 absl::StatusOr<int> ListenTcp(const std::string& address, int port, int backlog = 511);
 
+// Fails with "Address already in use" when anything else listens on
+// address:port. SO_REUSEPORT would otherwise let a second server process
+// silently share the port with the first; call this before ListenTcp.
+absl::Status CheckPortFree(const std::string& address, int port);
+
 // Opens a non-blocking Unix-domain listening socket (replacing a stale file).
 // Unix sockets have no SO_REUSEPORT; loops share this one fd instead, each
 // registering it with EPOLLEXCLUSIVE so one loop wakes per connection.

@@ -173,6 +173,17 @@ TEST(ListenerTest, TwoSocketsShareAPortWithReusePort) {
   close(*b);
 }
 
+TEST(ListenerTest, PortHeldByAnotherListenerIsReportedInUse) {
+  auto a = ListenTcp("127.0.0.1", 0);
+  ASSERT_TRUE(a.ok());
+  int port = BoundPort(*a);
+  absl::Status st = CheckPortFree("127.0.0.1", port);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("Address already in use"), std::string::npos) << st;
+  close(*a);
+  EXPECT_TRUE(CheckPortFree("127.0.0.1", port).ok());
+}
+
 TEST(ListenerTest, BadAddressIsAnError) {
   EXPECT_FALSE(ListenTcp("not-an-ip", 0).ok());
 }

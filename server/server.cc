@@ -53,6 +53,10 @@ Server::~Server() {
 absl::Status Server::Start() {
   std::vector<int> fds;
   port_ = config_.port;
+  if (port_ != 0) {
+    absl::Status free = net::CheckPortFree(config_.bind, port_);
+    if (!free.ok()) return free;
+  }
   for (size_t i = 0; i < workers_.size(); ++i) {
     absl::StatusOr<int> fd = net::ListenTcp(config_.bind, port_);
     if (!fd.ok()) {
