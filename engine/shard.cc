@@ -8,12 +8,22 @@ namespace engine {
 
 Shard::Shard(ShardSet* set, ShardId id, int num_dbs)
     : set_(set), id_(id), published_sizes(num_dbs), published_expires(num_dbs) {
-  dbs_.reserve(num_dbs);
-  for (int i = 0; i < num_dbs; ++i) dbs_.push_back(std::make_unique<Db>());
+  dbs_.reset(new std::atomic<Db*>[num_dbs]);
+  for (int i = 0; i < num_dbs; ++i) {
+    storage_.push_back(std::make_unique<Db>());
+    dbs_[i].store(storage_.back().get(), std::memory_order_relaxed);
+  }
   outbox_.resize(set->size());
 }
 
 Shard::~Shard() = default;
+
+void Shard::SwapDbs(int a, int b) {
+  Db* da = dbs_[a].load(std::memory_order_relaxed);
+  Db* db_b = dbs_[b].load(std::memory_order_relaxed);
+  dbs_[a].store(db_b, std::memory_order_release);
+  dbs_[b].store(da, std::memory_order_release);
+}
 
 void Shard::Send(ShardId target, TaskPtr task) {
   std::deque<TaskPtr>& pending = outbox_[target];
@@ -92,7 +102,7 @@ size_t Shard::ActiveExpire(int64_t budget_us) {
   constexpr size_t kSample = 20;
   auto start = std::chrono::steady_clock::now();
   size_t total = 0;
-  for (auto& db : dbs_) {
+  for (auto& db : storage_) {
     while (db->expires_size() > 0) {
       size_t deleted = db->ExpireSample(now_ms_, kSample);
       total += deleted;
@@ -106,9 +116,9 @@ size_t Shard::ActiveExpire(int64_t budget_us) {
 }
 
 void Shard::PublishSizes() {
-  for (size_t i = 0; i < dbs_.size(); ++i) {
-    published_sizes[i].store(dbs_[i]->size(), std::memory_order_relaxed);
-    published_expires[i].store(dbs_[i]->expires_size(), std::memory_order_relaxed);
+  for (int i = 0; i < num_dbs(); ++i) {
+    published_sizes[i].store(db(i).size(), std::memory_order_relaxed);
+    published_expires[i].store(db(i).expires_size(), std::memory_order_relaxed);
   }
 }
 

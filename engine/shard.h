@@ -33,11 +33,12 @@ class Shard {
 
   ShardId id() const { return id_; }
   ShardSet& shard_set() const { return *set_; }
-  int num_dbs() const { return static_cast<int>(dbs_.size()); }
-  Db& db(int index) { return *dbs_[index]; }
-  const Db& db(int index) const { return *dbs_[index]; }
-  // SWAPDB: exchanges two databases (only while held by a transaction).
-  void SwapDbs(int a, int b) { std::swap(dbs_[a], dbs_[b]); }
+  int num_dbs() const { return static_cast<int>(storage_.size()); }
+  // Any thread (fast-path readers resolve a db index here).
+  Db& db(int index) { return *dbs_[index].load(std::memory_order_acquire); }
+  const Db& db(int index) const { return *dbs_[index].load(std::memory_order_acquire); }
+  // SWAPDB: exchanges two databases (owner, while held by a transaction).
+  void SwapDbs(int a, int b);
 
   // Any thread: the shard's inbox.
   Mailbox& mailbox() { return mailbox_; }
@@ -88,7 +89,10 @@ class Shard {
 
   ShardSet* set_;
   ShardId id_;
-  std::vector<std::unique_ptr<Db>> dbs_;
+  std::vector<std::unique_ptr<Db>> storage_;  // owns the dbs
+  // Index -> db; atomics because SWAPDB changes them while readers on other
+  // threads may resolve an index.
+  std::unique_ptr<std::atomic<Db*>[]> dbs_;
   Mailbox mailbox_;
   std::atomic<uint64_t> held_by_{0};
   std::deque<TaskPtr> deferred_;

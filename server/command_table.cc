@@ -9,6 +9,7 @@ CommandTable::CommandTable() {
   RegisterServerCommands(*this);
   RegisterStringCommands(*this);
   RegisterKeyspaceCommands(*this);
+  RegisterKeyMoveCommands(*this);
   RegisterListCommands(*this);
   RegisterSetCommands(*this);
 }

@@ -30,6 +30,7 @@ void RegisterConnectionCommands(CommandTable& table);
 void RegisterServerCommands(CommandTable& table);
 void RegisterStringCommands(CommandTable& table);
 void RegisterKeyspaceCommands(CommandTable& table);
+void RegisterKeyMoveCommands(CommandTable& table);
 void RegisterListCommands(CommandTable& table);
 void RegisterSetCommands(CommandTable& table);
 

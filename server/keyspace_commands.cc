@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/random/random.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/command_table.h"
@@ -245,6 +246,40 @@ void Scan(MultiCommand& mc) {
   });
 }
 
+// RANDOMKEY: every shard offers one random key of its own, and the pick
+// among shards is weighted by their key counts. Picking within a shard walks
+// its map (O(keys)); see docs/decisions/001-keyspace-map.md.
+void RandomKey(MultiCommand& mc) {
+  struct Offer {
+    uint64_t size = 0;
+    std::string key;
+  };
+  auto offers = std::make_shared<std::vector<Offer>>(mc.num_shards_total());
+  auto seed = std::make_shared<uint64_t>(absl::Uniform<uint64_t>(absl::BitGen()));
+  mc.AddPhase([offers, seed](Shard& shard, engine::Db& db) {
+    Offer& offer = (*offers)[shard.id()];
+    if (db.size() == 0) return;
+    uint64_t target = (*seed ^ (shard.id() * 0x9E3779B97F4A7C15ull)) % db.size();
+    uint64_t i = 0;
+    db.ForEach(shard.now_ms(), [&](std::string_view key, engine::Entry&) {
+      if (i++ == target || offer.key.empty()) offer.key = std::string(key);
+    });
+    offer.size = db.size();
+  });
+  mc.SetReply([offers, seed](resp::ReplyWriter& out) {
+    uint64_t total = 0;
+    for (const Offer& o : *offers) total += o.key.empty() ? 0 : o.size;
+    if (total == 0) return out.Null();
+    uint64_t pick = (*seed >> 7) % total;
+    for (const Offer& o : *offers) {
+      if (o.key.empty()) continue;
+      if (pick < o.size) return out.Bulk(o.key);
+      pick -= o.size;
+    }
+    out.Null();
+  });
+}
+
 void DbSize(MultiCommand& mc) {
   auto total = std::make_shared<std::atomic<int64_t>>(0);
   mc.AddPhase([total](Shard&, engine::Db& db) { total->fetch_add(db.size()); });
@@ -274,45 +309,6 @@ void FlushAll(MultiCommand& mc) {
     for (int i = 0; i < shard.num_dbs(); ++i) shard.db(i).Clear();
   });
   mc.SetReply([](resp::ReplyWriter& out) { out.Ok(); });
-}
-
-// RENAME/RENAMENX: phase one checks both keys on their shards, phase two
-// detaches the source, phase three stores it under the new name.
-template <bool nx>
-void Rename(MultiCommand& mc) {
-  struct State {
-    std::atomic<bool> src_exists{false};
-    std::atomic<bool> dst_exists{false};
-    engine::Object* moved = nullptr;
-    int64_t expire_ms = 0;
-  };
-  auto st = std::make_shared<State>();
-  std::string src(mc.args()[1]), dst(mc.args()[2]);
-  bool same = src == dst;
-  mc.AddPhase([st, src, dst](Shard& shard, engine::Db& db) {
-    if (shard.shard_set().ShardOf(src) == shard.id() && db.Find(src, shard.now_ms())) {
-      st->src_exists = true;
-    }
-    if (shard.shard_set().ShardOf(dst) == shard.id() && db.Find(dst, shard.now_ms())) {
-      st->dst_exists = true;
-    }
-  });
-  mc.AddPhase([st, src, same](Shard& shard, engine::Db& db) {
-    if (same || !st->src_exists || (nx && st->dst_exists)) return;
-    if (shard.shard_set().ShardOf(src) != shard.id()) return;
-    st->moved = db.Detach(db.Find(src, shard.now_ms()), &st->expire_ms);
-  });
-  mc.AddPhase([st, dst](Shard& shard, engine::Db& db) {
-    if (st->moved == nullptr || shard.shard_set().ShardOf(dst) != shard.id()) return;
-    db.Erase(dst);
-    engine::KeyRef ref = db.Insert(dst, st->moved);
-    if (st->expire_ms != 0) db.SetExpire(ref, st->expire_ms);
-  });
-  mc.SetReply([st, same](resp::ReplyWriter& out) {
-    if (!st->src_exists) return out.Error(errors::kNoSuchKey);
-    if (nx) return out.Integer(same || st->dst_exists ? 0 : 1);
-    out.Ok();
-  });
 }
 
 void Object(Args args, ShardContext& ctx) {
@@ -402,10 +398,9 @@ void RegisterKeyspaceCommands(CommandTable& t) {
   t.Add(Multi("keys", 2, kReadOnly | kAllShards, 0, 0, 0, Keys));
   t.Add(Multi("scan", -2, kReadOnly | kAllShards, 0, 0, 0, Scan));
   t.Add(Multi("dbsize", 1, kReadOnly | kFast | kAllShards, 0, 0, 0, DbSize));
+  t.Add(Multi("randomkey", 1, kReadOnly | kAllShards, 0, 0, 0, RandomKey));
   t.Add(Multi("flushdb", -1, kWrite | kAllShards, 0, 0, 0, FlushDb));
   t.Add(Multi("flushall", -1, kWrite | kAllShards, 0, 0, 0, FlushAll));
-  t.Add(Multi("rename", 3, kWrite, 1, 2, 1, Rename<false>));
-  t.Add(Multi("renamenx", 3, kWrite | kFast, 1, 2, 1, Rename<true>));
   CommandSpec object{"object", -2, kReadOnly, 2, 2, 1};
   object.on_shard = Object;
   object.acl_categories = {"@keyspace"};

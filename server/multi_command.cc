@@ -14,6 +14,7 @@ MultiCommand::MultiCommand(const CommandSpec* spec, Args args, int db_index, int
 
 void MultiCommand::Route(const std::vector<int>& key_positions, const engine::ShardSet& set) {
   num_shards_total_ = set.size();
+  num_dbs_ = set.num_dbs();
   if (spec_->flags & kAllShards) {
     for (engine::ShardId s = 0; s < set.size(); ++s) shards_.push_back(s);
   }

@@ -33,6 +33,7 @@ class MultiCommand {
   int db_index() const { return db_index_; }
   int64_t now_ms() const { return now_ms_; }
   size_t num_shards_total() const { return num_shards_total_; }
+  int num_dbs() const { return num_dbs_; }
 
   // Shards that hold at least one key (or every shard, for kAllShards).
   const std::vector<engine::ShardId>& shards() const { return shards_; }
@@ -56,6 +57,7 @@ class MultiCommand {
   int db_index_;
   int64_t now_ms_;
   size_t num_shards_total_ = 1;
+  int num_dbs_ = 16;
   std::vector<engine::ShardId> shards_;
   absl::flat_hash_map<engine::ShardId, std::vector<int>> keys_on_;
   std::vector<Phase> phases_;

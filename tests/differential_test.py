@@ -41,7 +41,17 @@ SCRIPT = [
     "SELECT 1", "GET e", "SET e db1", "SELECT 0", "GET e", "SELECT 16", "SELECT x",
     "NOSUCHCOMMAND a b", "GET", "SET onlykey", "CLIENT SETNAME my-name",
     "CLIENT GETNAME", "CLIENT SETNAME 'bad name'", "CLIENT BOGUS",
-    "FLUSHDB", "DBSIZE", "FLUSHALL", "DBSIZE",
+    "SET c1 v", "EXPIRE c1 1000", "COPY c1 c2", "TTL c2", "GET c2", "COPY c1 c2",
+    "COPY c1 c2 REPLACE", "COPY c1 c1", "COPY c1 c1 DB 1", "COPY c1 c3 DB 16", "COPY c1 c3 DB x",
+    "COPY c1 c3 BOGUS", "COPY nothere c4", "SELECT 1", "GET c1", "SELECT 0",
+    "MOVE c1 1", "MOVE c1 1", "EXISTS c1", "MOVE c2 0", "MOVE c2 99", "MOVE c2 x",
+    "SELECT 1", "TTL c1", "SELECT 2", "RANDOMKEY", "SET only v", "RANDOMKEY", "SELECT 0",
+    "TOUCH only c2 none",
+    "SWAPDB 0 1", "GET c1", "GET only", "SWAPDB 0 1", "SWAPDB 0 x", "SWAPDB x 0",
+    "SWAPDB 0 99", "SWAPDB 0 0",
+    "MSET key:1 a key:2 b other c k[x] d", "KEYS key:*", "KEYS *", "KEYS k?y:1", "KEYS k[a-f]y:*",
+    "KEYS k\\[x]", "KEYS nomatch*", "DBSIZE",
+    "FLUSHDB", "DBSIZE", "RANDOMKEY", "FLUSHALL", "DBSIZE",
 ]
 
 UNORDERED = {"SMEMBERS", "KEYS"}

@@ -1,0 +1,170 @@
+// Commands that move or copy a value between keys or databases: RENAME,
+// RENAMENX, COPY, MOVE, SWAPDB.
+#include <atomic>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "server/command_table.h"
+#include "server/lookup.h"
+#include "server/multi_command.h"
+#include "server/text.h"
+
+namespace server {
+
+namespace {
+
+using engine::KeyRef;
+using engine::Shard;
+
+bool OnShard(const Shard& shard, std::string_view key) {
+  return shard.shard_set().ShardOf(key) == shard.id();
+}
+
+// RENAME/RENAMENX: phase one checks both keys on their shards, phase two
+// detaches the source, phase three stores it under the new name.
+template <bool nx>
+void Rename(MultiCommand& mc) {
+  struct State {
+    std::atomic<bool> src_exists{false};
+    std::atomic<bool> dst_exists{false};
+    engine::Object* moved = nullptr;
+    int64_t expire_ms = 0;
+  };
+  auto st = std::make_shared<State>();
+  std::string src(mc.args()[1]), dst(mc.args()[2]);
+  bool same = src == dst;
+  mc.AddPhase([st, src, dst](Shard& shard, engine::Db& db) {
+    if (OnShard(shard, src) && db.Find(src, shard.now_ms())) st->src_exists = true;
+    if (OnShard(shard, dst) && db.Find(dst, shard.now_ms())) st->dst_exists = true;
+  });
+  mc.AddPhase([st, src, same](Shard& shard, engine::Db& db) {
+    if (same || !st->src_exists || (nx && st->dst_exists) || !OnShard(shard, src)) return;
+    st->moved = db.Detach(db.Find(src, shard.now_ms()), &st->expire_ms);
+  });
+  mc.AddPhase([st, dst](Shard& shard, engine::Db& db) {
+    if (st->moved == nullptr || !OnShard(shard, dst)) return;
+    db.Erase(dst);
+    KeyRef ref = db.Insert(dst, st->moved);
+    if (st->expire_ms != 0) db.SetExpire(ref, st->expire_ms);
+  });
+  mc.SetReply([st, same](resp::ReplyWriter& out) {
+    if (!st->src_exists) return out.Error(errors::kNoSuchKey);
+    if (nx) return out.Integer(same || st->dst_exists ? 0 : 1);
+    out.Ok();
+  });
+}
+
+// COPY source destination [DB destination-db] [REPLACE].
+void Copy(MultiCommand& mc) {
+  Args args = mc.args();
+  int dst_db = mc.db_index();
+  bool replace = false;
+  for (size_t i = 3; i < args.size(); ++i) {
+    if (EqualsIgnoreCase(args[i], "REPLACE")) {
+      replace = true;
+    } else if (EqualsIgnoreCase(args[i], "DB") && i + 1 < args.size()) {
+      int64_t db;
+      if (!engine::ParseInt64(args[++i], &db)) {
+        return mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kNotInteger); });
+      }
+      if (db < 0 || db >= mc.num_dbs()) {
+        return mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kDbIndex); });
+      }
+      dst_db = static_cast<int>(db);
+    } else {
+      return mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kSyntax); });
+    }
+  }
+  std::string src(args[1]), dst(args[2]);
+  if (src == dst && dst_db == mc.db_index()) {
+    return mc.SetReply([](resp::ReplyWriter& out) {
+      out.Error("ERR source and destination objects are the same");
+    });
+  }
+  struct State {
+    engine::Object* copy = nullptr;
+    int64_t expire_ms = 0;
+    bool done = false;
+  };
+  auto st = std::make_shared<State>();
+  mc.AddPhase([st, src](Shard& shard, engine::Db& db) {
+    if (!OnShard(shard, src)) return;
+    KeyRef ref = db.Find(src, shard.now_ms());
+    if (!ref) return;
+    st->copy = engine::CloneObject(ref.obj());
+    st->expire_ms = ref.entry->expire_ms.load();
+  });
+  mc.AddPhase([st, dst, dst_db, replace](Shard& shard, engine::Db&) {
+    if (st->copy == nullptr || !OnShard(shard, dst)) return;
+    engine::Db& target = shard.db(dst_db);
+    if (target.Find(dst, shard.now_ms())) {
+      if (!replace) {
+        engine::DestroyObject(st->copy);  // never published
+        st->copy = nullptr;
+        return;
+      }
+      target.Erase(dst);
+    }
+    KeyRef ref = target.Insert(dst, st->copy);
+    if (st->expire_ms != 0) target.SetExpire(ref, st->expire_ms);
+    st->done = true;
+  });
+  mc.SetReply([st](resp::ReplyWriter& out) { out.Integer(st->done ? 1 : 0); });
+}
+
+// MOVE key db: the key keeps its shard, so this is a single-shard command.
+void Move(Args args, ShardContext& ctx) {
+  int64_t db;
+  if (!engine::ParseInt64(args[2], &db)) return ctx.out.Error(errors::kNotInteger);
+  if (db < 0 || db >= ctx.shard.num_dbs()) return ctx.out.Error(errors::kDbIndex);
+  if (db == ctx.db_index) return ctx.out.Error("ERR source and destination objects are the same");
+  KeyRef ref = ctx.db.Find(args[1], ctx.now_ms);
+  if (!ref) return ctx.out.Integer(0);
+  engine::Db& target = ctx.shard.db(static_cast<int>(db));
+  if (target.Find(args[1], ctx.now_ms)) return ctx.out.Integer(0);
+  int64_t expire_ms;
+  engine::Object* obj = ctx.db.Detach(ref, &expire_ms);
+  KeyRef moved = target.Insert(args[1], obj);
+  if (expire_ms != 0) target.SetExpire(moved, expire_ms);
+  ctx.out.Integer(1);
+}
+
+void SwapDb(MultiCommand& mc) {
+  int64_t a, b;
+  if (!engine::ParseInt64(mc.args()[1], &a)) {
+    return mc.SetReply([](resp::ReplyWriter& out) { out.Error("ERR invalid first DB index"); });
+  }
+  if (!engine::ParseInt64(mc.args()[2], &b)) {
+    return mc.SetReply([](resp::ReplyWriter& out) { out.Error("ERR invalid second DB index"); });
+  }
+  if (a < 0 || a >= mc.num_dbs() || b < 0 || b >= mc.num_dbs()) {
+    return mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kDbIndex); });
+  }
+  mc.AddPhase([a, b](Shard& shard, engine::Db&) {
+    if (a != b) shard.SwapDbs(static_cast<int>(a), static_cast<int>(b));
+  });
+  mc.SetReply([](resp::ReplyWriter& out) { out.Ok(); });
+}
+
+CommandSpec Multi(std::string name, int arity, uint32_t flags, int first, int last,
+                  MultiHandler h) {
+  CommandSpec s{std::move(name), arity, flags, first, last, 1};
+  s.multi = h;
+  s.acl_categories = {"@keyspace"};
+  return s;
+}
+
+}  // namespace
+
+void RegisterKeyMoveCommands(CommandTable& t) {
+  t.Add(Multi("rename", 3, kWrite, 1, 2, Rename<false>));
+  t.Add(Multi("renamenx", 3, kWrite | kFast, 1, 2, Rename<true>));
+  t.Add(Multi("copy", -3, kWrite | kDenyOom, 1, 2, Copy));
+  t.Add(Multi("swapdb", 3, kWrite | kFast | kAllShards, 0, 0, SwapDb));
+  CommandSpec move{"move", 3, kWrite | kFast, 1, 1, 1};
+  move.on_shard = Move;
+  move.acl_categories = {"@keyspace"};
+  t.Add(move);
+}
+
+}  // namespace server
