@@ -130,6 +130,7 @@ void Connection::OnEvents(uint32_t events) {
 void Connection::Flush() {
   flush_scheduled_ = false;
   if (closed_) return;
+  bool had_output = output_bytes() > 0;
   while (output_bytes() > 0) {
     iovec iov[kMaxIov];
     int cnt = 0;
@@ -174,7 +175,11 @@ void Connection::Flush() {
     want_write_ = pending;
     UpdateInterest();
   }
-  if (!pending && closing_) Close();
+  if (!pending && closing_) {
+    Close();
+    return;
+  }
+  if (!pending && had_output) handler_->OnOutputDrained(this);
 }
 
 void Connection::CloseAfterFlush() {

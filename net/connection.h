@@ -27,6 +27,8 @@ class ConnectionHandler {
   // The connection is closed; called exactly once, after which the object is
   // deleted at the end of the loop iteration.
   virtual void OnClose(Connection* conn) = 0;
+  // Everything appended so far has been written to the socket.
+  virtual void OnOutputDrained(Connection* conn) {}
 };
 
 // A non-blocking stream socket owned by one EventLoop.

@@ -68,8 +68,12 @@ struct Client {
   bool has_batches = false;
   // Inside ProcessInput (completions must not re-enter it).
   bool processing = false;
+  // Code up the stack still uses this client: not freed even if closed.
+  int pins = 0;
   // Not read while too many reply bytes wait for it.
   bool paused_for_output = false;
+  // When its output first went over the soft limit (0: it is not over).
+  int64_t over_soft_limit_since_ms = 0;
 };
 
 }  // namespace server

@@ -6,11 +6,44 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "server/text.h"
 
 namespace server {
 
 namespace {
+
+absl::Status SetMemory(const std::string& name, const std::string& value, int64_t min,
+                       int64_t* out) {
+  int64_t v;
+  if (!ParseMemory(value, &v) || v < min) {
+    return absl::InvalidArgumentError(absl::StrCat("argument '", value, "' for '", name,
+                                                   "' is invalid or out of range"));
+  }
+  *out = v;
+  return absl::OkStatus();
+}
+
+absl::Status SetOutputLimit(const std::string& value, Config* c) {
+  std::vector<std::string> parts = absl::StrSplit(value, ' ', absl::SkipEmpty());
+  if (parts.size() % 4 != 0 || parts.empty()) {
+    return absl::InvalidArgumentError("Wrong number of arguments in buffer limit configuration.");
+  }
+  for (size_t i = 0; i < parts.size(); i += 4) {
+    std::string cls = Lower(parts[i]);
+    Config::OutputLimit limit;
+    if (!ParseMemory(parts[i + 1], &limit.hard) || !ParseMemory(parts[i + 2], &limit.soft) ||
+        !absl::SimpleAtoi(parts[i + 3], &limit.soft_seconds) || limit.soft_seconds < 0) {
+      return absl::InvalidArgumentError("Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+    }
+    if (cls == "normal") {
+      c->normal_output_limit = limit;
+    } else if (cls != "replica" && cls != "slave" && cls != "pubsub") {
+      return absl::InvalidArgumentError("Invalid client class specified in buffer limit configuration.");
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::Status SetInt(const std::string& name, const std::string& value, int64_t min, int64_t max,
                     int64_t* out) {
@@ -45,9 +78,11 @@ absl::Status Apply(const std::string& name, const std::string& value, Config* c)
     st = SetInt(name, value, 1, 1024, &v);
     c->databases = static_cast<int>(v);
   } else if (name == "proto-max-bulk-len") {
-    st = SetInt(name, value, 1 << 20, INT64_MAX, &c->proto_max_bulk_len);
+    st = SetMemory(name, value, 1 << 20, &c->proto_max_bulk_len);
   } else if (name == "client-query-buffer-limit") {
-    st = SetInt(name, value, 1 << 20, INT64_MAX, &c->client_query_buffer_limit);
+    st = SetMemory(name, value, 1 << 20, &c->client_query_buffer_limit);
+  } else if (name == "client-output-buffer-limit") {
+    st = SetOutputLimit(value, c);
   } else if (name == "timeout") {
     st = SetInt(name, value, 0, INT32_MAX, &c->timeout);
   } else if (name == "hz") {
@@ -88,6 +123,26 @@ absl::Status ParseFlags(const std::vector<std::string>& argv, Config* config) {
     if (!st.ok()) return st;
   }
   return absl::OkStatus();
+}
+
+bool ParseMemory(std::string_view text, int64_t* bytes) {
+  std::string t = Lower(text);
+  int64_t mul = 1;
+  auto strip = [&](std::string_view suffix, int64_t m) {
+    if (t.size() > suffix.size() && t.compare(t.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      t.resize(t.size() - suffix.size());
+      mul = m;
+      return true;
+    }
+    return false;
+  };
+  strip("gb", 1ll << 30) || strip("mb", 1ll << 20) || strip("kb", 1ll << 10) ||
+      strip("g", 1000ll * 1000 * 1000) || strip("m", 1000ll * 1000) || strip("k", 1000) ||
+      strip("b", 1);
+  int64_t v;
+  if (!absl::SimpleAtoi(t, &v) || v < 0 || v > INT64_MAX / mul) return false;
+  *bytes = v * mul;
+  return true;
 }
 
 int EffectiveThreads(const Config& config) {

@@ -20,8 +20,15 @@ struct Config {
   int databases = 16;
   int64_t proto_max_bulk_len = 512ll << 20;
   int64_t client_query_buffer_limit = 1ll << 30;
-  // Normal-class client-output-buffer-limit hard limit (0: none, as Redis).
-  int64_t client_output_buffer_limit = 0;
+  // client-output-buffer-limit for the normal class (Redis default: none).
+  // A client whose unsent replies pass `hard`, or stay above `soft` for
+  // `soft_seconds`, is closed.
+  struct OutputLimit {
+    int64_t hard = 0;
+    int64_t soft = 0;
+    int64_t soft_seconds = 0;
+  };
+  OutputLimit normal_output_limit;
   // Back-pressure: stop reading a client's requests while this many reply
   // bytes wait for it to read, so a client that never reads cannot make the
   // server buffer without bound even with no limit configured.
@@ -34,6 +41,9 @@ struct Config {
 // Parses `--name value` / `--name=value` pairs (redis-server's command-line
 // form). Unknown names and bad values are errors, as redis-server makes them.
 absl::Status ParseFlags(const std::vector<std::string>& argv, Config* config);
+
+// Parses a memory amount as redis.conf does: "1gb", "64mb", "100k", "1024".
+bool ParseMemory(std::string_view text, int64_t* bytes);
 
 // The number of threads to run: config.threads, or the cores available.
 int EffectiveThreads(const Config& config);

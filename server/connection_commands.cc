@@ -1,5 +1,8 @@
 // Connection commands: PING, ECHO, QUIT, SELECT, HELLO, AUTH, CLIENT.
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/command_table.h"
@@ -157,13 +160,37 @@ void ClientCmd(Args args, ClientContext& ctx) {
     return ctx.out.Verbatim("txt", ClientInfoLine(ctx.client, ctx.now_ms));
   }
   if (sub == "list" && argc == 2) {
-    // Known gap: lists the clients of the caller's worker only; a
-    // cross-worker listing needs a hop to every worker.
-    std::string all;
-    for (const auto& [id, c] : ctx.worker.clients()) {
-      if (c->conn != nullptr) all += ClientInfoLine(*c, ctx.now_ms);
-    }
-    return ctx.out.Verbatim("txt", all);
+    // Every worker lists its own clients on its own thread.
+    int64_t now = ctx.now_ms;
+    ctx.worker.GatherFromWorkers(
+        ctx.client,
+        [now](Worker& w) {
+          std::string lines;
+          for (const auto& [id, c] : w.clients()) {
+            if (c->conn != nullptr) lines += ClientInfoLine(*c, now);
+          }
+          return lines;
+        },
+        [](std::vector<std::string>& parts, resp::ReplyWriter& out) {
+          // Redis lists clients in id order.
+          std::vector<std::pair<uint64_t, std::string_view>> lines;
+          for (const std::string& part : parts) {
+            std::string_view rest = part;
+            while (!rest.empty()) {
+              size_t nl = rest.find('\n');
+              std::string_view line = rest.substr(0, nl + 1);
+              rest.remove_prefix(line.size());
+              uint64_t id = 0;
+              absl::SimpleAtoi(AV(line.substr(3, line.find(' ') - 3)), &id);
+              lines.emplace_back(id, line);
+            }
+          }
+          std::sort(lines.begin(), lines.end());
+          std::string all;
+          for (const auto& [id, line] : lines) all.append(line);
+          out.Verbatim("txt", all);
+        });
+    return;
   }
   if ((sub == "no-evict" || sub == "no-touch") && argc == 3) {
     if (!EqualsIgnoreCase(args[2], "on") && !EqualsIgnoreCase(args[2], "off")) {

@@ -46,6 +46,7 @@ class Server {
   std::atomic<uint64_t> fast_path_reads{0};
   std::atomic<uint64_t> hops{0};
   std::atomic<uint64_t> transactions{0};
+  std::atomic<uint64_t> output_limit_disconnections{0};
 
  private:
   Config config_;

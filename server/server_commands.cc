@@ -105,7 +105,9 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
                     "\r\nexpired_keys:", expired, "\r\nevicted_keys:0\r\nkeyspace_hits:", hits,
                     "\r\nkeyspace_misses:", misses, "\r\nread_fast_path_hits:",
                     server.fast_path_reads.load(), "\r\nshard_hops:", server.hops.load(),
-                    "\r\nmulti_shard_transactions:", server.transactions.load(), "\r\n\r\n");
+                    "\r\nmulti_shard_transactions:", server.transactions.load(),
+                    "\r\nclient_output_buffer_limit_disconnections:",
+                    server.output_limit_disconnections.load(), "\r\n\r\n");
   }
   if (want("keyspace")) {
     absl::StrAppend(&out, "# Keyspace\r\n");

@@ -155,8 +155,30 @@ void Worker::OnClose(net::Connection* conn) {
   MaybeFree(c);
 }
 
+namespace {
+
+// Keeps a client alive across calls that may close its connection.
+class ClientPin {
+ public:
+  explicit ClientPin(Client* c) : c_(c) { ++c_->pins; }
+  ~ClientPin() { --c_->pins; }
+
+ private:
+  Client* c_;
+};
+
+}  // namespace
+
+void Worker::OnOutputDrained(net::Connection* conn) {
+  auto* c = static_cast<Client*>(conn->user_data());
+  if (c == nullptr || !c->paused_for_output) return;
+  c->paused_for_output = false;
+  conn->ResumeReading();
+  if (!conn->input().empty()) ProcessInput(*c);
+}
+
 void Worker::MaybeFree(Client* c) {
-  if (c->conn == nullptr && c->in_flight == 0 && !c->has_batches && !c->processing) {
+  if (c->conn == nullptr && c->in_flight == 0 && !c->has_batches && c->pins == 0) {
     clients_.erase(c->id);
   }
 }
@@ -164,6 +186,8 @@ void Worker::MaybeFree(Client* c) {
 void Worker::ProcessInput(Client& c) {
   if (c.processing) return;  // re-entered from a completion: the outer loop continues
   c.processing = true;
+  {
+  ClientPin pin(&c);
   const Config& cfg = server_->config();
   while (c.conn != nullptr && !c.conn->closed()) {
     if (c.waiting_for_transaction || c.close_after_reply || c.pending.size() >= kMaxPending) break;
@@ -194,8 +218,10 @@ void Worker::ProcessInput(Client& c) {
     // Only now: the arguments were views into the input buffer.
     if (c.conn != nullptr) c.conn->ConsumeInput(consumed);
   }
-  c.processing = false;
+  if (c.conn != nullptr) EnforceOutputLimit(c);
   if (c.conn != nullptr && c.close_after_reply && c.pending.empty()) c.conn->CloseAfterFlush();
+  c.processing = false;
+  }
   if (c.conn == nullptr) MaybeFree(&c);
 }
 
@@ -232,10 +258,12 @@ void Worker::DrainPending(Client& c) {
 }
 
 void Worker::Complete(Client* c) {
-  --c->in_flight;
-  DrainPending(*c);
-  if (c->conn != nullptr) {
-    if (!c->conn->input().empty()) ProcessInput(*c);
+  {
+    ClientPin pin(c);
+    --c->in_flight;
+    DrainPending(*c);
+    if (c->conn != nullptr) EnforceOutputLimit(*c);
+    if (c->conn != nullptr && !c->conn->input().empty()) ProcessInput(*c);
     if (c->conn != nullptr && c->close_after_reply && c->pending.empty()) {
       c->conn->CloseAfterFlush();
     }
@@ -411,6 +439,67 @@ void Worker::ExecuteMulti(Client& c, const CommandSpec& spec, Args args,
   });
 }
 
+void Worker::GatherFromWorkers(Client& c, Collect collect, Finish finish) {
+  struct Gather {
+    std::vector<std::string> results;
+    size_t pending;
+    Collect collect;
+    Finish finish;
+  };
+  size_t n = server_->num_workers();
+  auto g = std::make_shared<Gather>(Gather{std::vector<std::string>(n), n, std::move(collect),
+                                           std::move(finish)});
+  PendingReply* slot = NewPending(c);
+  ++c.in_flight;
+  engine::ShardId origin = id_;
+  Client* client = &c;
+  auto on_done = [this, g, slot, client, proto = c.proto]() {
+    if (--g->pending > 0) return;
+    resp::ReplyWriter w(&slot->data, proto);
+    g->finish(g->results, w);
+    slot->ready = true;
+    Complete(client);
+  };
+  for (engine::ShardId i = 0; i < n; ++i) {
+    if (i == id_) {
+      g->results[i] = g->collect(*this);
+      on_done();
+      continue;
+    }
+    Worker* target = &server_->worker(i);
+    shard_.Send(i, std::make_unique<engine::Task>(
+                       engine::Task::Kind::kCallback,
+                       [g, i, target, origin, on_done](engine::Shard& shard) {
+                         g->results[i] = g->collect(*target);
+                         shard.Send(origin, std::make_unique<engine::Task>(
+                                                engine::Task::Kind::kCallback,
+                                                [on_done](engine::Shard&) { on_done(); }));
+                       }));
+  }
+}
+
+bool Worker::EnforceOutputLimit(Client& c) {
+  const Config::OutputLimit& limit = server_->config().normal_output_limit;
+  if (limit.hard == 0 && limit.soft == 0) return true;
+  int64_t bytes = static_cast<int64_t>(c.conn->output_bytes());
+  bool close = limit.hard > 0 && bytes > limit.hard;
+  if (!close && limit.soft > 0) {
+    if (bytes <= limit.soft) {
+      c.over_soft_limit_since_ms = 0;
+    } else if (c.over_soft_limit_since_ms == 0) {
+      c.over_soft_limit_since_ms = loop_.now_ms();
+    } else {
+      close = loop_.now_ms() - c.over_soft_limit_since_ms > limit.soft_seconds * 1000;
+    }
+  }
+  if (!close) return true;
+  // Redis logs "Client ... scheduled to be closed ASAP for overcoming of
+  // output buffer limits" and drops the client without a reply.
+  server_->output_limit_disconnections.fetch_add(1, std::memory_order_relaxed);
+  c.conn->Close();
+  return false;
+}
+
 void Worker::OnTimer() {
   shard_.set_now_ms(loop_.now_ms());
   shard_.ProcessMailbox();
@@ -418,13 +507,15 @@ void Worker::OnTimer() {
   shard_.PublishSizes();
   const Config& cfg = server_->config();
   std::vector<net::Connection*> idle;
+  // Collected first: closing or running a client may erase from clients_.
+  std::vector<uint64_t> over_limit;
+  std::vector<uint64_t> resume;
   for (auto& [id, c] : clients_) {
     if (c->conn == nullptr) continue;
+    if (c->over_soft_limit_since_ms != 0) over_limit.push_back(id);
     if (c->paused_for_output &&
         static_cast<int64_t>(c->conn->output_bytes()) <= cfg.output_pause_bytes / 2) {
-      c->paused_for_output = false;
-      c->conn->ResumeReading();
-      if (!c->conn->input().empty()) ProcessInput(*c);
+      resume.push_back(id);
     }
     if (cfg.timeout > 0 && c->pending.empty() &&
         loop_.now_ms() - c->last_interaction_ms > cfg.timeout * 1000) {
@@ -432,6 +523,17 @@ void Worker::OnTimer() {
     }
   }
   for (net::Connection* conn : idle) conn->Close();
+  for (uint64_t id : resume) {
+    Client* c = FindClient(id);
+    if (c == nullptr || c->conn == nullptr) continue;
+    c->paused_for_output = false;
+    c->conn->ResumeReading();
+    if (!c->conn->input().empty()) ProcessInput(*c);
+  }
+  for (uint64_t id : over_limit) {
+    Client* c = FindClient(id);  // closing idle clients above may have freed it
+    if (c != nullptr && c->conn != nullptr) EnforceOutputLimit(*c);
+  }
 }
 
 }  // namespace server

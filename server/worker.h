@@ -1,6 +1,7 @@
 #ifndef SHARDIS_SERVER_WORKER_H_
 #define SHARDIS_SERVER_WORKER_H_
 
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -54,10 +55,19 @@ class Worker : public net::ConnectionHandler {
   // Finds a client on this worker (its thread only).
   Client* FindClient(uint64_t id);
 
+  // Runs `collect` on every worker's thread (without waiting for shard
+  // holds: it touches connections, not data), then `finish` on this thread
+  // with the results in worker order, writing c's reply in its turn.
+  // For CLIENT LIST and friends.
+  using Collect = std::function<std::string(Worker&)>;
+  using Finish = std::function<void(std::vector<std::string>&, resp::ReplyWriter&)>;
+  void GatherFromWorkers(Client& c, Collect collect, Finish finish);
+
   // ConnectionHandler.
   void OnOpen(net::Connection* conn) override;
   void OnData(net::Connection* conn) override;
   void OnClose(net::Connection* conn) override;
+  void OnOutputDrained(net::Connection* conn) override;
 
  private:
   void Run(int listen_fd, int unix_fd);
@@ -79,6 +89,9 @@ class Worker : public net::ConnectionHandler {
   void Complete(Client* c);
   void MaybeFree(Client* c);
   void OnTimer();
+  // Closes c when its unsent replies pass the configured output limit.
+  // Returns false when it did.
+  bool EnforceOutputLimit(Client& c);
 
   Server* server_;
   engine::ShardId id_;
