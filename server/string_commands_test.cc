@@ -1,0 +1,93 @@
+// String commands, in-process against a 3-worker server. Replies are
+// rendered with resp::ToString: +"OK", -"ERR ...", :1, "bulk", nil, [a, b].
+#include "server/testing/command_fixture.h"
+
+namespace server {
+namespace {
+
+class StringCommandsTest : public CommandFixture {};
+
+TEST_F(StringCommandsTest, SetGetAndOptions) {
+  EXPECT_EQ(Run({"set", "k", "v"}), "+\"OK\"");
+  EXPECT_EQ(Run({"get", "k"}), "\"v\"");
+  EXPECT_EQ(Run({"get", "nokey"}), "nil");
+  EXPECT_EQ(Run({"set", "k", "w", "NX"}), "nil");
+  EXPECT_EQ(Run({"set", "k", "w", "XX", "GET"}), "\"v\"");
+  EXPECT_EQ(Run({"set", "k", "x", "EX", "0"}), "-\"ERR invalid expire time in 'set' command\"");
+  EXPECT_EQ(Run({"set", "k", "x", "EX", "1", "PX", "1"}), "-\"ERR syntax error\"");
+  EXPECT_EQ(Run({"set", "k", "x", "PX", "100000"}), "+\"OK\"");
+  int64_t pttl = RunValue({"pttl", "k"}).integer;
+  EXPECT_GT(pttl, 90000);
+  EXPECT_LE(pttl, 100000);
+  EXPECT_EQ(Run({"set", "k", "y", "KEEPTTL"}), "+\"OK\"");
+  EXPECT_NE(Run({"pttl", "k"}), ":-1");
+}
+
+TEST_F(StringCommandsTest, CountersAndOverflow) {
+  EXPECT_EQ(Run({"incr", "n"}), ":1");
+  EXPECT_EQ(Run({"incrby", "n", "41"}), ":42");
+  EXPECT_EQ(Run({"decrby", "n", "2"}), ":40");
+  EXPECT_EQ(Run({"set", "max", "9223372036854775807"}), "+\"OK\"");
+  EXPECT_EQ(Run({"incr", "max"}), "-\"ERR increment or decrement would overflow\"");
+  EXPECT_EQ(Run({"set", "s", "abc"}), "+\"OK\"");
+  EXPECT_EQ(Run({"incr", "s"}), "-\"ERR value is not an integer or out of range\"");
+  EXPECT_EQ(Run({"incrbyfloat", "f", "1.5"}), "\"1.5\"");
+  EXPECT_EQ(Run({"incrbyfloat", "f", "abc"}), "-\"ERR value is not a valid float\"");
+}
+
+TEST_F(StringCommandsTest, RangesAndAppend) {
+  EXPECT_EQ(Run({"append", "a", "Hello"}), ":5");
+  EXPECT_EQ(Run({"append", "a", " World"}), ":11");
+  EXPECT_EQ(Run({"getrange", "a", "-5", "-1"}), "\"World\"");
+  EXPECT_EQ(Run({"setrange", "a", "6", "Redis"}), ":11");
+  EXPECT_EQ(Run({"get", "a"}), "\"Hello Redis\"");
+  EXPECT_EQ(Run({"setrange", "pad", "3", "x"}), ":4");
+  EXPECT_EQ(Run({"get", "pad"}), "\"\\x00\\x00\\x00x\"");
+  EXPECT_EQ(Run({"strlen", "a"}), ":11");
+}
+
+TEST_F(StringCommandsTest, MultiKeyAcrossShardsKeepsArgumentOrder) {
+  std::vector<std::string> mset = {"mset"};
+  std::vector<std::string> mget = {"mget"};
+  std::string want = "[";
+  for (int i = 0; i < 20; ++i) {
+    mset.push_back("key" + std::to_string(i));
+    mset.push_back("v" + std::to_string(i));
+    mget.push_back("key" + std::to_string(i));
+    want += (i ? ", " : "") + std::string("\"v") + std::to_string(i) + "\"";
+  }
+  want += ", nil]";
+  mget.push_back("missing");
+  EXPECT_EQ(Run(mset), "+\"OK\"");
+  EXPECT_EQ(Run(mget), want);
+  EXPECT_EQ(Run({"msetnx", "key0", "x", "fresh", "y"}), ":0");
+  EXPECT_EQ(Run({"get", "fresh"}), "nil");
+  EXPECT_EQ(Run({"msetnx", "fresh", "y", "fresh2", "z"}), ":1");
+  EXPECT_EQ(Run({"dbsize"}), ":22");
+}
+
+TEST_F(StringCommandsTest, WriteThenReadFromAnotherConnectionAndRespThree) {
+  EXPECT_EQ(Run({"set", "shared", "1"}, 0), "+\"OK\"");
+  EXPECT_EQ(Run({"get", "shared"}, 1), "\"1\"");
+  EXPECT_EQ(Run({"hello", "3"}, 1).substr(0, 1), "{");
+  EXPECT_EQ(Run({"get", "nokey"}, 1), "nil");
+  EXPECT_EQ(Run({"mget", "shared", "nokey"}, 1), "[\"1\", nil]");
+}
+
+TEST_F(StringCommandsTest, PipelineRepliesInOrder) {
+  std::string req;
+  for (int i = 0; i < 500; ++i) {
+    std::string k = "p" + std::to_string(i);
+    req += "*3\r\n$3\r\nSET\r\n$" + std::to_string(k.size()) + "\r\n" + k + "\r\n$1\r\nx\r\n";
+    req += "*2\r\n$4\r\nINCR\r\n$3\r\nctr\r\n";
+  }
+  std::vector<resp::Value> replies = RunRaw(req, 1000);
+  ASSERT_EQ(replies.size(), 1000u);
+  for (int i = 0; i < 500; ++i) {
+    EXPECT_EQ(replies[2 * i].str, "OK");
+    EXPECT_EQ(replies[2 * i + 1].integer, i + 1);
+  }
+}
+
+}  // namespace
+}  // namespace server
