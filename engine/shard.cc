@@ -7,7 +7,7 @@
 namespace engine {
 
 Shard::Shard(ShardSet* set, ShardId id, int num_dbs)
-    : set_(set), id_(id), published_sizes(num_dbs), published_expires(num_dbs) {
+    : published_sizes(num_dbs), published_expires(num_dbs), set_(set), id_(id) {
   dbs_.reset(new std::atomic<Db*>[num_dbs]);
   for (int i = 0; i < num_dbs; ++i) {
     storage_.push_back(std::make_unique<Db>());

@@ -381,6 +381,7 @@ void RegisterKeyspaceCommands(CommandTable& t) {
   t.Add(Multi("del", -2, kWrite, 1, -1, 1, Del));
   t.Add(Multi("unlink", -2, kWrite | kFast, 1, -1, 1, Del));
   CommandSpec exists = Multi("exists", -2, kReadOnly | kFast, 1, -1, 1, Exists);
+  exists.fast_read = FastExists;
   t.Add(exists);
   t.Add(Multi("touch", -2, kReadOnly | kFast, 1, -1, 1, Exists));
   t.Add(Keyed("type", 2, kReadOnly | kFast, Type, FastType));

@@ -319,21 +319,25 @@ void Worker::ExecuteOnShard(Client& c, const CommandSpec& spec, Args args,
     AddToBatch(c, spec, args, target);
     return;
   }
-  if (spec.fast_read != nullptr && c.pending.empty() && c.conn != nullptr) {
-    engine::Shard& owner = server_->shards().shard(target);
-    if (!owner.held()) {
-      std::string* out = c.conn->output();
-      size_t before = out->size();
-      resp::ReplyWriter w(out, c.proto);
-      if (spec.fast_read(args, owner.db(c.db), now, w)) {
-        c.conn->CommitOutput();
-        server_->fast_path_reads.fetch_add(1, std::memory_order_relaxed);
-        return;
-      }
-      out->resize(before);
-    }
-  }
+  if (TryFastRead(c, spec, args, target)) return;
   AddToBatch(c, spec, args, target);
+}
+
+bool Worker::TryFastRead(Client& c, const CommandSpec& spec, Args args, engine::ShardId target) {
+  if (spec.fast_read == nullptr || !c.pending.empty() || c.conn == nullptr) return false;
+  engine::Shard& owner = server_->shards().shard(target);
+  // A held shard may be mid-transaction: reading it could show half of one.
+  if (owner.held()) return false;
+  std::string* out = c.conn->output();
+  size_t before = out->size();
+  resp::ReplyWriter w(out, c.proto);
+  if (!spec.fast_read(args, owner.db(c.db), loop_.now_ms(), w)) {
+    out->resize(before);
+    return false;
+  }
+  c.conn->CommitOutput();
+  server_->fast_path_reads.fetch_add(1, std::memory_order_relaxed);
+  return true;
 }
 
 void Worker::AddToBatch(Client& c, const CommandSpec& spec, Args args, engine::ShardId target) {
@@ -405,6 +409,11 @@ void Worker::SendBatches(Client& c) {
 
 void Worker::ExecuteMulti(Client& c, const CommandSpec& spec, Args args,
                           const std::vector<int>& keys) {
+  // One key on another shard (EXISTS k): the read fast path, no transaction.
+  if (keys.size() == 1 && spec.fast_read != nullptr) {
+    engine::ShardId target = server_->shards().ShardOf(args[keys[0]]);
+    if (target != id_ && TryFastRead(c, spec, args, target)) return;
+  }
   auto mc = std::make_unique<MultiCommand>(&spec, args, c.db, loop_.now_ms());
   mc->Route(keys, server_->shards());
   spec.multi(*mc);

@@ -75,6 +75,9 @@ class Worker : public net::ConnectionHandler {
   void Execute(Client& c, Args args);
   void ExecuteOnShard(Client& c, const CommandSpec& spec, Args args, engine::ShardId target);
   void ExecuteMulti(Client& c, const CommandSpec& spec, Args args, const std::vector<int>& keys);
+  // The read fast path: answers from `target`'s map on this thread when the
+  // command allows it and nothing of c is in flight. False: hop instead.
+  bool TryFastRead(Client& c, const CommandSpec& spec, Args args, engine::ShardId target);
   void AddToBatch(Client& c, const CommandSpec& spec, Args args, engine::ShardId target);
   void SendBatches(Client& c);
   void DispatchAllBatches();
