@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: our server vs the real redis-server.
+
+Starts both servers on free loopback ports, pins them and redis-benchmark to
+separate cores on small machines, runs the suite against both (alternating,
+so drift hits both), and prints Markdown tables with requests per second,
+latencies and -- the fair per-core figure -- requests per server CPU-second
+(from /proc/PID/stat before and after each run).
+
+  bazel run //bench:compare -- [--threads N] [--scale F] [--repeat K]
+                               [--only T3] [--csv FILE] [--memory]
+"""
+import argparse
+import csv
+import os
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+SUITE = {
+    "T2": dict(cmds=["set", "get"], args=["-c", "50"], n=100000),
+    "T3": dict(cmds=["set", "get", "lpush", "lpop", "sadd", "spop"],
+               args=["-c", "2000", "-P", "32"], n=1000000),
+    "T4": dict(cmds=["set", "get"], args=["-d", "4096", "-c", "2000", "-P", "32"], n=200000),
+}
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime, all threads
+
+
+def status_kb(pid, field):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def raise_fd_limit(want):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = want if hard == resource.RLIM_INFINITY else min(want, hard)
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def find_our_binary(explicit):
+    candidates = [explicit] if explicit else []
+    candidates += ["server/server",
+                   os.path.join(os.environ.get("BUILD_WORKSPACE_DIRECTORY", "."),
+                                "bazel-bin/server/server")]
+    for c in candidates:
+        if c and os.path.exists(c):
+            return os.path.abspath(c)
+    sys.exit("compare: cannot find the server binary (build //server first)")
+
+
+class Server:
+    def __init__(self, name, argv, port, cpus):
+        self.name, self.port = name, port
+        if cpus and shutil.which("taskset"):
+            argv = ["taskset", "-c", cpus] + argv
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("%s did not start" % name)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def cli(self, *args):
+        out = subprocess.run(["redis-cli", "-p", str(self.port)] + list(args),
+                             capture_output=True, text=True, timeout=60)
+        return out.stdout.strip()
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def run_benchmark(server, cmd, args, n, client_cpus):
+    argv = ["redis-benchmark", "-p", str(server.port), "-t", cmd, "-n", str(n), "--csv"] + args
+    if client_cpus:
+        argv = ["taskset", "-c", client_cpus] + argv
+    server.cli("FLUSHALL")
+    before = cpu_seconds(server.pid)
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
+    cpu = cpu_seconds(server.pid) - before
+    rows = list(csv.reader(out.stdout.strip().splitlines()))
+    if len(rows) < 2:
+        raise RuntimeError("redis-benchmark printed nothing: %s" % out.stderr[-500:])
+    header, data = rows[0], rows[1]
+    row = dict(zip(header, data))
+    return dict(rps=float(row["rps"]), p50=float(row["p50_latency_ms"]),
+                p99=float(row["p99_latency_ms"]), cpu=cpu, requests=n)
+
+
+def sanity(servers):
+    for s in servers:
+        assert s.cli("PING") == "PONG", "%s: PING" % s.name
+        assert s.cli("SET", "compare:sanity", "ok") == "OK", "%s: SET" % s.name
+        assert s.cli("GET", "compare:sanity") == "ok", "%s: GET" % s.name
+    return "T1 sanity: PING, SET, GET answered correctly by both servers"
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def run_suite(opts, redis, ours, client_cpus):
+    results = []  # (test, cmd, server name, metrics)
+    for test in opts.only or sorted(SUITE):
+        spec = SUITE[test]
+        n = max(1000, int(spec["n"] * opts.scale))
+        for spread in (False, True):
+            args = list(spec["args"]) + (["-r", "1000000"] if spread else [])
+            label = test + (" -r 1M" if spread else "")
+            for cmd in spec["cmds"]:
+                runs = {"redis": [], "ours": []}
+                for rep in range(opts.repeat):
+                    order = (redis, ours) if rep % 2 == 0 else (ours, redis)
+                    for server in order:
+                        log("  %s %s on %s (run %d/%d)" % (label, cmd, server.name, rep + 1,
+                                                           opts.repeat))
+                        runs[server.name].append(run_benchmark(server, cmd, args, n, client_cpus))
+                results.append((label, cmd, runs))
+    return results
+
+
+def summarize(runs):
+    m = {}
+    for key in ("rps", "p50", "p99"):
+        m[key] = median([r[key] for r in runs])
+    m["per_cpu"] = median([r["requests"] / r["cpu"] for r in runs if r["cpu"] > 0])
+    return m
+
+
+def print_tables(results, opts, redis, ours):
+    print("\n## Throughput (median of %d; threads=%d)\n" % (opts.repeat, opts.threads))
+    print("| Test | Cmd | Redis RPS | ours RPS | ratio | Redis p50 | ours p50 | p99s (Redis/ours) "
+          "| Redis req/CPU-s | ours req/CPU-s | CPU ratio |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    rows = []
+    for label, cmd, runs in results:
+        r, o = summarize(runs["redis"]), summarize(runs["ours"])
+        ratio = o["rps"] / r["rps"] if r["rps"] else float("nan")
+        cpu_ratio = o["per_cpu"] / r["per_cpu"] if r["per_cpu"] else float("nan")
+        print("| %s | %s | %.0f | %.0f | %.2f | %.3f | %.3f | %.3f/%.3f | %.0f | %.0f | %.2f |" % (
+            label, cmd, r["rps"], o["rps"], ratio, r["p50"], o["p50"], r["p99"], o["p99"],
+            r["per_cpu"], o["per_cpu"], cpu_ratio))
+        rows.append([label, cmd, r["rps"], o["rps"], ratio, r["p50"], o["p50"], r["p99"],
+                     o["p99"], r["per_cpu"], o["per_cpu"], cpu_ratio])
+    print("\nPeak RSS: redis-server %.1f MB, ours %.1f MB" % (
+        status_kb(redis.pid, "VmHWM") / 1024, status_kb(ours.pid, "VmHWM") / 1024))
+    if opts.csv:
+        with open(opts.csv, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["test", "cmd", "redis_rps", "ours_rps", "ratio", "redis_p50", "ours_p50",
+                        "redis_p99", "ours_p99", "redis_req_per_cpu_s", "ours_req_per_cpu_s",
+                        "cpu_ratio"])
+            w.writerows(rows)
+
+
+def load_keys(port, count, value_size):
+    """Writes key:000000000000.. with SET through one pipelined socket."""
+    value = b"x" * value_size
+    batch = 10000
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        for start in range(0, count, batch):
+            end = min(count, start + batch)
+            parts = []
+            for i in range(start, end):
+                key = b"key:%012d" % i
+                parts.append(b"*3\r\n$3\r\nSET\r\n$16\r\n%s\r\n$%d\r\n%s\r\n" % (
+                    key, value_size, value))
+            s.sendall(b"".join(parts))
+            want = 5 * (end - start)
+            got = 0
+            while got < want:
+                chunk = s.recv(1 << 20)
+                if not chunk:
+                    raise RuntimeError("server closed the connection while loading")
+                got += len(chunk)
+
+
+def used_memory(server):
+    for line in server.cli("INFO", "memory").splitlines():
+        if line.startswith("used_memory:"):
+            return int(line.split(":")[1])
+    return 0
+
+
+def memory_figures(opts, servers):
+    print("\n## Memory per key\n")
+    print("| keys | value | server | used_memory B/key | RSS B/key |")
+    print("|---:|---:|---|---:|---:|")
+    for count, size in ((int(1000000 * opts.scale), 16), (int(1000000 * opts.scale), 4096)):
+        count = max(count, 1000)
+        for s in servers:
+            s.cli("FLUSHALL")
+            time.sleep(0.2)
+            u0, r0 = used_memory(s), status_kb(s.pid, "VmRSS")
+            log("  loading %d keys of %d bytes into %s" % (count, size, s.name))
+            load_keys(s.port, count, size)
+            time.sleep(0.5)
+            dbsize = int(s.cli("DBSIZE"))
+            u1, r1 = used_memory(s), status_kb(s.pid, "VmRSS")
+            print("| %d | %d | %s | %.1f | %.1f |" % (dbsize, size, s.name, (u1 - u0) / dbsize,
+                                                    (r1 - r0) * 1024 / dbsize))
+            s.cli("FLUSHALL")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--threads", type=int, default=1, help="our server's --threads (default 1)")
+    p.add_argument("--scale", type=float, default=1.0, help="multiply request counts")
+    p.add_argument("--repeat", type=int, default=1, help="runs per row; the median is shown")
+    p.add_argument("--only", action="append", choices=sorted(SUITE), help="run only this test")
+    p.add_argument("--csv", help="also write the table to this CSV file")
+    p.add_argument("--memory", action="store_true", help="report bytes per key instead")
+    p.add_argument("--server", help="path to our server binary")
+    opts = p.parse_args()
+
+    for tool in ("redis-server", "redis-benchmark", "redis-cli"):
+        if shutil.which(tool) is None:
+            sys.exit("compare: %s not found; run tools/bootstrap.sh" % tool)
+    limit = raise_fd_limit(10240)
+    if limit < 2200:
+        log("compare: open-files limit is %d (hard limit); -c 2000 needs about 2200. "
+            "Raise it with `ulimit -n 10240` as root. Continuing: 2000-client tests may "
+            "report connection errors." % limit)
+
+    ncpu = os.cpu_count() or 1
+    server_cpus = client_cpus = None
+    if ncpu <= 4:
+        # Few cores: the client on core 0, the servers on the others, so the
+        # load generator never steals the server's core.
+        client_cpus = "0"
+        server_cpus = "1-%d" % (ncpu - 1) if ncpu > 1 else None
+    log("compare: %d cores; client on %s, servers on %s" % (ncpu, client_cpus or "any",
+                                                            server_cpus or "any"))
+    ours_bin = find_our_binary(opts.server)
+    rport, oport = free_port(), free_port()
+    redis = Server("redis", ["redis-server", "--port", str(rport), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no", "--maxclients", "10000"],
+                   rport, server_cpus)
+    ours = Server("ours", [ours_bin, "--port", str(oport), "--threads", str(opts.threads)],
+                  oport, server_cpus)
+    try:
+        print("# redis-server vs ours (threads=%d, scale=%g, repeat=%d)" % (
+            opts.threads, opts.scale, opts.repeat))
+        print("\n" + sanity([redis, ours]))
+        if opts.memory:
+            memory_figures(opts, [redis, ours])
+        else:
+            results = run_suite(opts, redis, ours, client_cpus)
+            print_tables(results, opts, redis, ours)
+    finally:
+        redis.stop()
+        ours.stop()
+
+
+if __name__ == "__main__":
+    main()

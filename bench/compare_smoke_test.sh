@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+set -euo pipefail
+out=$(bench/compare --threads 4 --scale 0.01 --repeat 1 --csv rows.csv 2>progress.log)
+echo "$out"
+grep -q "T1 sanity: PING, SET, GET answered correctly" <<<"$out"
+for t in "T2 |" "T2 -r 1M" "T3 |" "T3 -r 1M" "T4 |" "T4 -r 1M"; do
+  grep -q "| $t" <<<"$out" || { echo "missing row $t"; exit 1; }
+done
+[ "$(wc -l < rows.csv)" -eq 21 ] || { echo "expected 20 CSV rows"; cat rows.csv; exit 1; }
+grep -q "Peak RSS" <<<"$out"
+echo "1 passed, 0 failed"
