@@ -12,8 +12,11 @@ namespace net {
 namespace {
 
 constexpr size_t kMinInputBuffer = 16 * 1024;
-// A drained input buffer larger than this is given back to the allocator.
-constexpr size_t kShrinkInputAbove = 64 * 1024;
+// A drained input buffer larger than this is given back at once; smaller
+// grown buffers are kept while the client is busy (pipelines of big values
+// would otherwise reallocate, and page-fault, on every read) and given back
+// by ShrinkIdleInput.
+constexpr size_t kShrinkInputAbove = 1024 * 1024;
 // A new output chunk starts past this size, so huge replies do not force
 // reallocation-and-copy of everything already queued.
 constexpr size_t kOutputChunk = 64 * 1024;
@@ -48,6 +51,14 @@ void Connection::ConsumeInput(size_t n) {
       in_buf_.reset(new char[kMinInputBuffer]);
       in_cap_ = kMinInputBuffer;
     }
+  }
+}
+
+void Connection::ShrinkIdleInput() {
+  if (in_start_ == in_end_ && in_cap_ > kMinInputBuffer) {
+    in_buf_.reset(new char[kMinInputBuffer]);
+    in_cap_ = kMinInputBuffer;
+    in_start_ = in_end_ = 0;
   }
 }
 

@@ -58,6 +58,8 @@ class Connection : public IoHandler {
   // Makes room so that `total` unconsumed bytes fit without regrowing.
   void ReserveInput(size_t total);
   size_t input_capacity() const { return in_cap_; }
+  // Gives a grown, currently empty input buffer back (for idle clients).
+  void ShrinkIdleInput();
 
   // The buffer to append replies to; call CommitOutput() after appending.
   std::string* output();

@@ -5,6 +5,31 @@
 
 namespace server {
 
+CommandSpec KeyCommand(std::string name, int arity, uint32_t flags, ShardHandler handler,
+                       std::vector<std::string> acl, FastReadHandler fast_read) {
+  CommandSpec s{std::move(name), arity, flags, 1, 1, 1};
+  s.on_shard = handler;
+  s.fast_read = fast_read;
+  s.acl_categories = std::move(acl);
+  return s;
+}
+
+CommandSpec ClientCommand(std::string name, int arity, uint32_t flags, ClientHandler handler,
+                          std::vector<std::string> acl) {
+  CommandSpec s{std::move(name), arity, flags, 0, 0, 0};
+  s.on_client = handler;
+  s.acl_categories = std::move(acl);
+  return s;
+}
+
+CommandSpec MultiKeyCommand(std::string name, int arity, uint32_t flags, int first, int last,
+                            int step, MultiHandler handler, std::vector<std::string> acl) {
+  CommandSpec s{std::move(name), arity, flags, first, last, step};
+  s.multi = handler;
+  s.acl_categories = std::move(acl);
+  return s;
+}
+
 std::vector<int> KeyPositions(const CommandSpec& spec, Args args) {
   std::vector<int> keys;
   if (!spec.has_keys()) return keys;

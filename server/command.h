@@ -75,6 +75,18 @@ struct CommandSpec {
   bool has_keys() const { return first_key > 0; }
 };
 
+// Table entries, one builder per handler kind.
+// A command on the key at argument 1, run on the key's shard.
+CommandSpec KeyCommand(std::string name, int arity, uint32_t flags, ShardHandler handler,
+                       std::vector<std::string> acl, FastReadHandler fast_read = nullptr);
+// A connection or server command, run on the client's worker.
+CommandSpec ClientCommand(std::string name, int arity, uint32_t flags, ClientHandler handler,
+                          std::vector<std::string> acl);
+// A command over the keys first..last (step), or over every shard with
+// kAllShards, run as phases (MultiCommand).
+CommandSpec MultiKeyCommand(std::string name, int arity, uint32_t flags, int first, int last,
+                            int step, MultiHandler handler, std::vector<std::string> acl);
+
 // Positions of the keys of a command invocation (argument indices).
 std::vector<int> KeyPositions(const CommandSpec& spec, Args args);
 

@@ -207,23 +207,16 @@ void ClientCmd(Args args, ClientContext& ctx) {
   ctx.out.Error(errors::UnknownSubcommand("CLIENT", args[1]));
 }
 
-CommandSpec Conn(std::string name, int arity, uint32_t flags, ClientHandler h) {
-  CommandSpec s{std::move(name), arity, flags, 0, 0, 0};
-  s.on_client = h;
-  s.acl_categories = {"@connection"};
-  return s;
-}
-
 }  // namespace
 
 void RegisterConnectionCommands(CommandTable& t) {
-  t.Add(Conn("ping", -1, kFast, Ping));
-  t.Add(Conn("echo", 2, kFast, Echo));
-  t.Add(Conn("quit", -1, kNoAuth | kFast, Quit));
-  t.Add(Conn("select", 2, kFast, Select));
-  t.Add(Conn("auth", -2, kNoAuth | kFast, Auth));
-  t.Add(Conn("hello", -1, kNoAuth | kFast, Hello));
-  t.Add(Conn("client", -2, kAdmin, ClientCmd));
+  t.Add(ClientCommand("ping", -1, kFast, Ping, {"@connection"}));
+  t.Add(ClientCommand("echo", 2, kFast, Echo, {"@connection"}));
+  t.Add(ClientCommand("quit", -1, kNoAuth | kFast, Quit, {"@connection"}));
+  t.Add(ClientCommand("select", 2, kFast, Select, {"@connection"}));
+  t.Add(ClientCommand("auth", -2, kNoAuth | kFast, Auth, {"@connection"}));
+  t.Add(ClientCommand("hello", -1, kNoAuth | kFast, Hello, {"@connection"}));
+  t.Add(ClientCommand("client", -2, kAdmin, ClientCmd, {"@connection"}));
 }
 
 }  // namespace server

@@ -146,25 +146,14 @@ void SwapDb(MultiCommand& mc) {
   mc.SetReply([](resp::ReplyWriter& out) { out.Ok(); });
 }
 
-CommandSpec Multi(std::string name, int arity, uint32_t flags, int first, int last,
-                  MultiHandler h) {
-  CommandSpec s{std::move(name), arity, flags, first, last, 1};
-  s.multi = h;
-  s.acl_categories = {"@keyspace"};
-  return s;
-}
-
 }  // namespace
 
 void RegisterKeyMoveCommands(CommandTable& t) {
-  t.Add(Multi("rename", 3, kWrite, 1, 2, Rename<false>));
-  t.Add(Multi("renamenx", 3, kWrite | kFast, 1, 2, Rename<true>));
-  t.Add(Multi("copy", -3, kWrite | kDenyOom, 1, 2, Copy));
-  t.Add(Multi("swapdb", 3, kWrite | kFast | kAllShards, 0, 0, SwapDb));
-  CommandSpec move{"move", 3, kWrite | kFast, 1, 1, 1};
-  move.on_shard = Move;
-  move.acl_categories = {"@keyspace"};
-  t.Add(move);
+  t.Add(MultiKeyCommand("rename", 3, kWrite, 1, 2, 1, Rename<false>, {"@keyspace"}));
+  t.Add(MultiKeyCommand("renamenx", 3, kWrite | kFast, 1, 2, 1, Rename<true>, {"@keyspace"}));
+  t.Add(MultiKeyCommand("copy", -3, kWrite | kDenyOom, 1, 2, 1, Copy, {"@keyspace"}));
+  t.Add(MultiKeyCommand("swapdb", 3, kWrite | kFast | kAllShards, 0, 0, 1, SwapDb, {"@keyspace"}));
+  t.Add(KeyCommand("move", 3, kWrite | kFast, Move, {"@keyspace"}));
 }
 
 }  // namespace server

@@ -358,53 +358,37 @@ void Object(Args args, ShardContext& ctx) {
   ctx.out.Integer(shared ? 2147483647 : 1);
 }
 
-CommandSpec Keyed(std::string name, int arity, uint32_t flags, ShardHandler h,
-                  FastReadHandler fast = nullptr) {
-  CommandSpec s{std::move(name), arity, flags, 1, 1, 1};
-  s.on_shard = h;
-  s.fast_read = fast;
-  s.acl_categories = {"@keyspace"};
-  return s;
-}
-
-CommandSpec Multi(std::string name, int arity, uint32_t flags, int first, int last, int step,
-                  MultiHandler h) {
-  CommandSpec s{std::move(name), arity, flags, first, last, step};
-  s.multi = h;
-  s.acl_categories = {"@keyspace"};
-  return s;
-}
-
 }  // namespace
 
 void RegisterKeyspaceCommands(CommandTable& t) {
-  t.Add(Multi("del", -2, kWrite, 1, -1, 1, Del));
-  t.Add(Multi("unlink", -2, kWrite | kFast, 1, -1, 1, Del));
-  CommandSpec exists = Multi("exists", -2, kReadOnly | kFast, 1, -1, 1, Exists);
+  t.Add(MultiKeyCommand("del", -2, kWrite, 1, -1, 1, Del, {"@keyspace"}));
+  t.Add(MultiKeyCommand("unlink", -2, kWrite | kFast, 1, -1, 1, Del, {"@keyspace"}));
+  CommandSpec exists =
+      MultiKeyCommand("exists", -2, kReadOnly | kFast, 1, -1, 1, Exists, {"@keyspace"});
   exists.fast_read = FastExists;
   t.Add(exists);
-  t.Add(Multi("touch", -2, kReadOnly | kFast, 1, -1, 1, Exists));
-  t.Add(Keyed("type", 2, kReadOnly | kFast, Type, FastType));
-  t.Add(Keyed("ttl", 2, kReadOnly | kFast, Ttl<TtlKind::kTtl>, FastTtl<TtlKind::kTtl>));
-  t.Add(Keyed("pttl", 2, kReadOnly | kFast, Ttl<TtlKind::kPttl>, FastTtl<TtlKind::kPttl>));
-  t.Add(Keyed("expiretime", 2, kReadOnly | kFast, Ttl<TtlKind::kExpireTime>,
-              FastTtl<TtlKind::kExpireTime>));
-  t.Add(Keyed("pexpiretime", 2, kReadOnly | kFast, Ttl<TtlKind::kPexpireTime>,
-              FastTtl<TtlKind::kPexpireTime>));
-  t.Add(Keyed("persist", 2, kWrite | kFast, Persist));
-  t.Add(Keyed("expire", -3, kWrite | kFast, Expire<true, true>));
-  t.Add(Keyed("pexpire", -3, kWrite | kFast, Expire<false, true>));
-  t.Add(Keyed("expireat", -3, kWrite | kFast, Expire<true, false>));
-  t.Add(Keyed("pexpireat", -3, kWrite | kFast, Expire<false, false>));
-  t.Add(Multi("keys", 2, kReadOnly | kAllShards, 0, 0, 0, Keys));
-  t.Add(Multi("scan", -2, kReadOnly | kAllShards, 0, 0, 0, Scan));
-  t.Add(Multi("dbsize", 1, kReadOnly | kFast | kAllShards, 0, 0, 0, DbSize));
-  t.Add(Multi("randomkey", 1, kReadOnly | kAllShards, 0, 0, 0, RandomKey));
-  t.Add(Multi("flushdb", -1, kWrite | kAllShards, 0, 0, 0, FlushDb));
-  t.Add(Multi("flushall", -1, kWrite | kAllShards, 0, 0, 0, FlushAll));
-  CommandSpec object{"object", -2, kReadOnly, 2, 2, 1};
-  object.on_shard = Object;
-  object.acl_categories = {"@keyspace"};
+  t.Add(MultiKeyCommand("touch", -2, kReadOnly | kFast, 1, -1, 1, Exists, {"@keyspace"}));
+  t.Add(KeyCommand("type", 2, kReadOnly | kFast, Type, {"@keyspace"}, FastType));
+  t.Add(KeyCommand("ttl", 2, kReadOnly | kFast, Ttl<TtlKind::kTtl>, {"@keyspace"}, FastTtl<TtlKind::kTtl>));
+  t.Add(KeyCommand("pttl", 2, kReadOnly | kFast, Ttl<TtlKind::kPttl>, {"@keyspace"}, FastTtl<TtlKind::kPttl>));
+  t.Add(KeyCommand("expiretime", 2, kReadOnly | kFast, Ttl<TtlKind::kExpireTime>, {"@keyspace"},
+                   FastTtl<TtlKind::kExpireTime>));
+  t.Add(KeyCommand("pexpiretime", 2, kReadOnly | kFast, Ttl<TtlKind::kPexpireTime>,
+                   {"@keyspace"}, FastTtl<TtlKind::kPexpireTime>));
+  t.Add(KeyCommand("persist", 2, kWrite | kFast, Persist, {"@keyspace"}));
+  t.Add(KeyCommand("expire", -3, kWrite | kFast, Expire<true, true>, {"@keyspace"}));
+  t.Add(KeyCommand("pexpire", -3, kWrite | kFast, Expire<false, true>, {"@keyspace"}));
+  t.Add(KeyCommand("expireat", -3, kWrite | kFast, Expire<true, false>, {"@keyspace"}));
+  t.Add(KeyCommand("pexpireat", -3, kWrite | kFast, Expire<false, false>, {"@keyspace"}));
+  t.Add(MultiKeyCommand("keys", 2, kReadOnly | kAllShards, 0, 0, 0, Keys, {"@keyspace"}));
+  t.Add(MultiKeyCommand("scan", -2, kReadOnly | kAllShards, 0, 0, 0, Scan, {"@keyspace"}));
+  t.Add(MultiKeyCommand("dbsize", 1, kReadOnly | kFast | kAllShards, 0, 0, 0, DbSize, {"@keyspace"}));
+  t.Add(MultiKeyCommand("randomkey", 1, kReadOnly | kAllShards, 0, 0, 0, RandomKey, {"@keyspace"}));
+  t.Add(MultiKeyCommand("flushdb", -1, kWrite | kAllShards, 0, 0, 0, FlushDb, {"@keyspace"}));
+  t.Add(MultiKeyCommand("flushall", -1, kWrite | kAllShards, 0, 0, 0, FlushAll, {"@keyspace"}));
+  // OBJECT's key is argument 2 (OBJECT HELP has none: it runs locally).
+  CommandSpec object = KeyCommand("object", -2, kReadOnly, Object, {"@keyspace"});
+  object.first_key = object.last_key = 2;
   t.Add(object);
 }
 

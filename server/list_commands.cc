@@ -85,22 +85,15 @@ void LLen(Args args, ShardContext& ctx) {
                         : 0);
 }
 
-CommandSpec ListCmd(std::string name, int arity, uint32_t flags, ShardHandler h) {
-  CommandSpec s{std::move(name), arity, flags, 1, 1, 1};
-  s.on_shard = h;
-  s.acl_categories = {"@list"};
-  return s;
-}
-
 }  // namespace
 
 void RegisterListCommands(CommandTable& t) {
-  t.Add(ListCmd("lpush", -3, kWrite | kDenyOom | kFast, Push<true>));
-  t.Add(ListCmd("rpush", -3, kWrite | kDenyOom | kFast, Push<false>));
-  t.Add(ListCmd("lpop", -2, kWrite | kFast, Pop<true>));
-  t.Add(ListCmd("rpop", -2, kWrite | kFast, Pop<false>));
-  t.Add(ListCmd("lrange", 4, kReadOnly, LRange));
-  t.Add(ListCmd("llen", 2, kReadOnly | kFast, LLen));
+  t.Add(KeyCommand("lpush", -3, kWrite | kDenyOom | kFast, Push<true>, {"@list"}));
+  t.Add(KeyCommand("rpush", -3, kWrite | kDenyOom | kFast, Push<false>, {"@list"}));
+  t.Add(KeyCommand("lpop", -2, kWrite | kFast, Pop<true>, {"@list"}));
+  t.Add(KeyCommand("rpop", -2, kWrite | kFast, Pop<false>, {"@list"}));
+  t.Add(KeyCommand("lrange", 4, kReadOnly, LRange, {"@list"}));
+  t.Add(KeyCommand("llen", 2, kReadOnly | kFast, LLen, {"@list"}));
 }
 
 }  // namespace server

@@ -235,20 +235,13 @@ void Command(Args args, ClientContext& ctx) {
   ctx.out.Error(errors::UnknownSubcommand("COMMAND", args[1]));
 }
 
-CommandSpec ServerCmd(std::string name, int arity, uint32_t flags, ClientHandler h) {
-  CommandSpec s{std::move(name), arity, flags, 0, 0, 0};
-  s.on_client = h;
-  s.acl_categories = {"@slow"};
-  return s;
-}
-
 }  // namespace
 
 void RegisterServerCommands(CommandTable& t) {
-  t.Add(ServerCmd("info", -1, 0, Info));
-  t.Add(ServerCmd("time", 1, kFast, Time));
-  t.Add(ServerCmd("config", -2, kAdmin, ConfigCmd));
-  t.Add(ServerCmd("command", -1, 0, Command));
+  t.Add(ClientCommand("info", -1, 0, Info, {"@slow"}));
+  t.Add(ClientCommand("time", 1, kFast, Time, {"@slow"}));
+  t.Add(ClientCommand("config", -2, kAdmin, ConfigCmd, {"@slow"}));
+  t.Add(ClientCommand("command", -1, 0, Command, {"@slow"}));
 }
 
 }  // namespace server

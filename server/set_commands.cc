@@ -70,21 +70,14 @@ void SIsMember(Args args, ShardContext& ctx) {
   ctx.out.Integer(r.ref && static_cast<SetObject*>(r.ref.obj())->Contains(args[2]) ? 1 : 0);
 }
 
-CommandSpec SetCmd(std::string name, int arity, uint32_t flags, ShardHandler h) {
-  CommandSpec s{std::move(name), arity, flags, 1, 1, 1};
-  s.on_shard = h;
-  s.acl_categories = {"@set"};
-  return s;
-}
-
 }  // namespace
 
 void RegisterSetCommands(CommandTable& t) {
-  t.Add(SetCmd("sadd", -3, kWrite | kDenyOom | kFast, SAdd));
-  t.Add(SetCmd("spop", -2, kWrite | kFast, SPop));
-  t.Add(SetCmd("smembers", 2, kReadOnly, SMembers));
-  t.Add(SetCmd("scard", 2, kReadOnly | kFast, SCard));
-  t.Add(SetCmd("sismember", 3, kReadOnly | kFast, SIsMember));
+  t.Add(KeyCommand("sadd", -3, kWrite | kDenyOom | kFast, SAdd, {"@set"}));
+  t.Add(KeyCommand("spop", -2, kWrite | kFast, SPop, {"@set"}));
+  t.Add(KeyCommand("smembers", 2, kReadOnly, SMembers, {"@set"}));
+  t.Add(KeyCommand("scard", 2, kReadOnly | kFast, SCard, {"@set"}));
+  t.Add(KeyCommand("sismember", 3, kReadOnly | kFast, SIsMember, {"@set"}));
 }
 
 }  // namespace server

@@ -411,55 +411,34 @@ void MSetNx(MultiCommand& mc) {
   mc.SetReply([exists](resp::ReplyWriter& out) { out.Integer(exists->load() ? 0 : 1); });
 }
 
-CommandSpec Single(std::string name, int arity, uint32_t flags, ShardHandler h,
-                   std::vector<std::string> acl) {
-  CommandSpec s{std::move(name), arity, flags, 1, 1, 1};
-  s.on_shard = h;
-  s.acl_categories = std::move(acl);
-  return s;
-}
-
 }  // namespace
 
 void RegisterStringCommands(CommandTable& t) {
   const std::vector<std::string> r = {"@read", "@string", "@fast"};
   const std::vector<std::string> w = {"@write", "@string", "@fast"};
   const std::vector<std::string> ws = {"@write", "@string", "@slow"};
-  CommandSpec get = Single("get", 2, kReadOnly | kFast, Get, r);
-  get.fast_read = FastGet;
-  t.Add(get);
-  t.Add(Single("set", -3, kWrite | kDenyOom, Set, ws));
-  t.Add(Single("setnx", 3, kWrite | kDenyOom | kFast, SetNx, w));
-  t.Add(Single("setex", 4, kWrite | kDenyOom, SetEx, ws));
-  t.Add(Single("psetex", 4, kWrite | kDenyOom, PSetEx, ws));
-  t.Add(Single("getset", 3, kWrite | kDenyOom | kFast, GetSet, w));
-  t.Add(Single("getdel", 2, kWrite | kFast, GetDel, w));
-  t.Add(Single("getex", -2, kWrite | kFast, GetEx, w));
-  t.Add(Single("incr", 2, kWrite | kDenyOom | kFast, Incr, w));
-  t.Add(Single("decr", 2, kWrite | kDenyOom | kFast, Decr, w));
-  t.Add(Single("incrby", 3, kWrite | kDenyOom | kFast, IncrByCmd, w));
-  t.Add(Single("decrby", 3, kWrite | kDenyOom | kFast, DecrByCmd, w));
-  t.Add(Single("incrbyfloat", 3, kWrite | kDenyOom | kFast, IncrByFloat, w));
-  t.Add(Single("append", 3, kWrite | kDenyOom | kFast, Append, w));
-  CommandSpec strlen = Single("strlen", 2, kReadOnly | kFast, Strlen, r);
-  strlen.fast_read = FastStrlen;
-  t.Add(strlen);
-  t.Add(Single("getrange", 4, kReadOnly, GetRange, {"@read", "@string", "@slow"}));
-  t.Add(Single("substr", 4, kReadOnly, GetRange, {"@read", "@string", "@slow"}));
-  t.Add(Single("setrange", 4, kWrite | kDenyOom, SetRange, ws));
+  t.Add(KeyCommand("get", 2, kReadOnly | kFast, Get, r, FastGet));
+  t.Add(KeyCommand("set", -3, kWrite | kDenyOom, Set, ws));
+  t.Add(KeyCommand("setnx", 3, kWrite | kDenyOom | kFast, SetNx, w));
+  t.Add(KeyCommand("setex", 4, kWrite | kDenyOom, SetEx, ws));
+  t.Add(KeyCommand("psetex", 4, kWrite | kDenyOom, PSetEx, ws));
+  t.Add(KeyCommand("getset", 3, kWrite | kDenyOom | kFast, GetSet, w));
+  t.Add(KeyCommand("getdel", 2, kWrite | kFast, GetDel, w));
+  t.Add(KeyCommand("getex", -2, kWrite | kFast, GetEx, w));
+  t.Add(KeyCommand("incr", 2, kWrite | kDenyOom | kFast, Incr, w));
+  t.Add(KeyCommand("decr", 2, kWrite | kDenyOom | kFast, Decr, w));
+  t.Add(KeyCommand("incrby", 3, kWrite | kDenyOom | kFast, IncrByCmd, w));
+  t.Add(KeyCommand("decrby", 3, kWrite | kDenyOom | kFast, DecrByCmd, w));
+  t.Add(KeyCommand("incrbyfloat", 3, kWrite | kDenyOom | kFast, IncrByFloat, w));
+  t.Add(KeyCommand("append", 3, kWrite | kDenyOom | kFast, Append, w));
+  t.Add(KeyCommand("strlen", 2, kReadOnly | kFast, Strlen, r, FastStrlen));
+  t.Add(KeyCommand("getrange", 4, kReadOnly, GetRange, {"@read", "@string", "@slow"}));
+  t.Add(KeyCommand("substr", 4, kReadOnly, GetRange, {"@read", "@string", "@slow"}));
+  t.Add(KeyCommand("setrange", 4, kWrite | kDenyOom, SetRange, ws));
 
-  CommandSpec mget{"mget", -2, kReadOnly | kFast, 1, -1, 1};
-  mget.multi = MGet;
-  mget.acl_categories = r;
-  t.Add(mget);
-  CommandSpec mset{"mset", -3, kWrite | kDenyOom, 1, -1, 2};
-  mset.multi = MSet;
-  mset.acl_categories = ws;
-  t.Add(mset);
-  CommandSpec msetnx{"msetnx", -3, kWrite | kDenyOom, 1, -1, 2};
-  msetnx.multi = MSetNx;
-  msetnx.acl_categories = ws;
-  t.Add(msetnx);
+  t.Add(MultiKeyCommand("mget", -2, kReadOnly | kFast, 1, -1, 1, MGet, r));
+  t.Add(MultiKeyCommand("mset", -3, kWrite | kDenyOom, 1, -1, 2, MSet, ws));
+  t.Add(MultiKeyCommand("msetnx", -3, kWrite | kDenyOom, 1, -1, 2, MSetNx, ws));
 }
 
 }  // namespace server

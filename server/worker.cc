@@ -301,7 +301,11 @@ void Worker::Execute(Client& c, Args args) {
     ExecuteMulti(c, *spec, args, KeyPositions(*spec, args));
     return;
   }
-  ExecuteOnShard(c, *spec, args, server_->shards().ShardOf(args[spec->first_key]));
+  // A key-less form of a keyed command (OBJECT HELP) runs on our own shard.
+  engine::ShardId target = static_cast<size_t>(spec->first_key) < args.size()
+                               ? server_->shards().ShardOf(args[spec->first_key])
+                               : id_;
+  ExecuteOnShard(c, *spec, args, target);
 }
 
 void Worker::ExecuteOnShard(Client& c, const CommandSpec& spec, Args args,
@@ -526,6 +530,9 @@ void Worker::OnTimer() {
         static_cast<int64_t>(c->conn->output_bytes()) <= cfg.output_pause_bytes / 2) {
       resume.push_back(id);
     }
+    // Like Redis's clientsCronResizeQueryBuffer: idle clients give back
+    // input buffers that grew for big requests.
+    if (loop_.now_ms() - c->last_interaction_ms > 2000) c->conn->ShrinkIdleInput();
     if (cfg.timeout > 0 && c->pending.empty() &&
         loop_.now_ms() - c->last_interaction_ms > cfg.timeout * 1000) {
       idle.push_back(c->conn);

@@ -157,10 +157,18 @@ class ConfiguredLimitsTest(unittest.TestCase):
     def test_maxclients(self):
         srv = server_fixture.start_ours(threads=2, extra=("--maxclients", "5"))
         try:
-            keep = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(5)]
-            for k in keep:
+            keep = []
+            for _ in range(200):  # the fixture's readiness probe may not be reaped yet
+                if len(keep) == 5:
+                    break
+                k = socket.create_connection(("127.0.0.1", srv.port))
                 k.sendall(b"PING\r\n")
-                self.assertEqual(k.recv(16), b"+PONG\r\n")
+                if k.recv(64) == b"+PONG\r\n":
+                    keep.append(k)
+                else:
+                    k.close()
+                    time.sleep(0.02)
+            self.assertEqual(len(keep), 5)
             reply = exchange(srv.port, b"PING\r\n")
             self.assertEqual(reply, b"-ERR max number of clients reached\r\n")
             keep[0].close()
