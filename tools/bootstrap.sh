@@ -26,17 +26,28 @@ for pkg in "${PACKAGES[@]}"; do
   fi
 done
 
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 if [ ${#missing[@]} -eq 0 ]; then
   echo "bootstrap: all ${#PACKAGES[@]} packages already installed"
 else
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   echo "bootstrap: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The Debian redis-server package starts a system service on 6379; the project's
-# tests start their own instances on free ports, so the service is left as is.
+# Debian's redis-server package starts a system service on 6379, the port
+# `bazel run //server` serves on by default. The project only needs the
+# binaries (tests and benchmarks start their own instances on free ports), so
+# the service is stopped and disabled.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  if systemctl is-enabled --quiet redis-server 2>/dev/null || systemctl is-active --quiet redis-server 2>/dev/null; then
+    echo "bootstrap: stopping and disabling the redis-server system service (port 6379)"
+    ${SUDO:-} systemctl disable --now redis-server >/dev/null 2>&1 || true
+  fi
+elif [ -x /etc/init.d/redis-server ] && /etc/init.d/redis-server status >/dev/null 2>&1; then
+  echo "bootstrap: stopping the redis-server service (port 6379)"
+  /etc/init.d/redis-server stop >/dev/null 2>&1 || true
+fi
 echo "bootstrap: done"
