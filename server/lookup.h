@@ -21,10 +21,12 @@ inline TypedLookup LookupTyped(ShardContext& ctx, std::string_view key, engine::
   TypedLookup r;
   engine::KeyRef ref = ctx.db.Find(key, ctx.now_ms);
   if (!ref) {
-    ctx.shard.keyspace_misses.fetch_add(1, std::memory_order_relaxed);
+    auto& misses = ctx.shard.keyspace_misses;  // owner-written: no locked add
+    misses.store(misses.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     return r;
   }
-  ctx.shard.keyspace_hits.fetch_add(1, std::memory_order_relaxed);
+  auto& hits = ctx.shard.keyspace_hits;
+  hits.store(hits.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   if (ref.obj()->type != type) {
     r.wrong_type = true;
     return r;

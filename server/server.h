@@ -42,10 +42,6 @@ class Server {
   std::atomic<int64_t> connected_clients{0};
   std::atomic<uint64_t> total_connections{0};
   std::atomic<uint64_t> rejected_connections{0};
-  std::atomic<uint64_t> total_commands{0};
-  std::atomic<uint64_t> fast_path_reads{0};
-  std::atomic<uint64_t> hops{0};
-  std::atomic<uint64_t> transactions{0};
   std::atomic<uint64_t> output_limit_disconnections{0};
 
  private:

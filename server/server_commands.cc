@@ -92,6 +92,14 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
                     "\r\n\r\n");
   }
   if (want("stats")) {
+    uint64_t commands = 0, fast = 0, hops = 0, txs = 0;
+    for (size_t i = 0; i < server.num_workers(); ++i) {
+      const WorkerStats& st = server.worker(i).stats();
+      commands += st.commands.load(std::memory_order_relaxed);
+      fast += st.fast_path_reads.load(std::memory_order_relaxed);
+      hops += st.hops.load(std::memory_order_relaxed);
+      txs += st.transactions.load(std::memory_order_relaxed);
+    }
     uint64_t expired = 0, hits = 0, misses = 0;
     for (size_t i = 0; i < server.shards().size(); ++i) {
       engine::Shard& sh = server.shards().shard(i);
@@ -100,12 +108,11 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
       misses += sh.keyspace_misses.load();
     }
     absl::StrAppend(&out, "# Stats\r\ntotal_connections_received:", server.total_connections.load(),
-                    "\r\ntotal_commands_processed:", server.total_commands.load(),
+                    "\r\ntotal_commands_processed:", commands,
                     "\r\nrejected_connections:", server.rejected_connections.load(),
                     "\r\nexpired_keys:", expired, "\r\nevicted_keys:0\r\nkeyspace_hits:", hits,
                     "\r\nkeyspace_misses:", misses, "\r\nread_fast_path_hits:",
-                    server.fast_path_reads.load(), "\r\nshard_hops:", server.hops.load(),
-                    "\r\nmulti_shard_transactions:", server.transactions.load(),
+                    fast, "\r\nshard_hops:", hops, "\r\nmulti_shard_transactions:", txs,
                     "\r\nclient_output_buffer_limit_disconnections:",
                     server.output_limit_disconnections.load(), "\r\n\r\n");
   }

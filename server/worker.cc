@@ -272,7 +272,7 @@ void Worker::Complete(Client* c) {
 }
 
 void Worker::Execute(Client& c, Args args) {
-  server_->total_commands.fetch_add(1, std::memory_order_relaxed);
+  WorkerStats::Bump(stats_.commands);
   const CommandSpec* spec = server_->commands().Find(args[0]);
   if (spec == nullptr) {
     std::string error = UnknownCommandError(args);
@@ -340,7 +340,7 @@ bool Worker::TryFastRead(Client& c, const CommandSpec& spec, Args args, engine::
     return false;
   }
   c.conn->CommitOutput();
-  server_->fast_path_reads.fetch_add(1, std::memory_order_relaxed);
+  WorkerStats::Bump(stats_.fast_path_reads);
   return true;
 }
 
@@ -376,7 +376,7 @@ void Worker::SendBatches(Client& c) {
   for (engine::ShardId target = 0; target < c.batches.size(); ++target) {
     std::unique_ptr<HopBatch>& slot = c.batches[target];
     if (!slot || slot->commands.empty()) continue;
-    server_->hops.fetch_add(1, std::memory_order_relaxed);
+    WorkerStats::Bump(stats_.hops);
     engine::ShardId origin = id_;
     auto run = [this, origin, client = &c, batch = std::move(slot)](engine::Shard& shard) mutable {
       std::vector<std::string_view> views;
@@ -433,7 +433,7 @@ void Worker::ExecuteMulti(Client& c, const CommandSpec& spec, Args args,
   }
   // Hops collected before this command must reach their shards first.
   SendBatches(c);
-  server_->transactions.fetch_add(1, std::memory_order_relaxed);
+  WorkerStats::Bump(stats_.transactions);
   PendingReply* slot = NewPending(c);
   ++c.in_flight;
   c.waiting_for_transaction = true;

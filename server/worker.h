@@ -19,6 +19,20 @@ namespace server {
 class Server;
 class Worker;
 
+// Counters a worker bumps on its hot path. Per worker, so threads never
+// share a cache line for them; written only by the owning thread (a plain
+// load+store, no locked add), summed by INFO from any thread.
+struct WorkerStats {
+  std::atomic<uint64_t> commands{0};
+  std::atomic<uint64_t> fast_path_reads{0};
+  std::atomic<uint64_t> hops{0};
+  std::atomic<uint64_t> transactions{0};
+
+  static void Bump(std::atomic<uint64_t>& counter) {
+    counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+};
+
 // What a connection or server command sees: its client, its worker, the
 // server, and where to write the reply. Runs on the client's thread.
 struct ClientContext {
@@ -45,6 +59,7 @@ class Worker : public net::ConnectionHandler {
   void Join();
 
   engine::ShardId id() const { return id_; }
+  const WorkerStats& stats() const { return stats_; }
   engine::Shard& shard() { return shard_; }
   net::EventLoop& loop() { return loop_; }
 
@@ -103,6 +118,7 @@ class Worker : public net::ConnectionHandler {
   std::vector<std::unique_ptr<net::Acceptor>> acceptors_;
   absl::flat_hash_map<uint64_t, std::unique_ptr<Client>> clients_;
   std::vector<Client*> clients_with_batches_;
+  WorkerStats stats_;
   std::thread thread_;
 };
 
