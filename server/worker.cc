@@ -38,6 +38,16 @@ void PinToAllowedCpu(size_t index) {
   }
 }
 
+// Keeps a client alive across calls that may close its connection.
+class ClientPin {
+ public:
+  explicit ClientPin(Client* c) : c_(c) { ++c_->pins; }
+  ~ClientPin() { --c_->pins; }
+
+ private:
+  Client* c_;
+};
+
 std::string UnknownCommandError(Args args) {
   // Redis: the name and the first arguments, each cut to what fits in 128.
   std::string list;
@@ -137,14 +147,18 @@ void Worker::OnData(net::Connection* conn) {
     conn->ConsumeInput(conn->input().size());
     return;
   }
-  c->last_interaction_ms = loop_.now_ms();
-  shard_.set_now_ms(loop_.now_ms());
-  ProcessInput(*c);
-  if (c->conn != nullptr &&
-      static_cast<int64_t>(conn->input().size()) > server_->config().client_query_buffer_limit) {
-    // Redis closes such a client without a reply.
-    conn->Close();
+  {
+    ClientPin pin(c);  // processing may close the connection
+    c->last_interaction_ms = loop_.now_ms();
+    shard_.set_now_ms(loop_.now_ms());
+    ProcessInput(*c);
+    if (c->conn != nullptr &&
+        static_cast<int64_t>(conn->input().size()) > server_->config().client_query_buffer_limit) {
+      // Redis closes such a client without a reply.
+      conn->Close();
+    }
   }
+  MaybeFree(c);
 }
 
 void Worker::OnClose(net::Connection* conn) {
@@ -154,20 +168,6 @@ void Worker::OnClose(net::Connection* conn) {
   server_->connected_clients.fetch_sub(1, std::memory_order_relaxed);
   MaybeFree(c);
 }
-
-namespace {
-
-// Keeps a client alive across calls that may close its connection.
-class ClientPin {
- public:
-  explicit ClientPin(Client* c) : c_(c) { ++c_->pins; }
-  ~ClientPin() { --c_->pins; }
-
- private:
-  Client* c_;
-};
-
-}  // namespace
 
 void Worker::OnOutputDrained(net::Connection* conn) {
   auto* c = static_cast<Client*>(conn->user_data());

@@ -7,6 +7,8 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 
 
@@ -40,17 +42,24 @@ def server_binary():
 class Process:
     def __init__(self, argv, port):
         self.port = port
-        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # A file, not a pipe: nobody reads while the test runs, and a full
+        # pipe would block the server. Shown when the server dies badly.
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
         wait_for_port(port, self.proc)
 
     def stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.proc.returncode != 0:
+            self.log.seek(0)
+            sys.stderr.write("server exited with %s; its output:\n%s\n" % (
+                self.proc.returncode, self.log.read().decode(errors="replace")[-20000:]))
         return self.proc.returncode
 
 
