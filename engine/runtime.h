@@ -1,6 +1,8 @@
 #ifndef SHARDIS_ENGINE_RUNTIME_H_
 #define SHARDIS_ENGINE_RUNTIME_H_
 
+#include <cstddef>
+
 namespace engine {
 
 // Process-wide libcds state (cds::Initialize and the hazard-pointer GC).
@@ -8,7 +10,10 @@ namespace engine {
 // tests may create several shard sets.
 class CdsRuntime {
  public:
-  CdsRuntime();
+  // max_threads: threads that may attach at once (the first instance's
+  // value wins). It also sizes each thread's list of retired values, which
+  // is how much garbage a writing thread keeps before freeing it.
+  explicit CdsRuntime(size_t max_threads = 64);
   ~CdsRuntime();
   CdsRuntime(const CdsRuntime&) = delete;
   CdsRuntime& operator=(const CdsRuntime&) = delete;

@@ -1,8 +1,12 @@
 #include "engine/shard_set.h"
 
+#include <algorithm>
+
 namespace engine {
 
-ShardSet::ShardSet(uint32_t num_shards, int num_dbs) : num_dbs_(num_dbs) {
+ShardSet::ShardSet(uint32_t num_shards, int num_dbs)
+    // Workers, the main thread and a margin for embedders' own threads.
+    : runtime_(2 * size_t{num_shards} + 16), num_dbs_(num_dbs) {
   if (num_shards == 0) num_shards = 1;
   // Building a map links its first bucket through hazard pointers.
   CdsThreadScope scope;
