@@ -31,12 +31,19 @@ const std::vector<std::string>& Keys() {
   return keys;
 }
 
+std::unique_ptr<engine::Db> FilledDb(int keys) {
+  auto db = std::make_unique<engine::Db>();
+  for (int i = 0; i < keys; ++i) {
+    db->Insert(Keys()[i], engine::StringObject::Create("value-of-16-byte"));
+  }
+  return db;
+}
+
 // Owner-thread GET on a 1M-key Db.
 void BM_DbFind(benchmark::State& state) {
   engine::CdsRuntime runtime;
   engine::CdsThreadScope scope;
-  auto db = std::make_unique<engine::Db>();
-  for (const auto& k : Keys()) db->Insert(k, engine::StringObject::Create("value-of-16-byte"));
+  auto db = FilledDb(kKeys);
   size_t i = 0;
   for (auto _ : state) {
     engine::KeyRef ref = db->Find(Keys()[i++ & (kKeys - 1)], 1);
@@ -51,8 +58,7 @@ BENCHMARK(BM_DbFind);
 void BM_DbSet(benchmark::State& state) {
   engine::CdsRuntime runtime;
   engine::CdsThreadScope scope;
-  auto db = std::make_unique<engine::Db>();
-  for (const auto& k : Keys()) db->Insert(k, engine::StringObject::Create("value-of-16-byte"));
+  auto db = FilledDb(kKeys);
   size_t i = 0;
   for (auto _ : state) {
     db->Set(Keys()[i++ & (kKeys - 1)], engine::StringObject::Create("value-of-16-byte"), 0, false,
@@ -93,10 +99,7 @@ BENCHMARK(BM_FlatHashMapSet);
 void BM_ReadSharedWhileOwnerWrites(benchmark::State& state) {
   engine::CdsRuntime runtime;
   engine::CdsThreadScope scope;
-  auto db = std::make_unique<engine::Db>();
-  for (int i = 0; i < 65536; ++i) {
-    db->Insert(Keys()[i], engine::StringObject::Create("value-of-16-byte"));
-  }
+  auto db = FilledDb(65536);
   std::atomic<bool> stop{false};
   std::atomic<bool> ready{false};
   std::thread owner([&] {
