@@ -103,13 +103,15 @@ void Worker::Run(int listen_fd, int unix_fd) {
   loop_.Run();
 
   // Shutdown: close every connection; the loop's destructor frees them.
+  // Clients with work still in flight on other workers (which may be running
+  // for a moment longer and write into their reply slots) stay allocated
+  // until ~Worker, after every worker thread has been joined.
   acceptors_.clear();
   std::vector<net::Connection*> open;
   for (auto& [id, c] : clients_) {
     if (c->conn != nullptr) open.push_back(c->conn);
   }
   for (net::Connection* conn : open) conn->Close();
-  clients_.clear();
 }
 
 Client* Worker::FindClient(uint64_t id) {
