@@ -53,7 +53,8 @@ struct Client {
   bool authenticated = true;
   int64_t created_ms;
   int64_t last_interaction_ms;
-  std::string last_command = "NULL";
+  // The last command run (CLIENT LIST cmd=); a table entry, not a copy.
+  const CommandSpec* last_command = nullptr;
   bool close_after_reply = false;
 
   // Replies in command order; non-empty while anything is in flight.

@@ -131,7 +131,7 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms) {
       " flags=N db=", c.db, " sub=0 psub=0 ssub=0 multi=-1 qbuf=", conn ? conn->input().size() : 0,
       " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=", conn ? conn->input_capacity() : 0,
       " rbp=0 obl=0 oll=", c.pending.size(), " omem=", conn ? conn->output_bytes() : 0,
-      " tot-mem=0 events=r cmd=", c.last_command, " user=default redir=-1 resp=",
+      " tot-mem=0 events=r cmd=", c.last_command ? c.last_command->name : "NULL", " user=default redir=-1 resp=",
       static_cast<int>(c.proto), "\n");
 }
 

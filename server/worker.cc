@@ -291,7 +291,7 @@ void Worker::Execute(Client& c, Args args) {
     Reply(c, [&](resp::ReplyWriter& w) { w.Error("NOAUTH Authentication required."); });
     return;
   }
-  c.last_command = spec->name;
+  c.last_command = spec;
   if (spec->on_client != nullptr) {
     Reply(c, [&](resp::ReplyWriter& w) {
       ClientContext ctx{c, *this, *server_, w, loop_.now_ms()};
