@@ -1,5 +1,10 @@
 #include "engine/object.h"
 
+#include "engine/hash_object.h"
+#include "engine/list_object.h"
+#include "engine/set_object.h"
+#include "engine/zset_object.h"
+
 #include <cstdlib>
 #include <limits>
 #include <new>
@@ -121,47 +126,6 @@ void StringObject::AppendTo(std::string* out) const {
   out->append(v.data(), v.size());
 }
 
-void SetObject::NoteAdded(std::string_view member) {
-  if (encoding != Encoding::kIntset) return;
-  int64_t unused;
-  if (members_.size() > kMaxIntsetEntries || !ParseInt64(member, &unused)) {
-    encoding = Encoding::kHashtable;
-  }
-}
-
-bool SetObject::Add(std::string_view member) {
-  if (index_.find(member) != index_.end()) return false;
-  members_.emplace_back(member);
-  index_.insert(static_cast<uint32_t>(members_.size() - 1));
-  NoteAdded(member);
-  return true;
-}
-
-bool SetObject::Contains(std::string_view member) const {
-  return index_.find(member) != index_.end();
-}
-
-bool SetObject::Remove(std::string_view member) {
-  auto it = index_.find(member);
-  if (it == index_.end()) return false;
-  TakeAt(*it);
-  return true;
-}
-
-std::string SetObject::TakeAt(size_t pos) {
-  size_t last = members_.size() - 1;
-  index_.erase(index_.find(static_cast<uint32_t>(pos)));
-  if (pos != last) {
-    // The last member moves into the hole: re-key its index entry.
-    index_.erase(index_.find(static_cast<uint32_t>(last)));
-    std::swap(members_[pos], members_[last]);
-    index_.insert(static_cast<uint32_t>(pos));
-  }
-  std::string taken = std::move(members_.back());
-  members_.pop_back();
-  return taken;
-}
-
 void DestroyObject(Object* obj) {
   switch (obj->type) {
     case ObjectType::kString:
@@ -174,10 +138,12 @@ void DestroyObject(Object* obj) {
       delete static_cast<SetObject*>(obj);
       return;
     case ObjectType::kZSet:
+      delete static_cast<ZSetObject*>(obj);
+      return;
     case ObjectType::kHash:
-      break;
+      delete static_cast<HashObject*>(obj);
+      return;
   }
-  std::abort();  // types without a representation are never created
 }
 
 Object* CloneObject(const Object* obj) {
@@ -190,22 +156,16 @@ Object* CloneObject(const Object* obj) {
       copy->encoding = s->encoding;
       return copy;
     }
-    case ObjectType::kList: {
-      auto* copy = new ListObject();
-      copy->items = static_cast<const ListObject*>(obj)->items;
-      return copy;
-    }
-    case ObjectType::kSet: {
-      auto* copy = new SetObject();
-      for (const std::string& m : static_cast<const SetObject*>(obj)->members()) copy->Add(m);
-      copy->encoding = obj->encoding;
-      return copy;
-    }
+    case ObjectType::kList:
+      return static_cast<const ListObject*>(obj)->Clone();
+    case ObjectType::kSet:
+      return static_cast<const SetObject*>(obj)->Clone();
     case ObjectType::kZSet:
+      return static_cast<const ZSetObject*>(obj)->Clone();
     case ObjectType::kHash:
-      break;
+      return static_cast<const HashObject*>(obj)->Clone();
   }
-  std::abort();
+  return nullptr;
 }
 
 }  // namespace engine

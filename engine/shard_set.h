@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/encoding_limits.h"
 #include "engine/hash_slot.h"
 #include "engine/runtime.h"
 #include "engine/shard.h"
@@ -36,6 +37,10 @@ class ShardSet {
     return shards_.size() == 1 ? 0 : slot_to_shard_[KeyHashSlot(key)];
   }
 
+  // Container encoding thresholds (CONFIG SET may change them: any thread).
+  EncodingLimits& limits() { return limits_; }
+  const EncodingLimits& limits() const { return limits_; }
+
   // Global, monotonically increasing transaction ids (never 0).
   uint64_t NextTxId() { return next_txid_.fetch_add(1, std::memory_order_relaxed); }
 
@@ -45,6 +50,7 @@ class ShardSet {
   std::vector<std::unique_ptr<Shard>> shards_;
   std::array<uint16_t, kNumSlots> slot_to_shard_;
   std::atomic<uint64_t> next_txid_{1};
+  EncodingLimits limits_;
 };
 
 }  // namespace engine

@@ -12,6 +12,8 @@ CommandTable::CommandTable() {
   RegisterKeyMoveCommands(*this);
   RegisterListCommands(*this);
   RegisterSetCommands(*this);
+  RegisterHashCommands(*this);
+  RegisterZSetCommands(*this);
 }
 
 void CommandTable::Add(CommandSpec spec) {

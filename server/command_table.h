@@ -33,6 +33,8 @@ void RegisterKeyspaceCommands(CommandTable& table);
 void RegisterKeyMoveCommands(CommandTable& table);
 void RegisterListCommands(CommandTable& table);
 void RegisterSetCommands(CommandTable& table);
+void RegisterHashCommands(CommandTable& table);
+void RegisterZSetCommands(CommandTable& table);
 
 }  // namespace server
 

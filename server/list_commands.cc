@@ -2,6 +2,7 @@
 // and compact encodings come with the data-types work.
 #include "absl/strings/str_cat.h"
 #include "server/text.h"
+#include "engine/list_object.h"
 #include "server/command_table.h"
 #include "server/lookup.h"
 

@@ -2,6 +2,7 @@
 // family comes with the data-types work.
 #include <random>
 
+#include "engine/set_object.h"
 #include "server/command_table.h"
 #include "server/lookup.h"
 

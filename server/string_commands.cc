@@ -10,6 +10,7 @@
 #include "server/command_table.h"
 #include "server/text.h"
 #include "server/expire_options.h"
+#include "server/float_text.h"
 #include "server/lookup.h"
 #include "server/multi_command.h"
 
@@ -229,34 +230,6 @@ void DecrByCmd(Args args, ShardContext& ctx) {
   if (!engine::ParseInt64(args[2], &delta)) return ctx.out.Error(errors::kNotInteger);
   if (delta == INT64_MIN) return ctx.out.Error("ERR decrement would overflow");
   IncrBy(ctx, args[1], -delta);
-}
-
-// Redis's strtold-based parse: the whole string, no spaces, not NaN.
-bool ParseLongDouble(std::string_view s, long double* out) {
-  if (s.empty() || s.size() > 5000 || absl::ascii_isspace(s.front()) ||
-      absl::ascii_isspace(s.back())) {
-    return false;
-  }
-  std::string buf(s);
-  char* end = nullptr;
-  errno = 0;
-  long double v = strtold(buf.c_str(), &end);
-  if (end != buf.c_str() + buf.size() || errno == ERANGE || std::isnan(v)) return false;
-  *out = v;
-  return true;
-}
-
-// Redis's human-friendly long double format: %.17Lf without trailing zeros.
-std::string FormatLongDouble(long double v) {
-  char buf[5600];
-  int len = snprintf(buf, sizeof(buf), "%.17Lf", v);
-  if (std::memchr(buf, '.', len) != nullptr) {
-    while (len > 0 && buf[len - 1] == '0') --len;
-    if (len > 0 && buf[len - 1] == '.') --len;
-  }
-  std::string out(buf, len);
-  if (out == "-0") out = "0";
-  return out;
 }
 
 void IncrByFloat(Args args, ShardContext& ctx) {

@@ -4,9 +4,8 @@ import random
 import sys
 import unittest
 
-import redis
 
-import server_fixture
+import differential
 
 SCRIPT = [
     "PING", "PING hello", "ECHO hi", "SET k v", "GET k", "GET missing", "SET k v2 XX",
@@ -55,48 +54,10 @@ SCRIPT = [
     "FLUSHDB", "DBSIZE", "RANDOMKEY", "FLUSHALL", "DBSIZE",
 ]
 
-UNORDERED = {"SMEMBERS", "KEYS"}
 
-
-def run(client, line):
-    args = line.split()
-    args = ["" if a == "''" else a for a in args]
-    try:
-        reply = client.execute_command(*args)
-    except redis.ResponseError as e:
-        return ("error", str(e))
-    if args[0].upper() in UNORDERED and isinstance(reply, list):
-        return sorted(reply)
-    if isinstance(reply, set):
-        return sorted(reply)
-    return reply
-
-
-class DifferentialTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.redis = server_fixture.start_redis()
-        cls.ours = server_fixture.start_ours(threads=3)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.redis.stop()
-        code = cls.ours.stop()
-        assert code == 0, "server exited with %s on SIGTERM" % code
-
-    def clients(self):
-        pair = (redis.Redis(port=self.redis.port), redis.Redis(port=self.ours.port))
-        for c in pair:
-            # Compare the raw replies, not redis-py's interpretation of them.
-            c.response_callbacks = {}
-        return pair
-
+class DifferentialTest(differential.DifferentialCase):
     def test_script(self):
-        theirs, ours = self.clients()
-        theirs.flushall()
-        ours.flushall()
-        for line in SCRIPT:
-            self.assertEqual(run(theirs, line), run(ours, line), line)
+        self.compare_script(SCRIPT)
 
     def test_randomized_string_and_key_sequences(self):
         theirs, ours = self.clients()
@@ -122,9 +83,7 @@ class DifferentialTest(unittest.TestCase):
             lambda: "GETRANGE %s %d %d" % (rng.choice(keys), rng.randint(-4, 4), rng.randint(-4, 4)),
             lambda: "DBSIZE",
         ]
-        for _ in range(3000):
-            line = rng.choice(ops)()
-            self.assertEqual(run(theirs, line), run(ours, line), line)
+        self.compare_random(ops, 3000, rng, flush=False)
         self.assertEqual(sorted(theirs.execute_command("KEYS", "*")),
                          sorted(ours.execute_command("KEYS", "*")))
 
