@@ -31,6 +31,7 @@ CommandSpec MultiKeyCommand(std::string name, int arity, uint32_t flags, int fir
 }
 
 std::vector<int> KeyPositions(const CommandSpec& spec, Args args) {
+  if (spec.find_keys != nullptr) return spec.find_keys(args);
   std::vector<int> keys;
   if (!spec.has_keys()) return keys;
   int argc = static_cast<int>(args.size());

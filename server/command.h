@@ -59,6 +59,10 @@ using MultiHandler = void (*)(MultiCommand& mc);
 using FastReadHandler = bool (*)(Args args, const engine::Db& db, int64_t now_ms,
                                  resp::ReplyWriter& out);
 
+// Finds the key positions of commands whose keys are not a fixed
+// first/last/step range (Redis's getkeys_proc).
+using KeyFinder = std::vector<int> (*)(Args args);
+
 struct CommandSpec {
   std::string name;  // lower case; "client|setname" style for subcommands
   int arity;         // Redis convention: -N means at least N
@@ -70,6 +74,7 @@ struct CommandSpec {
   ClientHandler on_client = nullptr;
   MultiHandler multi = nullptr;
   FastReadHandler fast_read = nullptr;
+  KeyFinder find_keys = nullptr;  // overrides first/last/step when set
   std::vector<std::string> acl_categories;  // for COMMAND INFO
 
   bool has_keys() const { return first_key > 0; }
@@ -89,6 +94,31 @@ CommandSpec MultiKeyCommand(std::string name, int arity, uint32_t flags, int fir
 
 // Positions of the keys of a command invocation (argument indices).
 std::vector<int> KeyPositions(const CommandSpec& spec, Args args);
+
+// KeyFinder for commands that count their keys: the keys follow the count at
+// argument `count_index` (SINTERCARD 2 a b, ZUNION 2 a b, LMPOP 2 a b LEFT,
+// BLMPOP 0 2 a b LEFT); with `with_first`, argument 1 is a key too (the
+// destination of ZUNIONSTORE dst 2 a b). A count that is not a positive
+// integer, or larger than the arguments, yields no counted keys: the handler
+// reports the error.
+template <int count_index, bool with_first>
+std::vector<int> KeysAfterCount(Args args);
+
+template <int count_index, bool with_first>
+std::vector<int> KeysAfterCount(Args args) {
+  std::vector<int> keys;
+  if (with_first && args.size() > 1) keys.push_back(1);
+  if (args.size() <= static_cast<size_t>(count_index)) return keys;
+  std::string_view count = args[count_index];
+  int64_t n = 0;
+  for (char ch : count) {
+    if (ch < '0' || ch > '9' || n > (1 << 30)) return keys;
+    n = n * 10 + (ch - '0');
+  }
+  if (count.empty() || n <= 0 || static_cast<size_t>(count_index) + n >= args.size()) return keys;
+  for (int i = 1; i <= n; ++i) keys.push_back(count_index + i);
+  return keys;
+}
 
 // Redis's error texts, shared by every family.
 namespace errors {
