@@ -56,6 +56,7 @@ KeyRef Db::Insert(std::string_view key, Object* obj) {
     return ref;
   }
   ++size_;
+  NoteStored(key, obj);
   return KeyRef{e};
 }
 
@@ -75,6 +76,7 @@ KeyRef Db::Set(std::string_view key, Object* obj, int64_t expire_ms, bool keep_t
 void Db::Replace(KeyRef ref, Object* obj) {
   Object* old = ref.entry->obj.exchange(obj, std::memory_order_acq_rel);
   if (old != nullptr && old != obj) RetireObject(old);
+  NoteStored(ref.key(), obj);
 }
 
 bool Db::Erase(std::string_view key) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/hash/hash.h"
+#include "engine/key_waiters.h"
 #include "engine/object.h"
 
 namespace engine {
@@ -22,7 +23,8 @@ namespace engine {
 // bytes inline (one allocation per key; for a 16-byte key the node fits a
 // 64-byte allocation). `obj` and `expire_ms` are atomics because the read
 // fast path loads them from other threads; only the owner stores.
-struct Entry : public cds::intrusive::split_list::node<cds::intrusive::michael_list::node<cds::gc::HP>> {
+struct Entry
+    : public cds::intrusive::split_list::node<cds::intrusive::michael_list::node<cds::gc::HP>> {
   static constexpr uint32_t kNoExpirePos = UINT32_MAX;
 
   std::atomic<Object*> obj{nullptr};
@@ -84,6 +86,13 @@ class Db {
 
   size_t size() const { return size_; }
   size_t expires_size() const { return expires_.size(); }
+
+  // Where storing a list or sorted set is reported (clients blocked on the
+  // key), and this db's index there. Set by the owning shard.
+  void set_waiters(KeyWaiters* waiters, int index) {
+    waiters_ = waiters;
+    index_ = index;
+  }
 
   // Visits every live key (expired ones are skipped, not deleted).
   template <typename F>
@@ -147,8 +156,16 @@ class Db {
   static constexpr size_t kMaxExpectedKeys = size_t{1} << 28;
 
   // mutable: libcds lookups are non-const even when they do not modify.
+  void NoteStored(std::string_view key, const Object* obj) {
+    if (waiters_ != nullptr && (obj->type == ObjectType::kList || obj->type == ObjectType::kZSet)) {
+      waiters_->NoteStored(index_, key);
+    }
+  }
+
   mutable Map map_;
   size_t size_ = 0;
+  KeyWaiters* waiters_ = nullptr;
+  int index_ = 0;
   std::vector<Entry*> expires_;  // owner only; keys with a TTL
 };
 

@@ -11,6 +11,7 @@ Shard::Shard(ShardSet* set, ShardId id, int num_dbs)
   dbs_.reset(new std::atomic<Db*>[num_dbs]);
   for (int i = 0; i < num_dbs; ++i) {
     storage_.push_back(std::make_unique<Db>());
+    storage_.back()->set_waiters(&key_waiters_, i);
     dbs_[i].store(storage_.back().get(), std::memory_order_relaxed);
   }
   outbox_.resize(set->size());
@@ -23,6 +24,10 @@ void Shard::SwapDbs(int a, int b) {
   Db* db_b = dbs_[b].load(std::memory_order_relaxed);
   dbs_[a].store(db_b, std::memory_order_release);
   dbs_[b].store(da, std::memory_order_release);
+  db_b->set_waiters(&key_waiters_, a);
+  da->set_waiters(&key_waiters_, b);
+  key_waiters_.NoteDbChanged(a);
+  key_waiters_.NoteDbChanged(b);
 }
 
 void Shard::Send(ShardId target, TaskPtr task) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/db.h"
+#include "engine/key_waiters.h"
 #include "engine/mailbox.h"
 #include "engine/task.h"
 
@@ -40,6 +41,9 @@ class Shard {
   // SWAPDB: exchanges two databases (owner, while held by a transaction).
   void SwapDbs(int a, int b);
 
+  // Clients blocked on this shard's keys (BLPOP & co).
+  KeyWaiters& key_waiters() { return key_waiters_; }
+
   // Any thread: the shard's inbox.
   Mailbox& mailbox() { return mailbox_; }
 
@@ -54,7 +58,9 @@ class Shard {
   bool has_outbox() const { return outbox_count_ > 0; }
 
   // True when ordinary work may run now (not held, nothing waiting before it).
-  bool CanRunInline() const { return held_by_.load(std::memory_order_relaxed) == 0 && deferred_.empty(); }
+  bool CanRunInline() const {
+    return held_by_.load(std::memory_order_relaxed) == 0 && deferred_.empty();
+  }
   // Runs kWork now if possible, else queues it behind the waiting work.
   void RunOrDefer(TaskPtr task);
   // Handles a task of any kind on the owner thread, as if it had come
@@ -94,6 +100,7 @@ class Shard {
   // threads may resolve an index.
   std::unique_ptr<std::atomic<Db*>[]> dbs_;
   Mailbox mailbox_;
+  KeyWaiters key_waiters_;
   std::atomic<uint64_t> held_by_{0};
   std::deque<TaskPtr> deferred_;
   std::vector<std::deque<TaskPtr>> outbox_;  // per target, when its mailbox was full

@@ -14,6 +14,8 @@
 
 namespace server {
 
+class BlockedCommand;
+
 // A reply whose command is still running elsewhere, or that follows one.
 // Filled by whichever thread runs the command (the mailbox hand-off orders
 // that write before the owner reads it); read only by the client's thread.
@@ -64,6 +66,8 @@ struct Client {
   // A multi-shard command is running: later commands wait (they may touch
   // its shards, and must see its effects).
   bool waiting_for_transaction = false;
+  // In BLPOP & co: later commands wait until it is served or times out.
+  BlockedCommand* blocked = nullptr;
   // Per target shard, the batch being collected during this read.
   std::vector<std::unique_ptr<HopBatch>> batches;
   bool has_batches = false;

@@ -32,6 +32,7 @@ void RegisterStringCommands(CommandTable& table);
 void RegisterKeyspaceCommands(CommandTable& table);
 void RegisterKeyMoveCommands(CommandTable& table);
 void RegisterListCommands(CommandTable& table);
+void RegisterListMoveCommands(CommandTable& table);
 void RegisterSetCommands(CommandTable& table);
 void RegisterHashCommands(CommandTable& table);
 void RegisterZSetCommands(CommandTable& table);

@@ -1,10 +1,13 @@
-// List commands (seed set): LPUSH, RPUSH, LPOP, RPOP, LRANGE. The full family
-// and compact encodings come with the data-types work.
-#include "absl/strings/str_cat.h"
-#include "server/text.h"
+// List commands on one key (Redis's t_list.c): pushes, pops, indexes and
+// ranges. The commands that move elements between keys, and the blocking
+// ones, are in list_move_commands.cc.
+#include <algorithm>
+
 #include "engine/list_object.h"
 #include "server/command_table.h"
+#include "server/list_access.h"
 #include "server/lookup.h"
+#include "server/text.h"
 
 namespace server {
 
@@ -13,25 +16,29 @@ namespace {
 using engine::ListObject;
 using engine::ObjectType;
 
-template <bool left>
+// Maps a Redis index (negative counts from the tail) into [0, len), or -1.
+int64_t NormalizeIndex(int64_t index, int64_t len) {
+  if (index < 0) index += len;
+  return index >= 0 && index < len ? index : -1;
+}
+
+template <bool left, bool only_existing>
 void Push(Args args, ShardContext& ctx) {
   TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
-  ListObject* list;
-  if (r.ref) {
-    list = static_cast<ListObject*>(r.ref.obj());
-  } else {
-    list = new ListObject();
-    ctx.db.Insert(args[1], list);
-  }
+  if (!r.ref && only_existing) return ctx.out.Integer(0);
+  int64_t fill = ListFill(ctx);
+  auto* list = r.ref ? static_cast<ListObject*>(r.ref.obj()) : new ListObject();
   for (size_t i = 2; i < args.size(); ++i) {
     if (left) {
-      list->items.emplace_front(args[i]);
+      list->PushFront(args[i], fill);
     } else {
-      list->items.emplace_back(args[i]);
+      list->PushBack(args[i], fill);
     }
   }
-  ctx.out.Integer(static_cast<int64_t>(list->items.size()));
+  // Inserted only once filled: a new list wakes clients blocked on the key.
+  if (!r.ref) ctx.db.Insert(args[1], list);
+  ctx.out.Integer(static_cast<int64_t>(list->size()));
 }
 
 template <bool left>
@@ -46,18 +53,12 @@ void Pop(Args args, ShardContext& ctx) {
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return has_count ? ctx.out.NullArray() : ctx.out.Null();
   auto* list = static_cast<ListObject*>(r.ref.obj());
-  size_t n = std::min<size_t>(count, list->items.size());
-  if (has_count) ctx.out.ArrayHeader(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (left) {
-      ctx.out.Bulk(list->items.front());
-      list->items.pop_front();
-    } else {
-      ctx.out.Bulk(list->items.back());
-      list->items.pop_back();
-    }
+  if (has_count) {
+    PopInto(ctx, args[1], list, left, static_cast<size_t>(count));
+  } else {
+    ctx.out.Bulk(left ? list->PopFront() : list->PopBack());
+    if (list->empty()) ctx.db.Erase(args[1]);
   }
-  if (list->items.empty()) ctx.db.Erase(args[1]);
 }
 
 void LRange(Args args, ShardContext& ctx) {
@@ -68,33 +69,188 @@ void LRange(Args args, ShardContext& ctx) {
   TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return ctx.out.ArrayHeader(0);
-  const auto& items = static_cast<ListObject*>(r.ref.obj())->items;
-  int64_t len = static_cast<int64_t>(items.size());
-  if (start < 0) start += len;
+  const auto* list = static_cast<ListObject*>(r.ref.obj());
+  int64_t len = static_cast<int64_t>(list->size());
+  if (start < 0) start = std::max<int64_t>(start + len, 0);
   if (stop < 0) stop += len;
-  if (start < 0) start = 0;
   if (start > stop || start >= len) return ctx.out.ArrayHeader(0);
   if (stop >= len) stop = len - 1;
   ctx.out.ArrayHeader(stop - start + 1);
-  for (int64_t i = start; i <= stop; ++i) ctx.out.Bulk(items[i]);
+  list->VisitFrom(start, [&](size_t i, std::string_view v) {
+    ctx.out.Bulk(v);
+    return static_cast<int64_t>(i) < stop;
+  });
 }
 
 void LLen(Args args, ShardContext& ctx) {
   TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
-  ctx.out.Integer(r.ref ? static_cast<int64_t>(static_cast<ListObject*>(r.ref.obj())->items.size())
-                        : 0);
+  ctx.out.Integer(r.ref ? static_cast<int64_t>(static_cast<ListObject*>(r.ref.obj())->size()) : 0);
+}
+
+void LIndex(Args args, ShardContext& ctx) {
+  int64_t index;
+  if (!engine::ParseInt64(args[2], &index)) return ctx.out.Error(errors::kNotInteger);
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  if (!r.ref) return ctx.out.Null();
+  const auto* list = static_cast<ListObject*>(r.ref.obj());
+  int64_t i = NormalizeIndex(index, static_cast<int64_t>(list->size()));
+  if (i < 0) return ctx.out.Null();
+  ctx.out.Bulk(list->At(i));
+}
+
+void LSet(Args args, ShardContext& ctx) {
+  int64_t index;
+  if (!engine::ParseInt64(args[2], &index)) return ctx.out.Error(errors::kNotInteger);
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  if (!r.ref) return ctx.out.Error(errors::kNoSuchKey);
+  auto* list = static_cast<ListObject*>(r.ref.obj());
+  int64_t i = NormalizeIndex(index, static_cast<int64_t>(list->size()));
+  if (i < 0) return ctx.out.Error("ERR index out of range");
+  list->Set(i, args[3], ListFill(ctx));
+  ctx.out.Ok();
+}
+
+// LREM key count element: count > 0 from the head, < 0 from the tail, 0 all.
+void LRem(Args args, ShardContext& ctx) {
+  int64_t count;
+  if (!engine::ParseInt64(args[2], &count)) return ctx.out.Error(errors::kNotInteger);
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  if (!r.ref) return ctx.out.Integer(0);
+  auto* list = static_cast<ListObject*>(r.ref.obj());
+  // |INT64_MIN| does not fit: any limit past the list's size is "all".
+  size_t limit = count == INT64_MIN ? 0 : static_cast<size_t>(count < 0 ? -count : count);
+  size_t removed = list->RemoveEqual(args[3], limit, count < 0);
+  if (list->empty()) ctx.db.Erase(args[1]);
+  ctx.out.Integer(static_cast<int64_t>(removed));
+}
+
+void LTrim(Args args, ShardContext& ctx) {
+  int64_t start, stop;
+  if (!engine::ParseInt64(args[2], &start) || !engine::ParseInt64(args[3], &stop)) {
+    return ctx.out.Error(errors::kNotInteger);
+  }
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  if (!r.ref) return ctx.out.Ok();
+  auto* list = static_cast<ListObject*>(r.ref.obj());
+  int64_t len = static_cast<int64_t>(list->size());
+  if (start < 0) start = std::max<int64_t>(start + len, 0);
+  if (stop < 0) stop += len;
+  if (start > stop || start >= len) {
+    list->Keep(0, 0);
+  } else {
+    if (stop >= len) stop = len - 1;
+    list->Keep(start, stop - start + 1);
+  }
+  if (list->empty()) ctx.db.Erase(args[1]);
+  ctx.out.Ok();
+}
+
+// LINSERT key BEFORE|AFTER pivot element.
+void LInsert(Args args, ShardContext& ctx) {
+  bool after;
+  if (EqualsIgnoreCase(args[2], "after")) {
+    after = true;
+  } else if (EqualsIgnoreCase(args[2], "before")) {
+    after = false;
+  } else {
+    return ctx.out.Error(errors::kSyntax);
+  }
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  if (!r.ref) return ctx.out.Integer(0);
+  auto* list = static_cast<ListObject*>(r.ref.obj());
+  int64_t found = -1;
+  list->VisitFrom(0, [&](size_t i, std::string_view v) {
+    if (v != args[3]) return true;
+    found = static_cast<int64_t>(i);
+    return false;
+  });
+  if (found < 0) return ctx.out.Integer(-1);
+  list->Insert(found + (after ? 1 : 0), args[4], ListFill(ctx));
+  ctx.out.Integer(static_cast<int64_t>(list->size()));
+}
+
+// LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len].
+void LPos(Args args, ShardContext& ctx) {
+  int64_t rank = 1, count = -1, maxlen = 0;
+  for (size_t i = 3; i < args.size(); i += 2) {
+    if (i + 1 >= args.size()) return ctx.out.Error(errors::kSyntax);
+    int64_t v;
+    bool is_rank = EqualsIgnoreCase(args[i], "rank");
+    bool is_count = EqualsIgnoreCase(args[i], "count");
+    bool is_maxlen = EqualsIgnoreCase(args[i], "maxlen");
+    if (!is_rank && !is_count && !is_maxlen) return ctx.out.Error(errors::kSyntax);
+    if (!engine::ParseInt64(args[i + 1], &v)) return ctx.out.Error(errors::kNotInteger);
+    if (is_rank) {
+      if (v == 0) {
+        return ctx.out.Error(
+            "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
+            "or use negative to start from the end of the list");
+      }
+      rank = v;
+    } else if (is_count) {
+      if (v < 0) return ctx.out.Error("ERR COUNT can't be negative");
+      count = v;
+    } else {
+      if (v < 0) return ctx.out.Error("ERR MAXLEN can't be negative");
+      maxlen = v;
+    }
+  }
+  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  bool want_array = count >= 0;
+  if (!r.ref) return want_array ? ctx.out.ArrayHeader(0) : ctx.out.Null();
+  const auto* list = static_cast<ListObject*>(r.ref.obj());
+  bool from_tail = rank < 0;
+  // Redis negates INT64_MIN into itself, which then matches from the first
+  // hit, like -1.
+  uint64_t skip = rank == INT64_MIN ? 0 : static_cast<uint64_t>(from_tail ? -rank : rank) - 1;
+  std::vector<int64_t> matches;
+  uint64_t wanted = count > 0 ? static_cast<uint64_t>(count) : (count == 0 ? UINT64_MAX : 1);
+  uint64_t examined = 0;
+  auto visit = [&](size_t i, std::string_view v) {
+    if (maxlen != 0 && examined++ >= static_cast<uint64_t>(maxlen)) return false;
+    if (v != args[2]) return true;
+    if (skip > 0) {
+      --skip;
+      return true;
+    }
+    matches.push_back(static_cast<int64_t>(i));
+    return matches.size() < wanted;
+  };
+  if (from_tail) {
+    if (!list->empty()) list->VisitReverseFrom(list->size() - 1, visit);
+  } else {
+    list->VisitFrom(0, visit);
+  }
+  if (!want_array) return matches.empty() ? ctx.out.Null() : ctx.out.Integer(matches[0]);
+  ctx.out.ArrayHeader(matches.size());
+  for (int64_t m : matches) ctx.out.Integer(m);
 }
 
 }  // namespace
 
 void RegisterListCommands(CommandTable& t) {
-  t.Add(KeyCommand("lpush", -3, kWrite | kDenyOom | kFast, Push<true>, {"@list"}));
-  t.Add(KeyCommand("rpush", -3, kWrite | kDenyOom | kFast, Push<false>, {"@list"}));
+  t.Add(KeyCommand("lpush", -3, kWrite | kDenyOom | kFast, Push<true, false>, {"@list"}));
+  t.Add(KeyCommand("rpush", -3, kWrite | kDenyOom | kFast, Push<false, false>, {"@list"}));
+  t.Add(KeyCommand("lpushx", -3, kWrite | kDenyOom | kFast, Push<true, true>, {"@list"}));
+  t.Add(KeyCommand("rpushx", -3, kWrite | kDenyOom | kFast, Push<false, true>, {"@list"}));
   t.Add(KeyCommand("lpop", -2, kWrite | kFast, Pop<true>, {"@list"}));
   t.Add(KeyCommand("rpop", -2, kWrite | kFast, Pop<false>, {"@list"}));
   t.Add(KeyCommand("lrange", 4, kReadOnly, LRange, {"@list"}));
   t.Add(KeyCommand("llen", 2, kReadOnly | kFast, LLen, {"@list"}));
+  t.Add(KeyCommand("lindex", 3, kReadOnly, LIndex, {"@list"}));
+  t.Add(KeyCommand("lset", 4, kWrite | kDenyOom, LSet, {"@list"}));
+  t.Add(KeyCommand("lrem", 4, kWrite, LRem, {"@list"}));
+  t.Add(KeyCommand("ltrim", 4, kWrite, LTrim, {"@list"}));
+  t.Add(KeyCommand("linsert", 5, kWrite | kDenyOom, LInsert, {"@list"}));
+  t.Add(KeyCommand("lpos", -3, kReadOnly, LPos, {"@list"}));
+  RegisterListMoveCommands(t);
 }
 
 }  // namespace server

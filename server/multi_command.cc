@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/shard_set.h"
+
 namespace server {
 
 MultiCommand::MultiCommand(const CommandSpec* spec, Args args, int db_index, int64_t now_ms)
@@ -30,6 +32,15 @@ const std::vector<int>& MultiCommand::KeysOn(engine::ShardId shard) const {
   static const std::vector<int> kNone;
   auto it = keys_on_.find(shard);
   return it == keys_on_.end() ? kNone : it->second;
+}
+
+void MultiCommand::WaitOn(engine::Shard& shard, const std::vector<int>& key_positions) {
+  waiting_.store(true, std::memory_order_release);
+  if (waiter_ == nullptr) return;
+  for (int pos : key_positions) {
+    if (shard.shard_set().ShardOf(views_[pos]) != shard.id()) continue;
+    shard.key_waiters().Add(db_index_, views_[pos], waiter_);
+  }
 }
 
 }  // namespace server

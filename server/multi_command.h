@@ -1,11 +1,14 @@
 #ifndef SHARDIS_SERVER_MULTI_COMMAND_H_
 #define SHARDIS_SERVER_MULTI_COMMAND_H_
 
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/key_waiters.h"
 #include "engine/shard.h"
 #include "engine/shard_set.h"
 #include "resp/reply_writer.h"
@@ -45,6 +48,24 @@ class MultiCommand {
   void RestrictTo(std::vector<engine::ShardId> shards) { shards_ = std::move(shards); }
   void SetReply(ReplyFn fn) { reply_ = std::move(fn); }
 
+  // Blocking commands (BLPOP & co). The handler states how long the client
+  // may wait (ms, 0: forever); a phase that finds nothing to serve calls
+  // WaitOn, on every involved shard, with the keys that would serve it. The
+  // reply is then not written: the client waits (see blocking.h).
+  void SetBlockTimeout(int64_t timeout_ms, engine::ObjectType waits_for) {
+    block_timeout_ms_ = timeout_ms;
+    block_type_ = waits_for;
+  }
+  // The type whose arrival under a watched key can serve the command.
+  engine::ObjectType block_type() const { return block_type_; }
+  bool may_block() const { return block_timeout_ms_ >= 0; }
+  int64_t block_timeout_ms() const { return block_timeout_ms_; }
+  void WaitOn(engine::Shard& shard, const std::vector<int>& key_positions);
+  bool waiting() const { return waiting_.load(std::memory_order_acquire); }
+  // For the dispatcher: where WaitOn registers (nullptr: it only notes that
+  // the command would wait, as when a shard re-runs it to serve it).
+  void set_waiter(std::shared_ptr<engine::KeyWaiter> waiter) { waiter_ = std::move(waiter); }
+
   // For the dispatcher.
   void Route(const std::vector<int>& key_positions, const engine::ShardSet& set);
   std::vector<Phase>& phases() { return phases_; }
@@ -62,6 +83,10 @@ class MultiCommand {
   absl::flat_hash_map<engine::ShardId, std::vector<int>> keys_on_;
   std::vector<Phase> phases_;
   ReplyFn reply_;
+  int64_t block_timeout_ms_ = -1;
+  engine::ObjectType block_type_ = engine::ObjectType::kList;
+  std::atomic<bool> waiting_{false};
+  std::shared_ptr<engine::KeyWaiter> waiter_;
 };
 
 }  // namespace server

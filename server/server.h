@@ -40,6 +40,7 @@ class Server {
 
   // Counters for INFO (relaxed atomics: statistics only).
   std::atomic<int64_t> connected_clients{0};
+  std::atomic<int64_t> blocked_clients{0};
   std::atomic<uint64_t> total_connections{0};
   std::atomic<uint64_t> rejected_connections{0};
   std::atomic<uint64_t> output_limit_disconnections{0};

@@ -76,7 +76,7 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
   if (want("clients")) {
     absl::StrAppend(&out, "# Clients\r\nconnected_clients:", server.connected_clients.load(),
                     "\r\nmaxclients:", server.config().maxclients,
-                    "\r\nblocked_clients:0\r\n\r\n");
+                    "\r\nblocked_clients:", server.blocked_clients.load(), "\r\n\r\n");
   }
   if (want("memory")) {
     MemoryFigures m = ReadMemory();

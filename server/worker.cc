@@ -73,6 +73,8 @@ Worker::Worker(Server* server, engine::ShardId id)
   });
   loop_.SetIterationHandler([this] {
     DispatchAllBatches();
+    // Values stored by transactions (or mailbox work) may unblock clients.
+    ServeBlocked();
     // Sends that met a full mailbox are retried on the next iteration.
     if (shard_.has_outbox()) loop_.Wake();
   });
@@ -168,6 +170,7 @@ void Worker::OnClose(net::Connection* conn) {
   if (c == nullptr) return;
   c->conn = nullptr;
   server_->connected_clients.fetch_sub(1, std::memory_order_relaxed);
+  if (c->blocked != nullptr) CancelBlocked(*c);
   MaybeFree(c);
 }
 
@@ -189,40 +192,43 @@ void Worker::ProcessInput(Client& c) {
   if (c.processing) return;  // re-entered from a completion: the outer loop continues
   c.processing = true;
   {
-  ClientPin pin(&c);
-  const Config& cfg = server_->config();
-  while (c.conn != nullptr && !c.conn->closed()) {
-    if (c.waiting_for_transaction || c.close_after_reply || c.pending.size() >= kMaxPending) break;
-    if (static_cast<int64_t>(c.conn->output_bytes()) > cfg.output_pause_bytes) {
-      c.conn->PauseReading();
-      c.paused_for_output = true;
-      break;
-    }
-    std::string_view in = c.conn->input();
-    if (in.empty()) break;
-    size_t consumed = 0;
-    resp::RequestParser::Status st = c.parser.Parse(in, &consumed);
-    if (st == resp::RequestParser::Status::kNeedMore) {
-      c.conn->ConsumeInput(consumed);
-      if (c.parser.bytes_hint() > 0) {
-        c.conn->ReserveInput(c.conn->input().size() + c.parser.bytes_hint());
+    ClientPin pin(&c);
+    const Config& cfg = server_->config();
+    while (c.conn != nullptr && !c.conn->closed()) {
+      if (c.waiting_for_transaction || c.blocked != nullptr || c.close_after_reply ||
+          c.pending.size() >= kMaxPending) {
+        break;
       }
-      break;
+      if (static_cast<int64_t>(c.conn->output_bytes()) > cfg.output_pause_bytes) {
+        c.conn->PauseReading();
+        c.paused_for_output = true;
+        break;
+      }
+      std::string_view in = c.conn->input();
+      if (in.empty()) break;
+      size_t consumed = 0;
+      resp::RequestParser::Status st = c.parser.Parse(in, &consumed);
+      if (st == resp::RequestParser::Status::kNeedMore) {
+        c.conn->ConsumeInput(consumed);
+        if (c.parser.bytes_hint() > 0) {
+          c.conn->ReserveInput(c.conn->input().size() + c.parser.bytes_hint());
+        }
+        break;
+      }
+      if (st == resp::RequestParser::Status::kError) {
+        std::string error = c.parser.error();
+        Reply(c, [&](resp::ReplyWriter& w) { w.Error(error); });
+        c.conn->ConsumeInput(in.size());
+        c.close_after_reply = true;
+        break;
+      }
+      Execute(c, c.parser.args());
+      // Only now: the arguments were views into the input buffer.
+      if (c.conn != nullptr) c.conn->ConsumeInput(consumed);
     }
-    if (st == resp::RequestParser::Status::kError) {
-      std::string error = c.parser.error();
-      Reply(c, [&](resp::ReplyWriter& w) { w.Error(error); });
-      c.conn->ConsumeInput(in.size());
-      c.close_after_reply = true;
-      break;
-    }
-    Execute(c, c.parser.args());
-    // Only now: the arguments were views into the input buffer.
-    if (c.conn != nullptr) c.conn->ConsumeInput(consumed);
-  }
-  if (c.conn != nullptr) EnforceOutputLimit(c);
-  if (c.conn != nullptr && c.close_after_reply && c.pending.empty()) c.conn->CloseAfterFlush();
-  c.processing = false;
+    if (c.conn != nullptr) EnforceOutputLimit(c);
+    if (c.conn != nullptr && c.close_after_reply && c.pending.empty()) c.conn->CloseAfterFlush();
+    c.processing = false;
   }
   if (c.conn == nullptr) MaybeFree(&c);
 }
@@ -310,8 +316,7 @@ void Worker::Execute(Client& c, Args args) {
   ExecuteOnShard(c, *spec, args, target);
 }
 
-void Worker::ExecuteOnShard(Client& c, const CommandSpec& spec, Args args,
-                            engine::ShardId target) {
+void Worker::ExecuteOnShard(Client& c, const CommandSpec& spec, Args args, engine::ShardId target) {
   int64_t now = loop_.now_ms();
   if (target == id_) {
     if (shard_.CanRunInline()) {
@@ -319,6 +324,7 @@ void Worker::ExecuteOnShard(Client& c, const CommandSpec& spec, Args args,
         ShardContext ctx{shard_, shard_.db(c.db), c.db, w, now};
         spec.on_shard(args, ctx);
       });
+      ServeBlocked();
       return;
     }
     // A transaction holds our own shard: queue behind it, in order.
@@ -391,6 +397,8 @@ void Worker::SendBatches(Client& c) {
         resp::ReplyWriter w(&cmd.reply->data, cmd.proto);
         ShardContext ctx{shard, shard.db(cmd.db), cmd.db, w, shard.now_ms()};
         cmd.spec->on_shard(views, ctx);
+        // As Redis does after each command: a push may unblock clients.
+        if (shard.key_waiters().has_ready()) ServeBlockedClients(*server_, shard);
       }
       auto done = [this, client, batch = std::move(batch)](engine::Shard&) mutable {
         for (const HopBatch::Command& cmd : batch->commands) cmd.reply->ready = true;
@@ -400,8 +408,8 @@ void Worker::SendBatches(Client& c) {
       if (shard.id() == origin) {
         done(shard);
       } else {
-        shard.Send(origin, std::make_unique<engine::Task>(engine::Task::Kind::kCallback,
-                                                          std::move(done)));
+        shard.Send(origin,
+                   std::make_unique<engine::Task>(engine::Task::Kind::kCallback, std::move(done)));
       }
     };
     auto task = std::make_unique<engine::Task>(engine::Task::Kind::kWork, std::move(run));
@@ -427,10 +435,12 @@ void Worker::ExecuteMulti(Client& c, const CommandSpec& spec, Args args,
     Reply(c, [&](resp::ReplyWriter& w) { mc->WriteReply(w); });
     return;
   }
+  if (mc->may_block()) return StartBlocking(c, std::move(mc));
   bool local_only = mc->shards().size() == 1 && mc->shards()[0] == id_;
   if (local_only && shard_.CanRunInline()) {
     for (auto& phase : mc->phases()) phase(shard_, shard_.db(c.db));
     Reply(c, [&](resp::ReplyWriter& w) { mc->WriteReply(w); });
+    ServeBlocked();
     return;
   }
   // Hops collected before this command must reach their shards first.
@@ -462,8 +472,8 @@ void Worker::GatherFromWorkers(Client& c, Collect collect, Finish finish) {
     Finish finish;
   };
   size_t n = server_->num_workers();
-  auto g = std::make_shared<Gather>(Gather{std::vector<std::string>(n), n, std::move(collect),
-                                           std::move(finish)});
+  auto g = std::make_shared<Gather>(
+      Gather{std::vector<std::string>(n), n, std::move(collect), std::move(finish)});
   PendingReply* slot = NewPending(c);
   ++c.in_flight;
   engine::ShardId origin = id_;

@@ -11,6 +11,7 @@
 #include "net/connection.h"
 #include "net/event_loop.h"
 #include "net/listener.h"
+#include "server/blocking.h"
 #include "server/client.h"
 #include "server/multi_command.h"
 
@@ -64,9 +65,7 @@ class Worker : public net::ConnectionHandler {
   net::EventLoop& loop() { return loop_; }
 
   // Snapshot of this worker's clients for CLIENT LIST / INFO (its thread).
-  const absl::flat_hash_map<uint64_t, std::unique_ptr<Client>>& clients() const {
-    return clients_;
-  }
+  const absl::flat_hash_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
   // Finds a client on this worker (its thread only).
   Client* FindClient(uint64_t id);
 
@@ -77,6 +76,12 @@ class Worker : public net::ConnectionHandler {
   using Collect = std::function<std::string(Worker&)>;
   using Finish = std::function<void(std::vector<std::string>&, resp::ReplyWriter&)>;
   void GatherFromWorkers(Client& c, Collect collect, Finish finish);
+
+  // Blocking commands (worker_blocking.cc). From a shard that served the
+  // client's command (its reply is in the slot), or that hands it back for
+  // a new attempt because its keys span shards.
+  void OnBlockedServed(std::shared_ptr<BlockedCommand> bc);
+  void OnBlockedRetry(std::shared_ptr<BlockedCommand> bc);
 
   // ConnectionHandler.
   void OnOpen(net::Connection* conn) override;
@@ -107,6 +112,16 @@ class Worker : public net::ConnectionHandler {
   void Complete(Client* c);
   void MaybeFree(Client* c);
   void OnTimer();
+  // Serves clients blocked on this shard's keys that got values, if any.
+  void ServeBlocked();
+  void StartBlocking(Client& c, std::unique_ptr<MultiCommand> mc);
+  void RunBlockingAttempt(std::shared_ptr<BlockedCommand> bc, std::unique_ptr<MultiCommand> mc);
+  void OnBlockingAttemptDone(std::shared_ptr<BlockedCommand> bc, MultiCommand& mc);
+  // Writes the reply slot's end state and lets the client go on.
+  void FinishBlocked(std::shared_ptr<BlockedCommand> bc, bool unregister);
+  void UnregisterEverywhere(const std::shared_ptr<BlockedCommand>& bc);
+  void CancelBlocked(Client& c);
+  void CheckBlockedTimeouts();
   // Closes c when its unsent replies pass the configured output limit.
   // Returns false when it did.
   bool EnforceOutputLimit(Client& c);
@@ -118,6 +133,10 @@ class Worker : public net::ConnectionHandler {
   std::vector<std::unique_ptr<net::Acceptor>> acceptors_;
   absl::flat_hash_map<uint64_t, std::unique_ptr<Client>> clients_;
   std::vector<Client*> clients_with_batches_;
+  // Clients waiting in BLPOP & co, by client id; a timer checks their
+  // deadlines while there are any.
+  absl::flat_hash_map<uint64_t, std::shared_ptr<BlockedCommand>> blocked_;
+  net::EventLoop::TimerId block_timer_ = 0;
   WorkerStats stats_;
   std::thread thread_;
 };
