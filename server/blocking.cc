@@ -16,7 +16,9 @@ bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string* e
     *error = "ERR timeout is not a float or out of range";
     return false;
   }
-  long double ms = seconds * 1000.0L;
+  // Rounded up, so any positive timeout waits at least 1 ms (and tiny
+  // negative ones round to 0: forever), as Redis 7.0 does.
+  long double ms = std::ceil(seconds * 1000.0L);
   // Redis converts with a plain cast: values past the range (and infinity)
   // come out as INT64_MIN there, hence "negative".
   if (!(ms < 9223372036854775807.0L) || ms < 0) {

@@ -56,6 +56,7 @@ class BlockedCommand : public engine::KeyWaiter {
   resp::Protocol proto;
   bool attempt_running = false;
   bool cancelled = false;  // disconnected while an attempt ran
+  bool counted = false;    // in INFO's blocked_clients
 
  private:
   const CommandSpec* spec_;

@@ -35,7 +35,7 @@ struct HopBatch {
     resp::Protocol proto;
     PendingReply* reply;
   };
-  std::string arena;  // argument bytes
+  std::string arena;                                // argument bytes
   std::vector<std::pair<uint32_t, uint32_t>> args;  // offset, length in arena
   std::vector<Command> commands;
 };

@@ -67,14 +67,14 @@ struct CommandSpec {
   std::string name;  // lower case; "client|setname" style for subcommands
   int arity;         // Redis convention: -N means at least N
   uint32_t flags;
-  int first_key;     // 0: no keys
-  int last_key;      // -1: last argument, -2: second to last ...
+  int first_key;  // 0: no keys
+  int last_key;   // -1: last argument, -2: second to last ...
   int key_step;
   ShardHandler on_shard = nullptr;
   ClientHandler on_client = nullptr;
   MultiHandler multi = nullptr;
   FastReadHandler fast_read = nullptr;
-  KeyFinder find_keys = nullptr;  // overrides first/last/step when set
+  KeyFinder find_keys = nullptr;            // overrides first/last/step when set
   std::vector<std::string> acl_categories;  // for COMMAND INFO
 
   bool has_keys() const { return first_key > 0; }

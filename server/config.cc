@@ -17,8 +17,8 @@ absl::Status SetMemory(const std::string& name, const std::string& value, int64_
                        int64_t* out) {
   int64_t v;
   if (!ParseMemory(value, &v) || v < min) {
-    return absl::InvalidArgumentError(absl::StrCat("argument '", value, "' for '", name,
-                                                   "' is invalid or out of range"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("argument '", value, "' for '", name, "' is invalid or out of range"));
   }
   *out = v;
   return absl::OkStatus();
@@ -34,12 +34,14 @@ absl::Status SetOutputLimit(const std::string& value, Config* c) {
     Config::OutputLimit limit;
     if (!ParseMemory(parts[i + 1], &limit.hard) || !ParseMemory(parts[i + 2], &limit.soft) ||
         !absl::SimpleAtoi(parts[i + 3], &limit.soft_seconds) || limit.soft_seconds < 0) {
-      return absl::InvalidArgumentError("Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+      return absl::InvalidArgumentError(
+          "Error in hard, soft or soft_seconds setting in buffer limit configuration.");
     }
     if (cls == "normal") {
       c->normal_output_limit = limit;
     } else if (cls != "replica" && cls != "slave" && cls != "pubsub") {
-      return absl::InvalidArgumentError("Invalid client class specified in buffer limit configuration.");
+      return absl::InvalidArgumentError(
+          "Invalid client class specified in buffer limit configuration.");
     }
   }
   return absl::OkStatus();
@@ -49,8 +51,8 @@ absl::Status SetInt(const std::string& name, const std::string& value, int64_t m
                     int64_t* out) {
   int64_t v;
   if (!absl::SimpleAtoi(value, &v) || v < min || v > max) {
-    return absl::InvalidArgumentError(absl::StrCat("argument '", value, "' for '", name,
-                                                   "' is invalid or out of range"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("argument '", value, "' for '", name, "' is invalid or out of range"));
   }
   *out = v;
   return absl::OkStatus();
@@ -95,7 +97,8 @@ absl::Status Apply(const std::string& name, const std::string& value, Config* c)
     // Accepted so scripts written for redis-server start us unchanged;
     // persistence and daemonizing are not part of this server yet.
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("Bad directive or wrong number of arguments: ", name));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Bad directive or wrong number of arguments: ", name));
   }
   return st;
 }
@@ -129,7 +132,8 @@ bool ParseMemory(std::string_view text, int64_t* bytes) {
   std::string t = Lower(text);
   int64_t mul = 1;
   auto strip = [&](std::string_view suffix, int64_t m) {
-    if (t.size() > suffix.size() && t.compare(t.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    if (t.size() > suffix.size() &&
+        t.compare(t.size() - suffix.size(), suffix.size(), suffix) == 0) {
       t.resize(t.size() - suffix.size());
       mul = m;
       return true;

@@ -2,12 +2,12 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/command_table.h"
-#include "server/text.h"
 #include "server/server.h"
+#include "server/text.h"
 #include "server/worker.h"
 
 namespace server {
@@ -97,10 +97,11 @@ void Hello(Args args, ClientContext& ctx) {
     }
   }
   if (!ctx.client.authenticated) {
-    return ctx.out.Error("NOAUTH HELLO must be called with the client already authenticated, "
-                         "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to "
-                         "authenticate the client and select the RESP protocol version at the "
-                         "same time");
+    return ctx.out.Error(
+        "NOAUTH HELLO must be called with the client already authenticated, "
+        "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to "
+        "authenticate the client and select the RESP protocol version at the "
+        "same time");
   }
   if (set_name) ctx.client.name = name;
   ctx.client.proto = version == 3 ? resp::Protocol::kResp3 : resp::Protocol::kResp2;
@@ -124,15 +125,16 @@ void Hello(Args args, ClientContext& ctx) {
 
 std::string ClientInfoLine(const Client& c, int64_t now_ms) {
   const net::Connection* conn = c.conn;
-  return absl::StrCat(
-      "id=", c.id, " addr=", conn ? conn->peer_address() : "", " laddr=",
-      conn ? conn->local_address() : "", " fd=", conn ? conn->fd() : -1, " name=", c.name,
-      " age=", (now_ms - c.created_ms) / 1000, " idle=", (now_ms - c.last_interaction_ms) / 1000,
-      " flags=N db=", c.db, " sub=0 psub=0 ssub=0 multi=-1 qbuf=", conn ? conn->input().size() : 0,
-      " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=", conn ? conn->input_capacity() : 0,
-      " rbp=0 obl=0 oll=", c.pending.size(), " omem=", conn ? conn->output_bytes() : 0,
-      " tot-mem=0 events=r cmd=", c.last_command ? c.last_command->name : "NULL", " user=default redir=-1 resp=",
-      static_cast<int>(c.proto), "\n");
+  return absl::StrCat("id=", c.id, " addr=", conn ? conn->peer_address() : "",
+                      " laddr=", conn ? conn->local_address() : "", " fd=", conn ? conn->fd() : -1,
+                      " name=", c.name, " age=", (now_ms - c.created_ms) / 1000,
+                      " idle=", (now_ms - c.last_interaction_ms) / 1000, " flags=N db=", c.db,
+                      " sub=0 psub=0 ssub=0 multi=-1 qbuf=", conn ? conn->input().size() : 0,
+                      " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=", conn ? conn->input_capacity() : 0,
+                      " rbp=0 obl=0 oll=", c.pending.size(),
+                      " omem=", conn ? conn->output_bytes() : 0,
+                      " tot-mem=0 events=r cmd=", c.last_command ? c.last_command->name : "NULL",
+                      " user=default redir=-1 resp=", static_cast<int>(c.proto), "\n");
 }
 
 bool ValidClientName(std::string_view name) {
@@ -151,7 +153,8 @@ void ClientCmd(Args args, ClientContext& ctx) {
   }
   if (sub == "setname" && argc == 3) {
     if (!ValidClientName(args[2])) {
-      return ctx.out.Error("ERR Client names cannot contain spaces, newlines or special characters.");
+      return ctx.out.Error(
+          "ERR Client names cannot contain spaces, newlines or special characters.");
     }
     ctx.client.name = std::string(args[2]);
     return ctx.out.Ok();
@@ -199,8 +202,8 @@ void ClientCmd(Args args, ClientContext& ctx) {
     return ctx.out.Ok();
   }
   if (sub == "setinfo" && argc == 4) return ctx.out.Ok();
-  static const char* kKnown[] = {"id", "getname", "setname", "info", "list", "no-evict",
-                                 "no-touch", "setinfo"};
+  static const char* kKnown[] = {"id",   "getname",  "setname",  "info",
+                                 "list", "no-evict", "no-touch", "setinfo"};
   for (const char* k : kKnown) {
     if (sub == k) return ctx.out.Error(errors::WrongArity(absl::StrCat("client|", sub)));
   }

@@ -3,16 +3,16 @@
 #include <atomic>
 #include <memory>
 
+#include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/random/random.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/command_table.h"
-#include "server/text.h"
 #include "server/glob.h"
 #include "server/lookup.h"
 #include "server/multi_command.h"
+#include "server/text.h"
 
 namespace server {
 
@@ -82,7 +82,8 @@ void WriteTtl(resp::ReplyWriter& out, bool found, int64_t expire_ms, int64_t now
 template <TtlKind kind>
 void Ttl(Args args, ShardContext& ctx) {
   KeyRef ref = ctx.db.Find(args[1], ctx.now_ms);
-  WriteTtl(ctx.out, static_cast<bool>(ref), ref ? ref.entry->expire_ms.load() : 0, ctx.now_ms, kind);
+  WriteTtl(ctx.out, static_cast<bool>(ref), ref ? ref.entry->expire_ms.load() : 0, ctx.now_ms,
+           kind);
 }
 
 template <TtlKind kind>
@@ -132,7 +133,8 @@ void Expire(Args args, ShardContext& ctx) {
     when *= 1000;
   }
   if (relative) {
-    if ((when > 0 && ctx.now_ms > INT64_MAX - when) || (when < 0 && ctx.now_ms < INT64_MIN - when)) {
+    if ((when > 0 && ctx.now_ms > INT64_MAX - when) ||
+        (when < 0 && ctx.now_ms < INT64_MIN - when)) {
       return ctx.out.Error(errors::InvalidExpire(name));
     }
     when += ctx.now_ms;
@@ -140,8 +142,8 @@ void Expire(Args args, ShardContext& ctx) {
   KeyRef ref = ctx.db.Find(args[1], ctx.now_ms);
   if (!ref) return ctx.out.Integer(0);
   int64_t current = ref.entry->expire_ms.load();
-  if ((nx && current != 0) || (xx && current == 0) ||
-      (gt && (current == 0 || when <= current)) || (lt && current != 0 && when >= current)) {
+  if ((nx && current != 0) || (xx && current == 0) || (gt && (current == 0 || when <= current)) ||
+      (lt && current != 0 && when >= current)) {
     return ctx.out.Integer(0);
   }
   if (when <= ctx.now_ms) {
@@ -224,8 +226,7 @@ void Scan(MultiCommand& mc) {
     uint64_t next = db.Scan(from, static_cast<size_t>(count), shard.now_ms(),
                             [&](std::string_view key, engine::Entry& e) {
                               if (!pattern.empty() && !GlobMatch(pattern, key)) return;
-                              if (!type.empty() &&
-                                  type != engine::TypeName(e.obj.load()->type)) {
+                              if (!type.empty() && type != engine::TypeName(e.obj.load()->type)) {
                                 return;
                               }
                               result->keys.emplace_back(key);
@@ -369,12 +370,14 @@ void RegisterKeyspaceCommands(CommandTable& t) {
   t.Add(exists);
   t.Add(MultiKeyCommand("touch", -2, kReadOnly | kFast, 1, -1, 1, Exists, {"@keyspace"}));
   t.Add(KeyCommand("type", 2, kReadOnly | kFast, Type, {"@keyspace"}, FastType));
-  t.Add(KeyCommand("ttl", 2, kReadOnly | kFast, Ttl<TtlKind::kTtl>, {"@keyspace"}, FastTtl<TtlKind::kTtl>));
-  t.Add(KeyCommand("pttl", 2, kReadOnly | kFast, Ttl<TtlKind::kPttl>, {"@keyspace"}, FastTtl<TtlKind::kPttl>));
+  t.Add(KeyCommand("ttl", 2, kReadOnly | kFast, Ttl<TtlKind::kTtl>, {"@keyspace"},
+                   FastTtl<TtlKind::kTtl>));
+  t.Add(KeyCommand("pttl", 2, kReadOnly | kFast, Ttl<TtlKind::kPttl>, {"@keyspace"},
+                   FastTtl<TtlKind::kPttl>));
   t.Add(KeyCommand("expiretime", 2, kReadOnly | kFast, Ttl<TtlKind::kExpireTime>, {"@keyspace"},
                    FastTtl<TtlKind::kExpireTime>));
-  t.Add(KeyCommand("pexpiretime", 2, kReadOnly | kFast, Ttl<TtlKind::kPexpireTime>,
-                   {"@keyspace"}, FastTtl<TtlKind::kPexpireTime>));
+  t.Add(KeyCommand("pexpiretime", 2, kReadOnly | kFast, Ttl<TtlKind::kPexpireTime>, {"@keyspace"},
+                   FastTtl<TtlKind::kPexpireTime>));
   t.Add(KeyCommand("persist", 2, kWrite | kFast, Persist, {"@keyspace"}));
   t.Add(KeyCommand("expire", -3, kWrite | kFast, Expire<true, true>, {"@keyspace"}));
   t.Add(KeyCommand("pexpire", -3, kWrite | kFast, Expire<false, true>, {"@keyspace"}));
@@ -382,7 +385,8 @@ void RegisterKeyspaceCommands(CommandTable& t) {
   t.Add(KeyCommand("pexpireat", -3, kWrite | kFast, Expire<false, false>, {"@keyspace"}));
   t.Add(MultiKeyCommand("keys", 2, kReadOnly | kAllShards, 0, 0, 0, Keys, {"@keyspace"}));
   t.Add(MultiKeyCommand("scan", -2, kReadOnly | kAllShards, 0, 0, 0, Scan, {"@keyspace"}));
-  t.Add(MultiKeyCommand("dbsize", 1, kReadOnly | kFast | kAllShards, 0, 0, 0, DbSize, {"@keyspace"}));
+  t.Add(
+      MultiKeyCommand("dbsize", 1, kReadOnly | kFast | kAllShards, 0, 0, 0, DbSize, {"@keyspace"}));
   t.Add(MultiKeyCommand("randomkey", 1, kReadOnly | kAllShards, 0, 0, 0, RandomKey, {"@keyspace"}));
   t.Add(MultiKeyCommand("flushdb", -1, kWrite | kAllShards, 0, 0, 0, FlushDb, {"@keyspace"}));
   t.Add(MultiKeyCommand("flushall", -1, kWrite | kAllShards, 0, 0, 0, FlushAll, {"@keyspace"}));

@@ -43,7 +43,7 @@ void Push(Args args, ShardContext& ctx) {
 
 template <bool left>
 void Pop(Args args, ShardContext& ctx) {
-  if (args.size() > 3) return ctx.out.Error(errors::kSyntax);
+  if (args.size() > 3) return ctx.out.Error(errors::WrongArity(left ? "lpop" : "rpop"));
   int64_t count = 1;
   bool has_count = args.size() == 3;
   if (has_count && (!engine::ParseInt64(args[2], &count) || count < 0)) {

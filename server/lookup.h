@@ -11,7 +11,7 @@ namespace server {
 
 // Result of looking a key up for a command that needs one type.
 struct TypedLookup {
-  engine::KeyRef ref;     // empty when missing or of another type
+  engine::KeyRef ref;  // empty when missing or of another type
   bool wrong_type = false;
 };
 

@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   server::Config config;
   absl::Status st = server::ParseFlags(args, &config);
   if (!st.ok()) {
-    std::fprintf(stderr, "*** FATAL CONFIG FILE ERROR ***\n%s\n", std::string(st.message()).c_str());
+    std::fprintf(stderr, "*** FATAL CONFIG FILE ERROR ***\n%s\n",
+                 std::string(st.message()).c_str());
     return 1;
   }
   signal(SIGPIPE, SIG_IGN);

@@ -8,9 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "server/command_table.h"
-#include "server/text.h"
 #include "server/glob.h"
 #include "server/server.h"
+#include "server/text.h"
 #include "server/worker.h"
 
 #ifdef SHARDIS_HAVE_JEMALLOC
@@ -67,11 +67,12 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
   if (want("server")) {
     absl::StrAppend(&out, "# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\n",
                     "os:Linux\r\narch_bits:64\r\nmultiplexing_api:epoll\r\n",
-                    "process_id:", getpid(), "\r\nrun_id:", server.run_id(), "\r\ntcp_port:",
-                    server.port(), "\r\nuptime_in_seconds:", (now_ms - server.start_ms()) / 1000,
+                    "process_id:", getpid(), "\r\nrun_id:", server.run_id(),
+                    "\r\ntcp_port:", server.port(),
+                    "\r\nuptime_in_seconds:", (now_ms - server.start_ms()) / 1000,
                     "\r\nuptime_in_days:", (now_ms - server.start_ms()) / 86400000,
-                    "\r\nhz:", server.config().hz, "\r\nio_threads_active:0\r\nserver_threads:",
-                    server.num_workers(), "\r\n\r\n");
+                    "\r\nhz:", server.config().hz,
+                    "\r\nio_threads_active:0\r\nserver_threads:", server.num_workers(), "\r\n\r\n");
   }
   if (want("clients")) {
     absl::StrAppend(&out, "# Clients\r\nconnected_clients:", server.connected_clients.load(),
@@ -80,8 +81,9 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
   }
   if (want("memory")) {
     MemoryFigures m = ReadMemory();
-    absl::StrAppend(&out, "# Memory\r\nused_memory:", m.allocated, "\r\nused_memory_human:",
-                    HumanBytes(m.allocated), "\r\nused_memory_rss:", m.resident,
+    absl::StrAppend(&out, "# Memory\r\nused_memory:", m.allocated,
+                    "\r\nused_memory_human:", HumanBytes(m.allocated),
+                    "\r\nused_memory_rss:", m.resident,
                     "\r\nused_memory_rss_human:", HumanBytes(m.resident),
                     "\r\nmaxmemory:0\r\nmaxmemory_policy:noeviction\r\nmem_allocator:",
 #ifdef SHARDIS_HAVE_JEMALLOC
@@ -111,8 +113,8 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
                     "\r\ntotal_commands_processed:", commands,
                     "\r\nrejected_connections:", server.rejected_connections.load(),
                     "\r\nexpired_keys:", expired, "\r\nevicted_keys:0\r\nkeyspace_hits:", hits,
-                    "\r\nkeyspace_misses:", misses, "\r\nread_fast_path_hits:",
-                    fast, "\r\nshard_hops:", hops, "\r\nmulti_shard_transactions:", txs,
+                    "\r\nkeyspace_misses:", misses, "\r\nread_fast_path_hits:", fast,
+                    "\r\nshard_hops:", hops, "\r\nmulti_shard_transactions:", txs,
                     "\r\nclient_output_buffer_limit_disconnections:",
                     server.output_limit_disconnections.load(), "\r\n\r\n");
   }
@@ -212,7 +214,7 @@ void WriteCommandInfo(resp::ReplyWriter& out, const CommandSpec& spec) {
   out.Integer(spec.key_step);
   out.SetHeader(spec.acl_categories.size());
   for (const auto& c : spec.acl_categories) out.SimpleString(c);
-  out.SetHeader(0);  // tips
+  out.SetHeader(0);    // tips
   out.ArrayHeader(0);  // key specs
   out.ArrayHeader(0);  // subcommands
 }

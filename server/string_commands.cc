@@ -8,11 +8,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "server/command_table.h"
-#include "server/text.h"
 #include "server/expire_options.h"
 #include "server/float_text.h"
 #include "server/lookup.h"
 #include "server/multi_command.h"
+#include "server/text.h"
 
 namespace server {
 

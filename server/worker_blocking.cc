@@ -29,7 +29,6 @@ void Worker::StartBlocking(Client& c, std::unique_ptr<MultiCommand> mc) {
   ++c.in_flight;
   c.blocked = bc.get();
   blocked_[c.id] = bc;
-  server_->blocked_clients.fetch_add(1, std::memory_order_relaxed);
   if (block_timer_ == 0) {
     block_timer_ = loop_.AddPeriodicTimer(kBlockTimerMs, [this] { CheckBlockedTimeouts(); });
   }
@@ -68,8 +67,13 @@ void Worker::OnBlockingAttemptDone(std::shared_ptr<BlockedCommand> bc, MultiComm
     FinishBlocked(std::move(bc), /*unregister=*/false);
     return;
   }
-  // Registered on its shards. A shard may already have claimed it (its
-  // callback is on the way); a client that left meanwhile is dropped now.
+  // Registered on its shards: now it counts as blocked (INFO). A shard may
+  // already have claimed it (its callback is on the way); a client that
+  // left meanwhile is dropped now.
+  if (!bc->counted) {
+    bc->counted = true;
+    server_->blocked_clients.fetch_add(1, std::memory_order_relaxed);
+  }
   if (bc->cancelled && bc->TryClaim()) FinishBlocked(std::move(bc), /*unregister=*/true);
 }
 
@@ -114,7 +118,7 @@ void Worker::FinishBlocked(std::shared_ptr<BlockedCommand> bc, bool unregister) 
   Client* c = bc->client;
   bc->slot->ready = true;
   c->blocked = nullptr;
-  server_->blocked_clients.fetch_sub(1, std::memory_order_relaxed);
+  if (bc->counted) server_->blocked_clients.fetch_sub(1, std::memory_order_relaxed);
   blocked_.erase(c->id);  // may free bc
   if (blocked_.empty() && block_timer_ != 0) {
     loop_.CancelTimer(block_timer_);

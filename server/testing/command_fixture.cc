@@ -78,12 +78,44 @@ std::vector<resp::Value> CommandFixture::RunRaw(std::string_view bytes, size_t r
   return out;
 }
 
-resp::Value CommandFixture::RunValue(const std::vector<std::string>& args, size_t conn) {
+namespace {
+
+std::string Encode(const std::vector<std::string>& args) {
   std::string req = "*" + std::to_string(args.size()) + "\r\n";
   for (const std::string& a : args) {
     req += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
   }
-  std::vector<resp::Value> replies = RunRaw(req, 1, conn);
+  return req;
+}
+
+}  // namespace
+
+void CommandFixture::Send(const std::vector<std::string>& args, size_t conn) {
+  RunRaw(Encode(args), 0, conn);
+}
+
+std::string CommandFixture::Receive(size_t conn) {
+  std::vector<resp::Value> replies = RunRaw("", 1, conn);
+  return replies.empty() ? "<connection closed>" : resp::ToString(replies[0]);
+}
+
+void CommandFixture::Disconnect(size_t conn) {
+  Socket(conn);
+  close(fds_[conn]);
+  fds_[conn] = Connect();
+  pending_[conn].clear();
+}
+
+void CommandFixture::WaitForBlockedClients(int n) {
+  for (int i = 0; i < 500; ++i) {
+    if (server_->blocked_clients.load() == n) return;
+    usleep(2000);
+  }
+  ADD_FAILURE() << "blocked_clients stayed " << server_->blocked_clients.load() << ", wanted " << n;
+}
+
+resp::Value CommandFixture::RunValue(const std::vector<std::string>& args, size_t conn) {
+  std::vector<resp::Value> replies = RunRaw(Encode(args), 1, conn);
   if (replies.empty()) return resp::MakeError("<connection closed>");
   return std::move(replies[0]);
 }

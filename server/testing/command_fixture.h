@@ -30,6 +30,14 @@ class CommandFixture : public ::testing::Test {
   std::string Run(const std::vector<std::string>& args, size_t conn = 0);
   // The reply as a value.
   resp::Value RunValue(const std::vector<std::string>& args, size_t conn = 0);
+  // Sends a command without waiting for its reply (blocking commands), and
+  // reads the next reply later.
+  void Send(const std::vector<std::string>& args, size_t conn);
+  std::string Receive(size_t conn);
+  // Closes connection `conn` (a later Run on it opens a new one).
+  void Disconnect(size_t conn);
+  // Polls INFO until blocked_clients is n (commands registered as waiting).
+  void WaitForBlockedClients(int n);
   // Sends raw bytes and reads `replies` replies.
   std::vector<resp::Value> RunRaw(std::string_view bytes, size_t replies, size_t conn = 0);
 
