@@ -32,11 +32,15 @@ absl::Status SetOutputLimit(const std::string& value, Config* c) {
   for (size_t i = 0; i < parts.size(); i += 4) {
     std::string cls = Lower(parts[i]);
     Config::OutputLimit limit;
-    if (!ParseMemory(parts[i + 1], &limit.hard) || !ParseMemory(parts[i + 2], &limit.soft) ||
-        !absl::SimpleAtoi(parts[i + 3], &limit.soft_seconds) || limit.soft_seconds < 0) {
+    int64_t hard, soft, seconds;
+    if (!ParseMemory(parts[i + 1], &hard) || !ParseMemory(parts[i + 2], &soft) ||
+        !absl::SimpleAtoi(parts[i + 3], &seconds) || seconds < 0) {
       return absl::InvalidArgumentError(
           "Error in hard, soft or soft_seconds setting in buffer limit configuration.");
     }
+    limit.hard = hard;
+    limit.soft = soft;
+    limit.soft_seconds = seconds;
     if (cls == "normal") {
       c->normal_output_limit = limit;
     } else if (cls != "replica" && cls != "slave" && cls != "pubsub") {
@@ -75,18 +79,21 @@ absl::Status Apply(const std::string& name, const std::string& value, Config* c)
     c->unixsocketperm = static_cast<int>(strtol(value.c_str(), nullptr, 8));
   } else if (name == "maxclients") {
     st = SetInt(name, value, 1, 1000000, &v);
-    c->maxclients = static_cast<int>(v);
+    c->maxclients = v;
   } else if (name == "databases") {
     st = SetInt(name, value, 1, 1024, &v);
     c->databases = static_cast<int>(v);
   } else if (name == "proto-max-bulk-len") {
-    st = SetMemory(name, value, 1 << 20, &c->proto_max_bulk_len);
+    st = SetMemory(name, value, 1 << 20, &v);
+    c->proto_max_bulk_len = v;
   } else if (name == "client-query-buffer-limit") {
-    st = SetMemory(name, value, 1 << 20, &c->client_query_buffer_limit);
+    st = SetMemory(name, value, 1 << 20, &v);
+    c->client_query_buffer_limit = v;
   } else if (name == "client-output-buffer-limit") {
     st = SetOutputLimit(value, c);
   } else if (name == "timeout") {
-    st = SetInt(name, value, 0, INT32_MAX, &c->timeout);
+    st = SetInt(name, value, 0, INT32_MAX, &v);
+    c->timeout = v;
   } else if (name == "hz") {
     st = SetInt(name, value, 1, 500, &v);
     c->hz = static_cast<int>(v);

@@ -1,5 +1,7 @@
 #include "server/server.h"
 
+#include "server/config_registry.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -36,6 +38,7 @@ Server::Server(Config config)
       shards_(EffectiveThreads(config_), config_.databases),
       start_ms_(NowMs()),
       run_id_(RandomRunId()) {
+  config_registry_ = std::make_unique<ConfigRegistry>(this);
   for (engine::ShardId i = 0; i < shards_.size(); ++i) {
     workers_.push_back(std::make_unique<Worker>(this, i));
   }

@@ -14,6 +14,7 @@
 namespace server {
 
 class Worker;
+class ConfigRegistry;
 
 // Process-wide state: configuration, shards, workers, counters. Created once
 // in main(); workers read it, and only atomics change after start.
@@ -30,6 +31,9 @@ class Server {
   void Wait();
 
   const Config& config() const { return config_; }
+  // CONFIG SET changes Tunable fields through this (any thread).
+  Config& mutable_config() { return config_; }
+  ConfigRegistry& config_registry() { return *config_registry_; }
   engine::ShardSet& shards() { return shards_; }
   const CommandTable& commands() const { return commands_; }
   Worker& worker(size_t i) { return *workers_[i]; }
@@ -49,6 +53,7 @@ class Server {
   Config config_;
   engine::ShardSet shards_;
   CommandTable commands_;
+  std::unique_ptr<ConfigRegistry> config_registry_;
   std::vector<std::unique_ptr<Worker>> workers_;
   int64_t start_ms_;
   std::string run_id_;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "server/command_table.h"
+#include "server/config_registry.h"
 #include "server/glob.h"
 #include "server/server.h"
 #include "server/text.h"
@@ -76,7 +77,7 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
   }
   if (want("clients")) {
     absl::StrAppend(&out, "# Clients\r\nconnected_clients:", server.connected_clients.load(),
-                    "\r\nmaxclients:", server.config().maxclients,
+                    "\r\nmaxclients:", server.config().maxclients.get(),
                     "\r\nblocked_clients:", server.blocked_clients.load(), "\r\n\r\n");
   }
   if (want("memory")) {
@@ -151,44 +152,63 @@ void Time(Args args, ClientContext& ctx) {
   ctx.out.Bulk(absl::StrCat(us % 1000000));
 }
 
+// CONFIG GET pattern [pattern ...] | SET name value [name value ...] |
+// RESETSTAT | HELP.
 void ConfigCmd(Args args, ClientContext& ctx) {
   std::string sub = Lower(args[1]);
-  const server::Config& c = ctx.server.config();
-  if (sub == "get" && args.size() >= 3) {
-    std::vector<std::pair<std::string, std::string>> params = {
-        {"port", absl::StrCat(c.port)},
-        {"bind", c.bind},
-        {"maxclients", absl::StrCat(c.maxclients)},
-        {"databases", absl::StrCat(c.databases)},
-        {"proto-max-bulk-len", absl::StrCat(c.proto_max_bulk_len)},
-        {"client-query-buffer-limit", absl::StrCat(c.client_query_buffer_limit)},
-        {"timeout", absl::StrCat(c.timeout)},
-        {"hz", absl::StrCat(c.hz)},
-        {"unixsocket", c.unixsocket},
-        {"save", ""},
-        {"appendonly", "no"},
-        {"maxmemory", "0"},
-        {"maxmemory-policy", "noeviction"},
-        {"requirepass", c.requirepass},
-        {"threads", absl::StrCat(ctx.server.num_workers())},
-    };
-    std::vector<const std::pair<std::string, std::string>*> hits;
-    for (const auto& p : params) {
-      for (size_t i = 2; i < args.size(); ++i) {
-        if (GlobMatch(Lower(args[i]), p.first)) {
-          hits.push_back(&p);
-          break;
-        }
-      }
-    }
-    ctx.out.MapHeader(hits.size());
-    for (const auto* p : hits) {
-      ctx.out.Bulk(p->first);
-      ctx.out.Bulk(p->second);
+  ConfigRegistry& registry = ctx.server.config_registry();
+  if (sub == "get") {
+    if (args.size() < 3) return ctx.out.Error(errors::WrongArity("config|get"));
+    std::vector<std::pair<std::string, std::string>> found = registry.Get(args.subspan(2));
+    ctx.out.MapHeader(found.size());
+    for (const auto& [name, value] : found) {
+      ctx.out.Bulk(name);
+      ctx.out.Bulk(value);
     }
     return;
   }
-  if (sub == "resetstat" && args.size() == 2) return ctx.out.Ok();
+  if (sub == "set") {
+    if (args.size() < 4 || args.size() % 2 != 0) {
+      return ctx.out.Error(errors::WrongArity("config|set"));
+    }
+    std::string error = registry.Set(args.subspan(2));
+    return error.empty() ? ctx.out.Ok() : ctx.out.Error(error);
+  }
+  if (sub == "resetstat") {
+    if (args.size() != 2) return ctx.out.Error(errors::WrongArity("config|resetstat"));
+    // Each worker zeroes its own counters on its own thread (they are
+    // written there without locked adds), then the reply goes out.
+    Server* server = &ctx.server;
+    ctx.worker.GatherFromWorkers(
+        ctx.client,
+        [](Worker& w) {
+          w.ResetStats();
+          return std::string();
+        },
+        [server](std::vector<std::string>&, resp::ReplyWriter& out) {
+          server->total_connections.store(0);
+          server->rejected_connections.store(0);
+          server->output_limit_disconnections.store(0);
+          out.Ok();
+        });
+    return;
+  }
+  if (sub == "help" && args.size() == 2) {
+    const char* lines[] = {
+        "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GET <pattern>",
+        "    Return parameters matching the glob-like <pattern> and their values.",
+        "SET <directive> <value>",
+        "    Set the configuration <directive> to <value>.",
+        "RESETSTAT",
+        "    Reset statistics reported by the INFO command.",
+        "HELP",
+        "    Print this help.",
+    };
+    ctx.out.ArrayHeader(std::size(lines));
+    for (const char* line : lines) ctx.out.SimpleString(line);
+    return;
+  }
   ctx.out.Error(errors::UnknownSubcommand("CONFIG", args[1]));
 }
 

@@ -116,6 +116,14 @@ void Worker::Run(int listen_fd, int unix_fd) {
   for (net::Connection* conn : open) conn->Close();
 }
 
+void Worker::ResetStats() {
+  for (std::atomic<uint64_t>* counter :
+       {&stats_.commands, &stats_.fast_path_reads, &stats_.hops, &stats_.transactions,
+        &shard_.expired_keys, &shard_.keyspace_hits, &shard_.keyspace_misses}) {
+    counter->store(0, std::memory_order_relaxed);
+  }
+}
+
 Client* Worker::FindClient(uint64_t id) {
   auto it = clients_.find(id);
   return it == clients_.end() ? nullptr : it->second.get();

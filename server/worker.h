@@ -66,6 +66,9 @@ class Worker : public net::ConnectionHandler {
 
   // Snapshot of this worker's clients for CLIENT LIST / INFO (its thread).
   const absl::flat_hash_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
+  // CONFIG RESETSTAT: zeroes this worker's and its shard's counters (its
+  // thread only).
+  void ResetStats();
   // Finds a client on this worker (its thread only).
   Client* FindClient(uint64_t id);
 

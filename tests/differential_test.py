@@ -52,6 +52,13 @@ SCRIPT = [
     "MSET key:1 a key:2 b other c k[x] d", "KEYS key:*", "KEYS *", "KEYS k?y:1", "KEYS k[a-f]y:*",
     "KEYS k\\[x]", "KEYS nomatch*", "DBSIZE",
     "FLUSHDB", "DBSIZE", "RANDOMKEY", "FLUSHALL", "DBSIZE",
+    "CONFIG GET hash-max-listpack-entries", "CONFIG GET zset-max-ziplist-entries",
+    "CONFIG GET set-max-intset-entries", "CONFIG GET list-max-listpack-size",
+    "CONFIG GET hash-max-listpack-value", "CONFIG GET zset-max-listpack-value",
+    "CONFIG SET foo 1", "CONFIG SET hash-max-listpack-entries abc", "CONFIG SET timeout -1",
+    "CONFIG SET dir /tmp", "CONFIG SET databases 4", "CONFIG SET timeout 1 timeout 2",
+    "CONFIG SET maxmemory abc", "CONFIG SET timeout", "CONFIG GET", "CONFIG BOGUS",
+    "CONFIG SET hash-max-ziplist-entries 512", "CONFIG GET timeout",
 ]
 
 

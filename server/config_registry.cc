@@ -1,0 +1,221 @@
+#include "server/config_registry.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "engine/shard_set.h"
+#include "server/glob.h"
+#include "server/server.h"
+#include "server/text.h"
+
+namespace server {
+
+namespace {
+
+std::string Failed(std::string_view name, std::string_view reason) {
+  return absl::StrCat("ERR CONFIG SET failed (possibly related to argument '", AV(name), "') - ",
+                      AV(reason));
+}
+
+std::atomic<int64_t>& Limit(Server* s, std::atomic<int64_t> engine::EncodingLimits::*field) {
+  return s->shards().limits().*field;
+}
+
+}  // namespace
+
+ConfigRegistry::ConfigRegistry(Server* server) : server_(server) {
+  Config& c = server->mutable_config();
+  using L = engine::EncodingLimits;
+  struct Threshold {
+    const char* name;
+    const char* alias;
+    std::atomic<int64_t> L::*field;
+    int64_t min;
+    int64_t max;
+  };
+  for (const Threshold& t : {
+           Threshold{"hash-max-listpack-entries", "hash-max-ziplist-entries",
+                     &L::hash_max_listpack_entries, 0, INT64_MAX},
+           Threshold{"hash-max-listpack-value", "hash-max-ziplist-value",
+                     &L::hash_max_listpack_value, 0, INT64_MAX},
+           Threshold{"zset-max-listpack-entries", "zset-max-ziplist-entries",
+                     &L::zset_max_listpack_entries, 0, INT64_MAX},
+           Threshold{"zset-max-listpack-value", "zset-max-ziplist-value",
+                     &L::zset_max_listpack_value, 0, INT64_MAX},
+           Threshold{"set-max-intset-entries", "", &L::set_max_intset_entries, 0, INT64_MAX},
+           Threshold{"list-max-listpack-size", "list-max-ziplist-size", &L::list_max_listpack_size,
+                     INT32_MIN, INT32_MAX},
+       }) {
+    std::atomic<int64_t>* v = &Limit(server, t.field);
+    AddInteger(
+        t.name, t.alias, t.min, t.max, [v] { return v->load(); }, [v](int64_t n) { v->store(n); });
+  }
+  AddInteger(
+      "timeout", "", 0, INT32_MAX, [&c] { return c.timeout.get(); },
+      [&c](int64_t n) { c.timeout = n; });
+  AddInteger(
+      "maxclients", "", 1, INT32_MAX, [&c] { return c.maxclients.get(); },
+      [&c](int64_t n) { c.maxclients = n; });
+  AddMemory(
+      "proto-max-bulk-len", 1 << 20, [&c] { return c.proto_max_bulk_len.get(); },
+      [&c](int64_t n) { c.proto_max_bulk_len = n; });
+  AddMemory(
+      "client-query-buffer-limit", 1 << 20, [&c] { return c.client_query_buffer_limit.get(); },
+      [&c](int64_t n) { c.client_query_buffer_limit = n; });
+  Add("client-output-buffer-limit", "", Kind::kImmutable, [&c] {
+    const Config::OutputLimit& n = c.normal_output_limit;
+    return absl::StrCat("normal ", n.hard.get(), " ", n.soft.get(), " ", n.soft_seconds.get(),
+                        " slave 268435456 67108864 60 pubsub 33554432 8388608 60");
+  });
+  Add("hz", "", Kind::kImmutable, [&c] { return absl::StrCat(c.hz); });
+  Add("port", "", Kind::kImmutable, [this] { return absl::StrCat(server_->port()); });
+  Add("bind", "", Kind::kImmutable, [&c] { return c.bind; });
+  Add("databases", "", Kind::kImmutable, [&c] { return absl::StrCat(c.databases); });
+  Add("unixsocket", "", Kind::kImmutable, [&c] { return c.unixsocket; });
+  Add("requirepass", "", Kind::kImmutable, [&c] { return c.requirepass; });
+  Add("io-threads", "", Kind::kImmutable, [this] { return absl::StrCat(server_->num_workers()); });
+  AddFixed("dir", "/", Kind::kProtected);
+  AddFixed("dbfilename", "dump.rdb", Kind::kProtected);
+  AddFixed("daemonize", "no");
+  AddFixed("list-compress-depth", "0");
+  AddStored("save", "");
+  AddStored("appendonly", "no", {"yes", "no"});
+  AddStored("appendfsync", "everysec", {"always", "everysec", "no"});
+  AddStored("maxmemory", "0");
+  AddStored("maxmemory-policy", "noeviction",
+            {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
+             "allkeys-lfu", "allkeys-random", "noeviction"});
+  AddStored("notify-keyspace-events", "");
+}
+
+void ConfigRegistry::Add(std::string name, std::string alias, Kind kind, Getter get, Setter set) {
+  params_.push_back({std::move(name), std::move(alias), kind, std::move(get), std::move(set)});
+}
+
+void ConfigRegistry::AddInteger(std::string name, std::string alias, int64_t min, int64_t max,
+                                std::function<int64_t()> get, std::function<void(int64_t)> set) {
+  std::string n = name;
+  Add(
+      std::move(name), std::move(alias), Kind::kModifiable, [get] { return absl::StrCat(get()); },
+      [n, min, max, set](std::string_view value, std::function<void()>* apply) -> std::string {
+        int64_t v;
+        if (!absl::SimpleAtoi(AV(value), &v)) {
+          return ("argument couldn't be parsed into an integer");
+        }
+        if (v < min || v > max) {
+          return (absl::StrCat("argument must be between ", min, " and ", max, " inclusive"));
+        }
+        *apply = [set, v] { set(v); };
+        return "";
+      });
+}
+
+void ConfigRegistry::AddMemory(std::string name, int64_t min, std::function<int64_t()> get,
+                               std::function<void(int64_t)> set) {
+  std::string n = name;
+  Add(
+      std::move(name), "", Kind::kModifiable, [get] { return absl::StrCat(get()); },
+      [n, min, set](std::string_view value, std::function<void()>* apply) -> std::string {
+        int64_t v;
+        if (!ParseMemory(value, &v)) return ("argument must be a memory value");
+        if (v < min) {
+          return (
+              absl::StrCat("argument must be between ", min, " and 9223372036854775807 inclusive"));
+        }
+        *apply = [set, v] { set(v); };
+        return "";
+      });
+}
+
+void ConfigRegistry::AddStored(std::string name, std::string initial,
+                               std::vector<std::string> allowed) {
+  size_t slot = stored_.size();
+  stored_.emplace_back(name, std::move(initial));
+  std::string n = name;
+  Add(
+      std::move(name), "", Kind::kModifiable,
+      [this, slot] {
+        std::lock_guard<std::mutex> lock(stored_mu_);
+        return stored_[slot].second;
+      },
+      [this, n, slot, allowed](std::string_view value,
+                               std::function<void()>* apply) -> std::string {
+        std::string v = n == "save" ? std::string(value) : Lower(value);
+        if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+          return ("argument(s) must be one of the following: " + [&] {
+            std::string list;
+            for (const std::string& a : allowed)
+              absl::StrAppend(&list, list.empty() ? "" : ", ", a);
+            return list;
+          }());
+        }
+        if (n == "maxmemory") {
+          int64_t bytes;
+          if (!ParseMemory(value, &bytes)) return ("argument must be a memory value");
+          v = absl::StrCat(bytes);
+        }
+        *apply = [this, slot, v] {
+          std::lock_guard<std::mutex> lock(stored_mu_);
+          stored_[slot].second = v;
+        };
+        return "";
+      });
+}
+
+void ConfigRegistry::AddFixed(std::string name, std::string value, Kind kind) {
+  Add(std::move(name), "", kind, [value] { return value; });
+}
+
+const ConfigRegistry::Param* ConfigRegistry::Find(std::string_view name) const {
+  for (const Param& p : params_) {
+    if (EqualsIgnoreCase(name, p.name) || (!p.alias.empty() && EqualsIgnoreCase(name, p.alias))) {
+      return &p;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::pair<std::string, std::string>> ConfigRegistry::Get(Args patterns) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Param& p : params_) {
+    for (const std::string& name : {p.name, p.alias}) {
+      if (name.empty()) continue;
+      for (std::string_view pattern : patterns) {
+        if (GlobMatch(pattern, name, /*nocase=*/true)) {
+          out.emplace_back(name, p.get());
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::string ConfigRegistry::Set(Args pairs) {
+  std::vector<std::function<void()>> applies;
+  std::vector<const Param*> seen;
+  for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
+    const Param* p = Find(pairs[i]);
+    if (p == nullptr) {
+      return absl::StrCat("ERR Unknown option or number of arguments for CONFIG SET - '",
+                          AV(pairs[i]), "'");
+    }
+    if (std::find(seen.begin(), seen.end(), p) != seen.end()) {
+      return Failed(pairs[i], "duplicate parameter");
+    }
+    seen.push_back(p);
+    if (p->kind == Kind::kProtected) return Failed(pairs[i], "can't set protected config");
+    if (p->kind == Kind::kImmutable || !p->set) {
+      return Failed(pairs[i], "can't set immutable config");
+    }
+    std::function<void()> apply;
+    std::string reason = p->set(pairs[i + 1], &apply);
+    if (!reason.empty()) return Failed(pairs[i], reason);
+    applies.push_back(std::move(apply));
+  }
+  for (auto& apply : applies) apply();
+  return "";
+}
+
+}  // namespace server
