@@ -26,6 +26,9 @@ SUITE = {
     "T3": dict(cmds=["set", "get", "lpush", "lpop", "sadd", "spop"],
                args=["-c", "2000", "-P", "32"], n=1000000),
     "T4": dict(cmds=["set", "get"], args=["-d", "4096", "-c", "2000", "-P", "32"], n=200000),
+    # The data types (issue #4's figures); spread over 100k keys, not 1M.
+    "T5": dict(cmds=["lpush", "lpop", "sadd", "spop", "hset", "zadd", "lrange_100"],
+               args=["-c", "2000", "-P", "32"], n=1000000, spread="100000"),
 }
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -116,7 +119,8 @@ def run_benchmark(server, cmd, args, n, client_cpus):
     rows = list(csv.reader(out.stdout.strip().splitlines()))
     if len(rows) < 2:
         raise RuntimeError("redis-benchmark printed nothing: %s" % out.stderr[-500:])
-    header, data = rows[0], rows[1]
+    # lrange_* first fills the list (an LPUSH row): the last row is the test.
+    header, data = rows[0], rows[-1]
     row = dict(zip(header, data))
     return dict(rps=float(row["rps"]), p50=float(row["p50_latency_ms"]),
                 p99=float(row["p99_latency_ms"]), cpu=cpu, requests=n)
@@ -140,8 +144,9 @@ def run_suite(opts, redis, ours, client_cpus):
         spec = SUITE[test]
         n = max(1000, int(spec["n"] * opts.scale))
         for spread in (False, True):
-            args = list(spec["args"]) + (["-r", "1000000"] if spread else [])
-            label = test + (" -r 1M" if spread else "")
+            keyspace = spec.get("spread", "1000000")
+            args = list(spec["args"]) + (["-r", keyspace] if spread else [])
+            label = test + (" -r %dk" % (int(keyspace) // 1000) if spread else "")
             # Each command runs alone so its CPU time is its own, in the
             # suite's order on data the earlier ones left (GET after SET
             # hits, as in a plain `redis-benchmark -t set,get`).
@@ -243,6 +248,73 @@ def memory_figures(opts, servers):
             s.cli("FLUSHALL")
 
 
+def send_pipelined(port, commands, batch=2000):
+    """Sends RESP-encoded commands in batches and reads one reply per command
+    (each reply here is one line: an integer or a status)."""
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        f = s.makefile("rb")
+        for start in range(0, len(commands), batch):
+            chunk = commands[start:start + batch]
+            s.sendall(b"".join(chunk))
+            for _ in chunk:
+                line = f.readline()
+                if line.startswith(b"-"):
+                    raise RuntimeError("load failed: %r" % line)
+
+
+def encode(*args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+# How each type is filled: the command adding `n` elements (numbered from
+# `first`) to one key.
+CONTAINER_FILL = {
+    "list": lambda key, first, n: encode("RPUSH", key, *["element:%09d" % i
+                                                         for i in range(first, first + n)]),
+    "set": lambda key, first, n: encode("SADD", key, *["member:%09d" % i
+                                                       for i in range(first, first + n)]),
+    "hash": lambda key, first, n: encode("HSET", key, *[x for i in range(first, first + n)
+                                                        for x in ("field:%09d" % i, "v%d" % i)]),
+    "zset": lambda key, first, n: encode("ZADD", key, *[x for i in range(first, first + n)
+                                                        for x in (i, "member:%09d" % i)]),
+}
+
+
+def container_figures(opts, servers):
+    """Bytes per element: one container of 1M elements, and 1M containers of
+    10 elements (both scaled), for each data type."""
+    print("\n## Memory per container element\n")
+    print("| type | shape | server | encoding | used_memory B/elem | RSS B/elem |")
+    print("|---|---|---|---|---:|---:|")
+    big = max(1000, int(1000000 * opts.scale))
+    small = max(1000, int(1000000 * opts.scale))
+    for kind, fill in sorted(CONTAINER_FILL.items()):
+        for shape, keys, per_key in (("1 x %d" % big, 1, big), ("%d x 10" % small, small, 10)):
+            for s in servers:
+                s.cli("FLUSHALL")
+                time.sleep(0.2)
+                u0, r0 = used_memory(s), status_kb(s.pid, "VmRSS")
+                log("  loading %s %s into %s" % (kind, shape, s.name))
+                commands = []
+                for k in range(keys):
+                    for first in range(0, per_key, 1000):
+                        commands.append(fill("%s:%09d" % (kind, k), first,
+                                             min(1000, per_key - first)))
+                send_pipelined(s.port, commands)
+                time.sleep(0.5)
+                u1, r1 = used_memory(s), status_kb(s.pid, "VmRSS")
+                elements = keys * per_key
+                encoding = s.cli("OBJECT", "ENCODING", "%s:%09d" % (kind, 0))
+                print("| %s | %s | %s | %s | %.1f | %.1f |" % (
+                    kind, shape, s.name, encoding, (u1 - u0) / elements,
+                    (r1 - r0) * 1024 / elements))
+                s.cli("FLUSHALL")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--threads", type=int, default=1, help="our server's --threads (default 1)")
@@ -285,6 +357,7 @@ def main():
         print("\n" + sanity([redis, ours]))
         if opts.memory:
             memory_figures(opts, [redis, ours])
+            container_figures(opts, [redis, ours])
         else:
             results = run_suite(opts, redis, ours, client_cpus)
             print_tables(results, opts, redis, ours)

@@ -178,7 +178,10 @@ void Worker::OnClose(net::Connection* conn) {
   if (c == nullptr) return;
   c->conn = nullptr;
   server_->connected_clients.fetch_sub(1, std::memory_order_relaxed);
-  if (c->blocked != nullptr) CancelBlocked(*c);
+  if (c->blocked != nullptr) {
+    ClientPin pin(c);  // finishing it runs Complete, which may free it
+    CancelBlocked(*c);
+  }
   MaybeFree(c);
 }
 
