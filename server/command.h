@@ -55,9 +55,10 @@ using ClientHandler = void (*)(Args args, ClientContext& ctx);
 // the phases of a transaction (see MultiCommand).
 using MultiHandler = void (*)(MultiCommand& mc);
 // The read fast path: answers from another shard's keyspace without a hop.
-// Returns false when it cannot (the command then hops as usual).
+// Returns false when it cannot (the command then hops as usual); otherwise
+// sets *hit to whether the key was there (INFO's keyspace_hits/misses).
 using FastReadHandler = bool (*)(Args args, const engine::Db& db, int64_t now_ms,
-                                 resp::ReplyWriter& out);
+                                 resp::ReplyWriter& out, bool* hit);
 
 // Finds the key positions of commands whose keys are not a fixed
 // first/last/step range (Redis's getkeys_proc).

@@ -62,14 +62,21 @@ absl::Status SetInt(const std::string& name, const std::string& value, int64_t m
   return absl::OkStatus();
 }
 
-absl::Status Apply(const std::string& name, const std::string& value, Config* c) {
+}  // namespace
+
+absl::Status ApplyConfigOption(const std::string& raw_name, const std::string& value, Config* c) {
+  std::string name = Lower(raw_name);
   int64_t v = 0;
   absl::Status st;
   if (name == "port") {
     st = SetInt(name, value, 0, 65535, &v);
     c->port = static_cast<int>(v);
   } else if (name == "bind") {
-    c->bind = value;
+    // redis.conf may list several addresses ("127.0.0.1 -::1"): the first
+    // one is ours ('-' marks an optional one).
+    std::vector<std::string> addrs = absl::StrSplit(value, ' ', absl::SkipEmpty());
+    if (addrs.empty()) return absl::InvalidArgumentError("bind needs an address");
+    c->bind = addrs[0][0] == '-' ? addrs[0].substr(1) : addrs[0];
   } else if (name == "threads") {
     st = SetInt(name, value, 0, 256, &v);
     c->threads = static_cast<int>(v);
@@ -99,18 +106,21 @@ absl::Status Apply(const std::string& name, const std::string& value, Config* c)
     c->hz = static_cast<int>(v);
   } else if (name == "requirepass") {
     c->requirepass = value;
-  } else if (name == "save" || name == "appendonly" || name == "daemonize" ||
-             name == "protected-mode" || name == "loglevel" || name == "logfile") {
-    // Accepted so scripts written for redis-server start us unchanged;
-    // persistence and daemonizing are not part of this server yet.
+  } else if (name == "protected-mode") {
+    std::string v = Lower(value);
+    if (v != "yes" && v != "no") {
+      return absl::InvalidArgumentError("argument must be 'yes' or 'no'");
+    }
+    c->protected_mode = v == "yes";
+  } else if (name == "daemonize" || name == "loglevel" || name == "logfile" ||
+             name == "supervised" || name == "pidfile") {
+    // Accepted so scripts written for redis-server start us unchanged; we
+    // always run in the foreground and log to stdout.
   } else {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Bad directive or wrong number of arguments: ", name));
+    c->runtime_settings.emplace_back(name, value);
   }
   return st;
 }
-
-}  // namespace
 
 absl::Status ParseFlags(const std::vector<std::string>& argv, Config* config) {
   for (size_t i = 0; i < argv.size(); ++i) {
@@ -129,7 +139,7 @@ absl::Status ParseFlags(const std::vector<std::string>& argv, Config* config) {
     } else if (i + 1 < argv.size() && name == "save") {
       value = argv[++i];
     }
-    absl::Status st = Apply(name, value, config);
+    absl::Status st = ApplyConfigOption(name, value, config);
     if (!st.ok()) return st;
   }
   return absl::OkStatus();

@@ -3,7 +3,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -34,6 +36,29 @@ class Tunable {
   std::atomic<T> v_;
 };
 
+// A text setting CONFIG SET may change (requirepass): readers take a
+// snapshot, a writer swaps in a new string.
+class TunableText {
+ public:
+  TunableText(std::string v = "")  // NOLINT: converts like the plain value
+      : v_(std::make_shared<const std::string>(std::move(v))) {}
+  TunableText(const TunableText& o) : v_(o.snapshot()) {}
+  TunableText& operator=(const TunableText& o) {
+    v_.store(o.snapshot());
+    return *this;
+  }
+  TunableText& operator=(std::string v) {
+    v_.store(std::make_shared<const std::string>(std::move(v)));
+    return *this;
+  }
+  std::shared_ptr<const std::string> snapshot() const { return v_.load(); }
+  std::string get() const { return *snapshot(); }
+  bool empty() const { return snapshot()->empty(); }
+
+ private:
+  std::atomic<std::shared_ptr<const std::string>> v_;
+};
+
 // Server settings. Names follow redis.conf; defaults are Redis 7.0's.
 // Tunable fields may change at runtime (CONFIG SET); the rest are fixed once
 // the server starts.
@@ -62,12 +87,24 @@ struct Config {
   int64_t output_pause_bytes = 64ll << 20;
   Tunable<int64_t> timeout = 0;  // idle client timeout in seconds, 0: never
   int hz = 10;
-  std::string requirepass;
+  TunableText requirepass;
+  // With no password, refuse clients that are not on the loopback
+  // interface (Redis's protected mode).
+  Tunable<bool> protected_mode = true;
+  // Settings of the CONFIG SET kind found in flags or the config file
+  // (hash-max-listpack-entries ...): applied through the ConfigRegistry when
+  // the server is built, with its validation.
+  std::vector<std::pair<std::string, std::string>> runtime_settings;
 };
 
 // Parses `--name value` / `--name=value` pairs (redis-server's command-line
-// form). Unknown names and bad values are errors, as redis-server makes them.
+// form). Bad values of startup settings are errors; other names are kept in
+// runtime_settings for the ConfigRegistry to check.
 absl::Status ParseFlags(const std::vector<std::string>& argv, Config* config);
+
+// Applies one setting (a flag, or a line of a config file; the arguments
+// joined by spaces).
+absl::Status ApplyConfigOption(const std::string& name, const std::string& value, Config* config);
 
 // Parses a memory amount as redis.conf does: "1gb", "64mb", "100k", "1024".
 bool ParseMemory(std::string_view text, int64_t* bytes);

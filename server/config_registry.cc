@@ -73,7 +73,22 @@ ConfigRegistry::ConfigRegistry(Server* server) : server_(server) {
   Add("bind", "", Kind::kImmutable, [&c] { return c.bind; });
   Add("databases", "", Kind::kImmutable, [&c] { return absl::StrCat(c.databases); });
   Add("unixsocket", "", Kind::kImmutable, [&c] { return c.unixsocket; });
-  Add("requirepass", "", Kind::kImmutable, [&c] { return c.requirepass; });
+  Add(
+      "requirepass", "", Kind::kModifiable, [&c] { return c.requirepass.get(); },
+      [&c](std::string_view value, std::function<void()>* apply) -> std::string {
+        *apply = [&c, v = std::string(value)] { c.requirepass = v; };
+        return "";
+      });
+  Add(
+      "protected-mode", "", Kind::kModifiable,
+      [&c] { return std::string(c.protected_mode ? "yes" : "no"); },
+      [&c](std::string_view value, std::function<void()>* apply) -> std::string {
+        if (!EqualsIgnoreCase(value, "yes") && !EqualsIgnoreCase(value, "no")) {
+          return "argument must be 'yes' or 'no'";
+        }
+        *apply = [&c, on = EqualsIgnoreCase(value, "yes")] { c.protected_mode = on; };
+        return "";
+      });
   Add("io-threads", "", Kind::kImmutable, [this] { return absl::StrCat(server_->num_workers()); });
   AddFixed("dir", "/", Kind::kProtected);
   AddFixed("dbfilename", "dump.rdb", Kind::kProtected);

@@ -48,7 +48,8 @@ bool SecureEquals(std::string_view a, std::string_view b) {
 
 // Checks user/password; writes the error and returns false on failure.
 bool Authenticate(ClientContext& ctx, std::string_view user, std::string_view pass) {
-  const std::string& required = ctx.server.config().requirepass;
+  std::shared_ptr<const std::string> snapshot = ctx.server.config().requirepass.snapshot();
+  const std::string& required = *snapshot;
   if (required.empty()) {
     ctx.out.Error(
         "ERR AUTH <password> called without any password configured for the default user. Are "

@@ -42,22 +42,24 @@ void CountKeys(MultiCommand& mc, bool erase) {
 void Del(MultiCommand& mc) { CountKeys(mc, true); }
 void Exists(MultiCommand& mc) { CountKeys(mc, false); }
 
-bool FastExists(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out) {
+bool FastExists(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out, bool* hit) {
   if (args.size() != 2) return false;
-  out.Integer(db.ReadShared(args[1], now, [](const engine::Object*, int64_t) {}) ? 1 : 0);
+  *hit = db.ReadShared(args[1], now, [](const engine::Object*, int64_t) {});
+  out.Integer(*hit ? 1 : 0);
   return true;
 }
 
 void Type(Args args, ShardContext& ctx) {
-  KeyRef ref = ctx.db.Find(args[1], ctx.now_ms);
+  KeyRef ref = LookupRead(ctx, args[1]);
   ctx.out.SimpleString(ref ? engine::TypeName(ref.obj()->type) : "none");
 }
 
-bool FastType(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out) {
+bool FastType(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out, bool* hit) {
   bool found = db.ReadShared(args[1], now, [&](const engine::Object* o, int64_t) {
     out.SimpleString(engine::TypeName(o->type));
   });
   if (!found) out.SimpleString("none");
+  *hit = found;
   return true;
 }
 
@@ -81,16 +83,17 @@ void WriteTtl(resp::ReplyWriter& out, bool found, int64_t expire_ms, int64_t now
 
 template <TtlKind kind>
 void Ttl(Args args, ShardContext& ctx) {
-  KeyRef ref = ctx.db.Find(args[1], ctx.now_ms);
+  KeyRef ref = LookupRead(ctx, args[1]);
   WriteTtl(ctx.out, static_cast<bool>(ref), ref ? ref.entry->expire_ms.load() : 0, ctx.now_ms,
            kind);
 }
 
 template <TtlKind kind>
-bool FastTtl(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out) {
+bool FastTtl(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out, bool* hit) {
   int64_t expire = 0;
   bool found = db.ReadShared(args[1], now, [&](const engine::Object*, int64_t e) { expire = e; });
   WriteTtl(out, found, expire, now, kind);
+  *hit = found;
   return true;
 }
 

@@ -15,18 +15,21 @@ struct TypedLookup {
   bool wrong_type = false;
 };
 
-// Finds key with lazy expiry and checks its type; counts keyspace hits and
-// misses as Redis does for read commands.
+// Finds key with lazy expiry, counting a keyspace hit or miss as Redis does
+// for reads (TYPE, TTL, ...).
+inline engine::KeyRef LookupRead(ShardContext& ctx, std::string_view key) {
+  engine::KeyRef ref = ctx.db.Find(key, ctx.now_ms);
+  auto& counter = ref ? ctx.shard.keyspace_hits : ctx.shard.keyspace_misses;
+  counter.store(counter.load(std::memory_order_relaxed) + 1,  // owner-written: no locked add
+                std::memory_order_relaxed);
+  return ref;
+}
+
+// Finds key (counting the hit or miss) and checks its type.
 inline TypedLookup LookupTyped(ShardContext& ctx, std::string_view key, engine::ObjectType type) {
   TypedLookup r;
-  engine::KeyRef ref = ctx.db.Find(key, ctx.now_ms);
-  if (!ref) {
-    auto& misses = ctx.shard.keyspace_misses;  // owner-written: no locked add
-    misses.store(misses.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    return r;
-  }
-  auto& hits = ctx.shard.keyspace_hits;
-  hits.store(hits.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  engine::KeyRef ref = LookupRead(ctx, key);
+  if (!ref) return r;
   if (ref.obj()->type != type) {
     r.wrong_type = true;
     return r;

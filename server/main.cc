@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "server/config.h"
+#include "server/config_file.h"
 #include "server/server.h"
 
 namespace {
@@ -22,14 +23,22 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
     std::printf(
-        "Usage: server [--port N] [--bind ADDR] [--threads N] [--unixsocket PATH]\n"
-        "              [--maxclients N] [--databases N] [--requirepass PASS] ...\n");
+        "Usage: server [/path/to/server.conf] [--port N] [--bind ADDR] [--threads N]\n"
+        "              [--unixsocket PATH] [--maxclients N] [--databases N]\n"
+        "              [--requirepass PASS] [--<any redis.conf option> value] ...\n");
     return 0;
   }
   server::Config config;
-  absl::Status st = server::ParseFlags(args, &config);
+  absl::Status st;
+  // Like redis-server: an optional config file first, then flags that
+  // override it.
+  if (!args.empty() && args[0].rfind("--", 0) != 0) {
+    st = server::ParseConfigFile(args[0], &config);
+    args.erase(args.begin());
+  }
+  if (st.ok()) st = server::ParseFlags(args, &config);
   if (!st.ok()) {
-    std::fprintf(stderr, "*** FATAL CONFIG FILE ERROR ***\n%s\n",
+    std::fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR ***\n%s\n",
                  std::string(st.message()).c_str());
     return 1;
   }

@@ -1,7 +1,5 @@
 #include "server/server.h"
 
-#include "server/config_registry.h"
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -11,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "net/listener.h"
+#include "server/config_registry.h"
 #include "server/worker.h"
 
 namespace server {
@@ -54,6 +53,16 @@ Server::~Server() {
 }
 
 absl::Status Server::Start() {
+  // Settings of the CONFIG SET kind from flags or the config file.
+  for (const auto& [name, value] : config_.runtime_settings) {
+    std::string_view pair[2] = {name, value};
+    std::string error = config_registry_->Set(Args(pair, 2));
+    if (error.rfind("ERR Unknown option", 0) == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Bad directive or wrong number of arguments: ", name));
+    }
+    if (!error.empty()) return absl::InvalidArgumentError(error.substr(4));
+  }
   std::vector<int> fds;
   port_ = config_.port;
   if (port_ != 0) {

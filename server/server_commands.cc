@@ -104,6 +104,10 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
       txs += st.transactions.load(std::memory_order_relaxed);
     }
     uint64_t expired = 0, hits = 0, misses = 0;
+    for (size_t i = 0; i < server.num_workers(); ++i) {
+      hits += server.worker(i).stats().keyspace_hits.load(std::memory_order_relaxed);
+      misses += server.worker(i).stats().keyspace_misses.load(std::memory_order_relaxed);
+    }
     for (size_t i = 0; i < server.shards().size(); ++i) {
       engine::Shard& sh = server.shards().shard(i);
       expired += sh.expired_keys.load();

@@ -37,21 +37,23 @@ void Get(Args args, ShardContext& ctx) {
   WriteString(ctx.out, AsString(r.ref));
 }
 
-bool FastGet(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out) {
+bool FastGet(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out, bool* hit) {
   bool found = db.ReadShared(args[1], now, [&](const engine::Object* o, int64_t) {
     if (o->type != ObjectType::kString) return out.Error(errors::kWrongType);
     WriteString(out, static_cast<const StringObject*>(o));
   });
   if (!found) out.Null();
+  *hit = found;
   return true;
 }
 
-bool FastStrlen(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out) {
+bool FastStrlen(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out, bool* hit) {
   bool found = db.ReadShared(args[1], now, [&](const engine::Object* o, int64_t) {
     if (o->type != ObjectType::kString) return out.Error(errors::kWrongType);
     out.Integer(static_cast<int64_t>(static_cast<const StringObject*>(o)->size()));
   });
   if (!found) out.Integer(0);
+  *hit = found;
   return true;
 }
 

@@ -48,6 +48,27 @@ class ClientPin {
   Client* c_;
 };
 
+// Redis 7.0's reply to a non-loopback client in protected mode.
+constexpr std::string_view kProtectedModeError =
+    "-DENIED Redis is running in protected mode because protected mode is enabled and no "
+    "password is set for the default user. In this mode connections are only accepted from the "
+    "loopback interface. If you want to connect from external computers to Redis you may adopt "
+    "one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG "
+    "SET protected-mode no' from the loopback interface by connecting to Redis from the same host "
+    "the server is running, however MAKE SURE Redis is not publicly accessible from internet if "
+    "you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just "
+    "disable the protected mode by editing the Redis configuration file, and setting the "
+    "protected mode option to 'no', and then restarting the server. 3) If you started the server "
+    "manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an "
+    "authentication password for the default user. NOTE: You only need to do one of the above "
+    "things in order for the server to start accepting connections from the outside.\r\n";
+
+// peer_address() is "ip:port" (IPv6 addresses unbracketed).
+bool IsLoopback(const std::string& peer) {
+  return peer.rfind("127.", 0) == 0 || peer.rfind("::1:", 0) == 0 ||
+         peer.rfind("::ffff:127.", 0) == 0;
+}
+
 std::string UnknownCommandError(Args args) {
   // Redis: the name and the first arguments, each cut to what fits in 128.
   std::string list;
@@ -119,7 +140,8 @@ void Worker::Run(int listen_fd, int unix_fd) {
 void Worker::ResetStats() {
   for (std::atomic<uint64_t>* counter :
        {&stats_.commands, &stats_.fast_path_reads, &stats_.hops, &stats_.transactions,
-        &shard_.expired_keys, &shard_.keyspace_hits, &shard_.keyspace_misses}) {
+        &stats_.keyspace_hits, &stats_.keyspace_misses, &shard_.expired_keys, &shard_.keyspace_hits,
+        &shard_.keyspace_misses}) {
     counter->store(0, std::memory_order_relaxed);
   }
 }
@@ -136,6 +158,13 @@ void Worker::OnOpen(net::Connection* conn) {
     conn->CommitOutput();
     conn->CloseAfterFlush();
     server_->rejected_connections.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (cfg.protected_mode && !conn->is_unix() && cfg.requirepass.empty() &&
+      !IsLoopback(conn->peer_address())) {
+    conn->output()->append(kProtectedModeError);
+    conn->CommitOutput();
+    conn->CloseAfterFlush();
     return;
   }
   auto client = std::make_unique<Client>(conn, loop_.now_ms());
@@ -304,7 +333,8 @@ void Worker::Execute(Client& c, Args args) {
     Reply(c, [&](resp::ReplyWriter& w) { w.Error(error); });
     return;
   }
-  if (!c.authenticated && !(spec->flags & kNoAuth)) {
+  // A password removed at runtime frees clients that never authenticated.
+  if (!c.authenticated && !(spec->flags & kNoAuth) && !server_->config().requirepass.empty()) {
     Reply(c, [&](resp::ReplyWriter& w) { w.Error("NOAUTH Authentication required."); });
     return;
   }
@@ -354,10 +384,12 @@ bool Worker::TryFastRead(Client& c, const CommandSpec& spec, Args args, engine::
   std::string* out = c.conn->output();
   size_t before = out->size();
   resp::ReplyWriter w(out, c.proto);
-  if (!spec.fast_read(args, owner.db(c.db), loop_.now_ms(), w)) {
+  bool hit = false;
+  if (!spec.fast_read(args, owner.db(c.db), loop_.now_ms(), w, &hit)) {
     out->resize(before);
     return false;
   }
+  WorkerStats::Bump(hit ? stats_.keyspace_hits : stats_.keyspace_misses);
   c.conn->CommitOutput();
   WorkerStats::Bump(stats_.fast_path_reads);
   return true;

@@ -28,6 +28,10 @@ struct WorkerStats {
   std::atomic<uint64_t> fast_path_reads{0};
   std::atomic<uint64_t> hops{0};
   std::atomic<uint64_t> transactions{0};
+  // Keyspace hits and misses of fast-path reads (the owner shard counts
+  // the others).
+  std::atomic<uint64_t> keyspace_hits{0};
+  std::atomic<uint64_t> keyspace_misses{0};
 
   static void Bump(std::atomic<uint64_t>& counter) {
     counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
