@@ -232,6 +232,63 @@ void ZBTree::EraseFrom(Node* node, const ZEntry* e) {
   Rebalance(in, i);
 }
 
+// Moves all of b's slots to the end of a (they fit) and frees b.
+void ZBTree::Merge(Node* a, Node* b) {
+  if (a->leaf) {
+    auto* x = static_cast<Leaf*>(a);
+    auto* y = static_cast<Leaf*>(b);
+    std::memcpy(x->items + x->count, y->items, sizeof(ZEntry*) * y->count);
+    x->count = static_cast<uint16_t>(x->count + y->count);
+    x->next = y->next;
+    if (y->next != nullptr) y->next->prev = x;
+    delete y;
+    return;
+  }
+  auto* x = static_cast<Inner*>(a);
+  auto* y = static_cast<Inner*>(b);
+  MoveSlots(x, x->count, y, 0, y->count);
+  x->count = static_cast<uint16_t>(x->count + y->count);
+  delete y;
+}
+
+void ZBTree::MoveSlots(Inner* to, int to_pos, const Inner* from, int from_pos, int n) {
+  std::memmove(to->sizes + to_pos, from->sizes + from_pos, sizeof(uint64_t) * n);
+  std::memmove(to->mins + to_pos, from->mins + from_pos, sizeof(ZEntry*) * n);
+  std::memmove(to->children + to_pos, from->children + from_pos, sizeof(Node*) * n);
+}
+
+// Shifts slots between neighbours a and b so that a keeps `left` of them.
+void ZBTree::Redistribute(Node* a, Node* b, int left) {
+  int total = a->count + b->count;
+  if (a->leaf) {
+    auto* x = static_cast<Leaf*>(a);
+    auto* y = static_cast<Leaf*>(b);
+    if (x->count > left) {
+      int move = x->count - left;
+      std::memmove(y->items + move, y->items, sizeof(ZEntry*) * y->count);
+      std::memcpy(y->items, x->items + left, sizeof(ZEntry*) * move);
+    } else {
+      int move = left - x->count;
+      std::memcpy(x->items + x->count, y->items, sizeof(ZEntry*) * move);
+      std::memmove(y->items, y->items + move, sizeof(ZEntry*) * (y->count - move));
+    }
+  } else {
+    auto* x = static_cast<Inner*>(a);
+    auto* y = static_cast<Inner*>(b);
+    if (x->count > left) {
+      int move = x->count - left;
+      MoveSlots(y, move, y, 0, y->count);
+      MoveSlots(y, 0, x, left, move);
+    } else {
+      int move = left - x->count;
+      MoveSlots(x, x->count, y, 0, move);
+      MoveSlots(y, 0, y, move, y->count - move);
+    }
+  }
+  a->count = static_cast<uint16_t>(left);
+  b->count = static_cast<uint16_t>(total - left);
+}
+
 // Child i of `parent` is under its minimum fill: merge it with a neighbour
 // when both fit in one node, else even the two out. Either way the parent's
 // sizes and mins for the two slots are recomputed.
@@ -241,69 +298,19 @@ void ZBTree::Rebalance(Inner* parent, int i) {
   Node* a = parent->children[l];
   Node* b = parent->children[r];
   int total = a->count + b->count;
-  if (a->leaf) {
-    auto* x = static_cast<Leaf*>(a);
-    auto* y = static_cast<Leaf*>(b);
-    if (total <= Leaf::kCap) {
-      std::memcpy(x->items + x->count, y->items, sizeof(ZEntry*) * y->count);
-      x->count = static_cast<uint16_t>(total);
-      x->next = y->next;
-      if (y->next != nullptr) y->next->prev = x;
-      delete y;
-    } else {
-      int left = total / 2;
-      if (x->count > left) {
-        int move = x->count - left;
-        std::memmove(y->items + move, y->items, sizeof(ZEntry*) * y->count);
-        std::memcpy(y->items, x->items + left, sizeof(ZEntry*) * move);
-      } else {
-        int move = left - x->count;
-        std::memcpy(x->items + x->count, y->items, sizeof(ZEntry*) * move);
-        std::memmove(y->items, y->items + move, sizeof(ZEntry*) * (y->count - move));
-      }
-      x->count = static_cast<uint16_t>(left);
-      y->count = static_cast<uint16_t>(total - left);
-    }
-  } else {
-    auto* x = static_cast<Inner*>(a);
-    auto* y = static_cast<Inner*>(b);
-    auto move_slots = [](Inner* to, int to_pos, Inner* from, int from_pos, int n) {
-      std::memmove(to->sizes + to_pos, from->sizes + from_pos, sizeof(uint64_t) * n);
-      std::memmove(to->mins + to_pos, from->mins + from_pos, sizeof(ZEntry*) * n);
-      std::memmove(to->children + to_pos, from->children + from_pos, sizeof(Node*) * n);
-    };
-    if (total <= Inner::kCap) {
-      move_slots(x, x->count, y, 0, y->count);
-      x->count = static_cast<uint16_t>(total);
-      delete y;
-    } else {
-      int left = total / 2;
-      if (x->count > left) {
-        int move = x->count - left;
-        move_slots(y, move, y, 0, y->count);
-        move_slots(y, 0, x, left, move);
-      } else {
-        int move = left - x->count;
-        move_slots(x, x->count, y, 0, move);
-        move_slots(y, 0, y, move, y->count - move);
-      }
-      x->count = static_cast<uint16_t>(left);
-      y->count = static_cast<uint16_t>(total - left);
-    }
-  }
-  if (total <= (a->leaf ? Leaf::kCap : Inner::kCap)) {  // merged: b is gone
+  if (total <= (a->leaf ? Leaf::kCap : Inner::kCap)) {
+    Merge(a, b);
     RemoveSlot(parent->sizes, parent->count, r);
     RemoveSlot(parent->mins, parent->count, r);
     RemoveSlot(parent->children, parent->count, r);
     --parent->count;
-    parent->sizes[l] = CountOf(a);
-    parent->mins[l] = MinOf(a);
-    return;
+  } else {
+    Redistribute(a, b, total / 2);
+    parent->sizes[r] = CountOf(b);
+    parent->mins[r] = MinOf(b);
   }
   parent->sizes[l] = CountOf(a);
-  parent->sizes[r] = CountOf(b);
   parent->mins[l] = MinOf(a);
-  parent->mins[r] = MinOf(b);
 }
 
 size_t ZBTree::Rank(const ZEntry* e) const {

@@ -77,6 +77,9 @@ class ZBTree {
   Node* InsertInto(Node* node, ZEntry* e);
   void EraseFrom(Node* node, const ZEntry* e);
   void Rebalance(Inner* parent, int i);
+  static void Merge(Node* a, Node* b);
+  static void Redistribute(Node* a, Node* b, int left);
+  static void MoveSlots(Inner* to, int to_pos, const Inner* from, int from_pos, int n);
   std::string ValidateNode(const Node* n, int depth, int* leaf_depth, size_t* count,
                            const ZEntry** prev) const;
 

@@ -35,6 +35,9 @@ void RegisterListCommands(CommandTable& table);
 void RegisterSetCommands(CommandTable& table);
 void RegisterHashCommands(CommandTable& table);
 void RegisterZSetCommands(CommandTable& table);
+// Called by RegisterZSetCommands: the range and the multi-key sorted-set commands.
+void RegisterZSetRangeCommands(CommandTable& table);
+void RegisterZSetStoreCommands(CommandTable& table);
 
 }  // namespace server
 
