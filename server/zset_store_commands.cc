@@ -54,12 +54,6 @@ void AggregateInto(double* target, double value, Aggregate agg) {
   }
 }
 
-// One input key as phase one copied it (a missing key is an empty input).
-struct Source {
-  Entries entries;
-  double weight = 1;
-};
-
 // The parsed form of Z{UNION,INTER,DIFF}[STORE].
 struct SetOpRequest {
   SetOp op = SetOp::kUnion;
@@ -110,29 +104,54 @@ void ParseSetOpOptions(Args args, bool store, SetOpRequest* req) {
   }
 }
 
-// Computes the result in (score, member) order, with Redis's arithmetic: the
-// inputs of a union or intersection are taken smallest first (a stable sort,
-// as glibc's qsort is here), which fixes the order of floating-point sums.
-Entries Compute(const SetOpRequest& req, std::vector<Source>& sources) {
+// What the phases learn about one input key. A missing key is an empty
+// input.
+struct Input {
+  size_t size = 0;
+  bool is_set = false;  // a plain set: every member scores 1
+  double weight = 1;
+  // All (member, score) pairs, for the inputs the computation walks: every
+  // input of a union, the base input of an intersection or difference.
+  Entries entries;
+  // Intersection and difference only, for the other inputs: the score of
+  // each base entry here, NaN where absent (scores are never NaN).
+  std::vector<double> found;
+};
+
+// Shared by the phases of one command; each phase writes only the inputs
+// whose keys live on its shard, or (`result`) runs on one shard.
+struct SetOpState {
+  std::vector<Input> inputs;
+  std::atomic<bool> wrong_type{false};
   Entries result;
-  std::vector<size_t> order(sources.size());
+};
+
+// The inputs of a union or intersection in the order Redis takes them:
+// smallest first, by a stable sort (glibc's qsort is a merge sort here). The
+// order fixes the order of floating-point sums.
+std::vector<size_t> BySize(const std::vector<Input>& inputs) {
+  std::vector<size_t> order(inputs.size());
   std::iota(order.begin(), order.end(), 0);
-  if (req.op != SetOp::kDiff) {
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return sources[a].entries.size() < sources[b].entries.size();
-    });
-  }
-  auto index_of = [](const Source& s) {
-    absl::flat_hash_map<std::string_view, double> index;
-    index.reserve(s.entries.size());
-    for (const auto& [m, score] : s.entries) index.emplace(m, score);
-    return index;
-  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return inputs[a].size < inputs[b].size; });
+  return order;
+}
+
+// The input an intersection or difference walks: the smallest, or the first.
+// Every shard derives the same one once phase one has recorded the sizes.
+size_t BaseInput(SetOp op, const std::vector<Input>& inputs) {
+  return op == SetOp::kInter ? BySize(inputs)[0] : 0;
+}
+
+// Computes the result in (score, member) order, with Redis's arithmetic.
+Entries Compute(const SetOpRequest& req, const SetOpState& st) {
+  Entries result;
+  const std::vector<Input>& inputs = st.inputs;
   if (req.op == SetOp::kUnion) {
     absl::flat_hash_map<std::string_view, double> acc;
-    for (size_t i : order) {
-      for (const auto& [m, s] : sources[i].entries) {
-        double score = sources[i].weight * s;
+    for (size_t i : BySize(inputs)) {
+      for (const auto& [m, s] : inputs[i].entries) {
+        double score = inputs[i].weight * s;
         if (std::isnan(score)) score = 0;
         auto [it, fresh] = acc.try_emplace(m, score);
         if (!fresh) AggregateInto(&it->second, score, req.agg);
@@ -141,34 +160,27 @@ Entries Compute(const SetOpRequest& req, std::vector<Source>& sources) {
     result.reserve(acc.size());
     for (const auto& [m, s] : acc) result.emplace_back(m, s);
   } else if (req.op == SetOp::kInter) {
-    const Source& smallest = sources[order[0]];
-    std::vector<absl::flat_hash_map<std::string_view, double>> others;
-    if (!smallest.entries.empty()) {
-      for (size_t k = 1; k < order.size(); ++k) others.push_back(index_of(sources[order[k]]));
-    }
-    for (const auto& [m, s] : smallest.entries) {
-      double score = smallest.weight * s;
+    std::vector<size_t> order = BySize(inputs);
+    const Input& base = inputs[order[0]];
+    for (size_t e = 0; e < base.entries.size(); ++e) {
+      double score = base.weight * base.entries[e].second;
       if (std::isnan(score)) score = 0;
       bool everywhere = true;
-      for (size_t k = 0; k < others.size() && everywhere; ++k) {
-        auto it = others[k].find(m);
-        if (it == others[k].end()) {
-          everywhere = false;
-        } else {
-          AggregateInto(&score, it->second * sources[order[k + 1]].weight, req.agg);
-        }
+      for (size_t k = 1; k < order.size() && everywhere; ++k) {
+        double value = inputs[order[k]].found[e];
+        everywhere = !std::isnan(value);
+        if (everywhere) AggregateInto(&score, value * inputs[order[k]].weight, req.agg);
       }
-      if (everywhere) result.emplace_back(m, score);
+      if (everywhere) result.emplace_back(base.entries[e].first, score);
     }
   } else {
-    std::vector<absl::flat_hash_map<std::string_view, double>> others;
-    if (!sources[0].entries.empty()) {
-      for (size_t k = 1; k < sources.size(); ++k) others.push_back(index_of(sources[k]));
-    }
-    for (const auto& [m, s] : sources[0].entries) {
+    const Input& base = inputs[0];
+    for (size_t e = 0; e < base.entries.size(); ++e) {
       bool elsewhere = false;
-      for (const auto& other : others) elsewhere = elsewhere || other.contains(m);
-      if (!elsewhere) result.emplace_back(m, s);
+      for (size_t k = 1; k < inputs.size() && !elsewhere; ++k) {
+        elsewhere = !std::isnan(inputs[k].found[e]);
+      }
+      if (!elsewhere) result.push_back(base.entries[e]);
     }
   }
   std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) {
@@ -177,8 +189,28 @@ Entries Compute(const SetOpRequest& req, std::vector<Source>& sources) {
   return result;
 }
 
+void CopyEntries(const engine::Object* obj, Entries* out) {
+  if (obj->type == ObjectType::kSet) {
+    const auto& members = static_cast<const engine::SetObject*>(obj)->members();
+    out->reserve(members.size());
+    for (const std::string& m : members) out->emplace_back(m, 1.0);
+    return;
+  }
+  auto* zset = static_cast<const ZSetObject*>(obj);
+  out->reserve(zset->size());
+  zset->Visit(0, zset->size(), false,
+              [&](std::string_view m, double s) { out->emplace_back(m, s); });
+}
+
 // Z{UNION,INTER,DIFF} numkeys key... [WEIGHTS w...] [AGGREGATE SUM|MIN|MAX]
 // [WITHSCORES], and the *STORE forms with a destination first.
+//
+// Phases: (1) every input's type and size, copying the inputs the result
+// walks (all for a union, the first for a difference); for an intersection
+// (2) the smallest input is copied; for both, (3) the other inputs' shards
+// look the base's members up, so a large input is probed, never copied, as
+// in Redis; (4) the *STORE forms write the result on the destination's
+// shard.
 template <SetOp op, bool store>
 void ZSetOperation(MultiCommand& mc) {
   Args args = mc.args();
@@ -201,43 +233,80 @@ void ZSetOperation(MultiCommand& mc) {
   req->weights.assign(req->num_keys, 1.0);
   ParseSetOpOptions(args, store, req.get());
 
-  struct State {
-    std::vector<Source> sources;
-    std::atomic<bool> wrong_type{false};
-    Entries result;  // the *STORE forms compute it on the destination's shard
-  };
-  auto st = std::make_shared<State>();
-  st->sources.resize(req->num_keys);
-  mc.AddPhase([&mc, st, req](engine::Shard& shard, engine::Db& db) {
+  auto st = std::make_shared<SetOpState>();
+  st->inputs.resize(req->num_keys);
+  for (size_t i = 0; i < req->num_keys; ++i) st->inputs[i].weight = req->weights[i];
+  // The inputs of this shard: (input index, live object) for existing keys.
+  auto each_input = [&mc, req](engine::Shard& shard, engine::Db& db, auto&& f) {
     for (int pos : mc.KeysOn(shard.id())) {
       if (static_cast<size_t>(pos) < req->first_key) continue;  // the destination
-      Source& src = st->sources[pos - req->first_key];
-      src.weight = req->weights[pos - req->first_key];
       engine::KeyRef ref = db.Find(mc.args()[pos], shard.now_ms());
-      if (!ref) continue;
-      engine::Object* obj = ref.obj();
-      if (obj->type == ObjectType::kZSet) {
-        if (!req->option_error.empty()) continue;  // only the type matters now
-        auto* zset = static_cast<ZSetObject*>(obj);
-        src.entries.reserve(zset->size());
-        zset->Visit(0, zset->size(), false,
-                    [&](std::string_view m, double s) { src.entries.emplace_back(m, s); });
-      } else if (obj->type == ObjectType::kSet) {
-        if (!req->option_error.empty()) continue;
-        const auto& members = static_cast<engine::SetObject*>(obj)->members();
-        src.entries.reserve(members.size());
-        for (const std::string& m : members) src.entries.emplace_back(m, 1.0);
-      } else {
-        st->wrong_type = true;
-      }
+      if (ref) f(pos - req->first_key, ref.obj());
     }
+  };
+  auto proceed = [st, req] { return !st->wrong_type && req->option_error.empty(); };
+
+  mc.AddPhase([st, each_input, proceed](engine::Shard& shard, engine::Db& db) {
+    each_input(shard, db, [&](size_t i, engine::Object* obj) {
+      if (obj->type != ObjectType::kZSet && obj->type != ObjectType::kSet) {
+        st->wrong_type = true;
+        return;
+      }
+      Input& in = st->inputs[i];
+      in.is_set = obj->type == ObjectType::kSet;
+      in.size = in.is_set ? static_cast<engine::SetObject*>(obj)->size()
+                          : static_cast<ZSetObject*>(obj)->size();
+      // Another shard may still flag a wrong type: copying is wasted then,
+      // never wrong.
+      if (op == SetOp::kUnion || (op == SetOp::kDiff && i == 0)) {
+        if (proceed()) CopyEntries(obj, &in.entries);
+      }
+    });
   });
+  if (op == SetOp::kInter) {
+    mc.AddPhase([st, each_input, proceed](engine::Shard& shard, engine::Db& db) {
+      if (!proceed()) return;
+      size_t base = BaseInput(op, st->inputs);
+      each_input(shard, db, [&](size_t i, engine::Object* obj) {
+        if (i == base && st->inputs[i].entries.empty()) CopyEntries(obj, &st->inputs[i].entries);
+      });
+    });
+  }
+  if (op != SetOp::kUnion) {
+    mc.AddPhase([st, each_input, proceed](engine::Shard& shard, engine::Db& db) {
+      if (!proceed()) return;
+      size_t base_index = BaseInput(op, st->inputs);
+      const Entries& base = st->inputs[base_index].entries;
+      each_input(shard, db, [&](size_t i, engine::Object* obj) {
+        if (i == base_index) return;
+        std::vector<double>& found = st->inputs[i].found;
+        found.reserve(base.size());
+        for (const auto& entry : base) {
+          double score = std::nan("");
+          if (obj->type == ObjectType::kSet) {
+            if (static_cast<engine::SetObject*>(obj)->Contains(entry.first)) score = 1;
+          } else {
+            static_cast<ZSetObject*>(obj)->Score(entry.first, &score);
+          }
+          found.push_back(score);
+        }
+      });
+    });
+  }
+  // Missing inputs found nothing; they had no shard to say so.
+  auto absent_is_missing = [st] {
+    if (op == SetOp::kUnion) return;
+    size_t n = st->inputs[BaseInput(op, st->inputs)].entries.size();
+    for (Input& in : st->inputs) {
+      if (in.found.empty()) in.found.assign(n, std::nan(""));
+    }
+  };
   if (store) {
     std::string dst(args[1]);
-    mc.AddPhase([st, req, dst](engine::Shard& shard, engine::Db& db) {
-      if (st->wrong_type || !req->option_error.empty()) return;
-      if (shard.shard_set().ShardOf(dst) != shard.id()) return;
-      st->result = Compute(*req, st->sources);
+    mc.AddPhase([st, req, dst, proceed, absent_is_missing](engine::Shard& shard, engine::Db& db) {
+      if (!proceed() || shard.shard_set().ShardOf(dst) != shard.id()) return;
+      absent_is_missing();
+      st->result = Compute(*req, *st);
       if (st->result.empty()) {
         db.Erase(dst);
         return;
@@ -250,11 +319,12 @@ void ZSetOperation(MultiCommand& mc) {
       db.Set(dst, zset, 0, false, shard.now_ms());
     });
   }
-  mc.SetReply([st, req](resp::ReplyWriter& out) {
+  mc.SetReply([st, req, absent_is_missing](resp::ReplyWriter& out) {
     if (st->wrong_type) return out.Error(errors::kWrongType);
     if (!req->option_error.empty()) return out.Error(req->option_error);
     if (store) return out.Integer(static_cast<int64_t>(st->result.size()));
-    Entries result = Compute(*req, st->sources);
+    absent_is_missing();
+    Entries result = Compute(*req, *st);
     ZArrayHeader(out, result.size(), req->withscores);
     for (const auto& [m, s] : result) ZArrayItem(out, m, s, req->withscores);
   });
