@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/shard_set.h"
 #include "engine/zset_object.h"
@@ -277,11 +278,21 @@ void RandMemberWithCount(ShardContext& ctx, ZSetObject* zset, int64_t n, bool wi
                 [&](std::string_view m, double s) { ZArrayItem(ctx.out, m, s, withscores); });
     return;
   }
-  // Distinct members in random order: a partial Fisher-Yates shuffle of the
-  // positions.
+  ZArrayHeader(ctx.out, count, withscores);
+  if (count * 3 <= size) {
+    // Few of many: draw until `count` distinct positions came up.
+    absl::flat_hash_set<size_t> taken;
+    while (taken.size() < count) {
+      size_t pos = NextRandom() % size;
+      if (!taken.insert(pos).second) continue;
+      engine::ZMember e = at(pos);
+      ZArrayItem(ctx.out, e.member, e.score, withscores);
+    }
+    return;
+  }
+  // Most of the set: a partial Fisher-Yates shuffle of the positions.
   std::vector<uint32_t> positions(size);
   for (size_t i = 0; i < size; ++i) positions[i] = static_cast<uint32_t>(i);
-  ZArrayHeader(ctx.out, count, withscores);
   for (size_t i = 0; i < count; ++i) {
     std::swap(positions[i], positions[i + NextRandom() % (size - i)]);
     engine::ZMember e = at(positions[i]);

@@ -282,6 +282,21 @@ TEST_F(ZSetCommandsTest, MultiKeyCommandsAcrossShards) {
   EXPECT_EQ(Run({"zmpop", "0", k[1], "min"}), "-\"ERR numkeys should be greater than 0\"");
 }
 
+TEST_F(ZSetCommandsTest, CopyAndRenameMoveWholeSetsBetweenShards) {
+  std::vector<std::string> k = KeysOnDistinctShards("cp", 3);
+  Fill(k[0], 200);
+  Fill(k[1], 3);
+  EXPECT_EQ(Run({"copy", k[0], k[2]}), ":1");
+  EXPECT_EQ(Run({"object", "encoding", k[2]}), "\"skiplist\"");
+  EXPECT_EQ(Run({"zrem", k[2], "m000"}), ":1");  // the copy is deep
+  EXPECT_EQ(Run({"zcard", k[0]}), ":200");
+  EXPECT_EQ(Run({"zrank", k[2], "m199"}), ":198");
+  EXPECT_EQ(Run({"rename", k[1], k[2]}), "+\"OK\"");
+  EXPECT_EQ(Run({"object", "encoding", k[2]}), "\"listpack\"");
+  EXPECT_EQ(Run({"zrange", k[2], "0", "-1", "withscores"}),
+            "[\"m000\", \"0\", \"m001\", \"1\", \"m002\", \"2\"]");
+}
+
 TEST_F(ZSetCommandsTest, RespThreeShapes) {
   EXPECT_EQ(Run({"hello", "3"}).substr(0, 1), "{");
   EXPECT_EQ(Run({"zadd", "r", "1.5", "a", "2", "b"}), ":2");
