@@ -86,6 +86,7 @@ void ZAddGeneric(Args args, ShardContext& ctx, unsigned forced) {
     if (r.ref) {
       zset = AsZSet(r.ref);
     } else {
+      // Never left empty: without XX the first member is always added.
       zset = new ZSetObject();
       ctx.db.Insert(args[1], zset);
     }
@@ -103,12 +104,11 @@ void ZAddGeneric(Args args, ShardContext& ctx, unsigned forced) {
         case ZSetObject::AddOutcome::kSkipped:
           break;
         case ZSetObject::AddOutcome::kNaN:
-          if (zset->size() == 0) ctx.db.Erase(args[1]);
+          // Only INCR of an existing member gets here (scores were checked),
+          // so the set is not empty.
           return ctx.out.Error("ERR resulting score is not a number (NaN)");
       }
     }
-    // NX/XX skips can leave a just-created set empty: Redis never keeps one.
-    if (zset->size() == 0) ctx.db.Erase(args[1]);
   }
   if (incr) return processed ? ctx.out.Double(last_score) : ctx.out.Null();
   ctx.out.Integer(ch ? added + updated : added);

@@ -108,7 +108,6 @@ void ParseSetOpOptions(Args args, bool store, SetOpRequest* req) {
 // input.
 struct Input {
   size_t size = 0;
-  bool is_set = false;  // a plain set: every member scores 1
   double weight = 1;
   // All (member, score) pairs, for the inputs the computation walks: every
   // input of a union, the base input of an intersection or difference.
@@ -253,9 +252,8 @@ void ZSetOperation(MultiCommand& mc) {
         return;
       }
       Input& in = st->inputs[i];
-      in.is_set = obj->type == ObjectType::kSet;
-      in.size = in.is_set ? static_cast<engine::SetObject*>(obj)->size()
-                          : static_cast<ZSetObject*>(obj)->size();
+      in.size = obj->type == ObjectType::kSet ? static_cast<engine::SetObject*>(obj)->size()
+                                              : static_cast<ZSetObject*>(obj)->size();
       // Another shard may still flag a wrong type: copying is wasted then,
       // never wrong.
       if (op == SetOp::kUnion || (op == SetOp::kDiff && i == 0)) {
