@@ -36,6 +36,11 @@ void RegisterListMoveCommands(CommandTable& table);
 void RegisterSetCommands(CommandTable& table);
 void RegisterHashCommands(CommandTable& table);
 void RegisterZSetCommands(CommandTable& table);
+// Called by RegisterZSetCommands: the range, multi-key and pop-from-several
+// sorted-set commands.
+void RegisterZSetRangeCommands(CommandTable& table);
+void RegisterZSetStoreCommands(CommandTable& table);
+void RegisterZSetPopCommands(CommandTable& table);
 
 }  // namespace server
 

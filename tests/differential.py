@@ -45,7 +45,10 @@ class DifferentialCase(unittest.TestCase):
         assert code == 0, "server exited with %s on SIGTERM" % code
 
     def clients(self):
-        pair = (redis.Redis(port=self.redis.port), redis.Redis(port=self.ours.port))
+        # A timeout turns a command that blocks on one server into a failure
+        # naming the line, not a hung test.
+        pair = (redis.Redis(port=self.redis.port, socket_timeout=10),
+                redis.Redis(port=self.ours.port, socket_timeout=10))
         for c in pair:
             # Compare the raw replies, not redis-py's interpretation of them.
             c.response_callbacks = {}
