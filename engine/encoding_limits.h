@@ -12,7 +12,8 @@ namespace engine {
 // while owners read it as they grow containers: relaxed atomics, a new value
 // applies from the next write. A container never converts back, as in Redis.
 struct EncodingLimits {
-  std::atomic<int64_t> hash_max_listpack_entries{128};
+  // 512, not zset's 128: redis-server 7.0.15 with no config file says so.
+  std::atomic<int64_t> hash_max_listpack_entries{512};
   std::atomic<int64_t> hash_max_listpack_value{64};
   std::atomic<int64_t> zset_max_listpack_entries{128};
   std::atomic<int64_t> zset_max_listpack_value{64};

@@ -64,7 +64,7 @@ void RandomizedModelCheck(int64_t max_entries, int max_value_len, uint32_t seed)
 TEST(HashObjectTest, RandomizedListpackOnly) { RandomizedModelCheck(1000, 64, 1); }
 
 TEST(HashObjectTest, RandomizedWithConversions) {
-  RandomizedModelCheck(128, 64, 2);   // converts by entry count
+  RandomizedModelCheck(128, 64, 2);   // converts by entry count (300 fields in play)
   RandomizedModelCheck(1000, 80, 3);  // converts by value length
 }
 
@@ -86,16 +86,18 @@ TEST(HashObjectTest, ListpackKeepsInsertionOrderAndUpdatesInPlace) {
 
 TEST(HashObjectTest, ConvertsPastEntriesOrValueLengthAndNeverBack) {
   EncodingLimits limits;
+  const int max = static_cast<int>(EncodingLimits::Get(limits.hash_max_listpack_entries));
+  EXPECT_EQ(max, 512);  // Redis 7.0's default
   HashObject by_count;
-  for (int i = 0; i < 128; ++i) by_count.Set("f" + std::to_string(i), "v", limits);
+  for (int i = 0; i < max; ++i) by_count.Set("f" + std::to_string(i), "v", limits);
   EXPECT_EQ(by_count.encoding, Encoding::kListpack);
   by_count.Set("f0", "updated", limits);  // no new field: no conversion
   EXPECT_EQ(by_count.encoding, Encoding::kListpack);
-  by_count.Set("f128", "v", limits);
+  by_count.Set("new", "v", limits);
   EXPECT_EQ(by_count.encoding, Encoding::kHashtable);
   EXPECT_EQ(*by_count.Get("f0"), "updated");
-  EXPECT_EQ(by_count.size(), 129u);
-  for (int i = 0; i < 128; ++i) by_count.Delete("f" + std::to_string(i));
+  EXPECT_EQ(by_count.size(), max + 1u);
+  for (int i = 0; i < max; ++i) by_count.Delete("f" + std::to_string(i));
   EXPECT_EQ(by_count.encoding, Encoding::kHashtable);
 
   HashObject by_field;
@@ -126,6 +128,7 @@ TEST(HashObjectTest, ScanOfListpackReturnsEverythingInOrder) {
 
 TEST(HashObjectTest, ScanOfHashtableSurvivesDeletesAndUpdates) {
   EncodingLimits limits;
+  limits.hash_max_listpack_entries = 128;
   HashObject h;
   for (int i = 0; i < 500; ++i) h.Set("f" + std::to_string(i), "v", limits);
   ASSERT_EQ(h.encoding, Encoding::kHashtable);

@@ -153,13 +153,14 @@ TEST_F(HashCommandsTest, IncrByAndIncrByFloat) {
 }
 
 TEST_F(HashCommandsTest, EncodingFollowsTheListpackLimits) {
-  FillHash("h", 128);
+  // hash-max-listpack-entries is 512 in Redis 7.0 (zsets: 128).
+  FillHash("h", 512);
   EXPECT_EQ(Run({"object", "encoding", "h"}), "\"listpack\"");
   EXPECT_EQ(Run({"hset", "h", "f0", "updated"}), ":0");
   EXPECT_EQ(Run({"object", "encoding", "h"}), "\"listpack\"");
-  EXPECT_EQ(Run({"hset", "h", "f128", "v"}), ":1");
+  EXPECT_EQ(Run({"hset", "h", "f512", "v"}), ":1");
   EXPECT_EQ(Run({"object", "encoding", "h"}), "\"hashtable\"");
-  EXPECT_EQ(Run({"hlen", "h"}), ":129");
+  EXPECT_EQ(Run({"hlen", "h"}), ":513");
   EXPECT_EQ(Run({"hget", "h", "f0"}), "\"updated\"");
 
   std::string v64(64, 'v'), v65(65, 'v');
@@ -175,7 +176,9 @@ TEST_F(HashCommandsTest, EncodingFollowsTheListpackLimits) {
   // Never back: shrinking keeps the hashtable.
   EXPECT_EQ(Run({"hdel", "lv", "a"}), ":1");
   EXPECT_EQ(Run({"hset", "h", "small", "1"}), ":1");
-  for (int i = 0; i < 129; ++i) Run({"hdel", "h", "f" + std::to_string(i)});
+  std::vector<std::string> del = {"hdel", "h"};
+  for (int i = 0; i < 513; ++i) del.push_back("f" + std::to_string(i));
+  EXPECT_EQ(Run(del), ":513");
   EXPECT_EQ(Run({"hgetall", "h"}), "[\"small\", \"1\"]");
   EXPECT_EQ(Run({"object", "encoding", "h"}), "\"hashtable\"");
 }
@@ -238,7 +241,7 @@ TEST_F(HashCommandsTest, RandField) {
             "-\"ERR value is out of range\"");
   EXPECT_EQ(RunValue({"hrandfield", "h", "9223372036854775807"}).elements.size(), 3u);
 
-  FillHash("big", 300);
+  FillHash("big", 600);
   ASSERT_EQ(Run({"object", "encoding", "big"}), "\"hashtable\"");
   resp::Value sample = RunValue({"hrandfield", "big", "250", "withvalues"});
   ASSERT_EQ(sample.elements.size(), 500u);
@@ -249,7 +252,7 @@ TEST_F(HashCommandsTest, RandField) {
   }
   EXPECT_EQ(sampled.size(), 250u);
   EXPECT_EQ(RunValue({"hrandfield", "big", "10"}).elements.size(), 10u);
-  EXPECT_EQ(RunValue({"hrandfield", "big", "1000"}).elements.size(), 300u);
+  EXPECT_EQ(RunValue({"hrandfield", "big", "1000"}).elements.size(), 600u);
 }
 
 TEST_F(HashCommandsTest, ScanSmallHashInOneCall) {
@@ -293,7 +296,8 @@ TEST_F(HashCommandsTest, ScanLargeHashVisitsEverythingByCount) {
 }
 
 TEST_F(HashCommandsTest, ScanKeepsItsPromiseWhileFieldsAreDeleted) {
-  FillHash("h", 500);
+  FillHash("h", 600);
+  ASSERT_EQ(Run({"object", "encoding", "h"}), "\"hashtable\"");
   std::set<std::string> seen;
   std::set<std::string> deleted;
   std::string cursor = "0";
@@ -305,11 +309,11 @@ TEST_F(HashCommandsTest, ScanKeepsItsPromiseWhileFieldsAreDeleted) {
     cursor = reply.elements[0].str;
     // Delete two fields (visited or not) between calls.
     for (int d = 0; d < 2; ++d, ++i) {
-      std::string f = "f" + std::to_string((i * 37) % 500);
+      std::string f = "f" + std::to_string((i * 37) % 600);
       if (RunValue({"hdel", "h", f}).integer == 1) deleted.insert(f);
     }
   } while (cursor != "0");
-  for (int k = 0; k < 500; ++k) {
+  for (int k = 0; k < 600; ++k) {
     std::string f = "f" + std::to_string(k);
     if (deleted.count(f) == 0) EXPECT_EQ(seen.count(f), 1u) << f;
   }
@@ -318,7 +322,7 @@ TEST_F(HashCommandsTest, ScanKeepsItsPromiseWhileFieldsAreDeleted) {
 TEST_F(HashCommandsTest, CopyAndRenameAcrossShardsKeepBothEncodings) {
   // No common hashtag: with 3 shards these land apart.
   EXPECT_EQ(Run({"hset", "src", "a", "1", "b", "2"}), ":2");
-  FillHash("bigsrc", 200);
+  FillHash("bigsrc", 600);
   ASSERT_NE(server().shards().ShardOf("src"), server().shards().ShardOf("dst-1"));
   EXPECT_EQ(Run({"copy", "src", "dst-1"}), ":1");
   EXPECT_EQ(Run({"hset", "src", "a", "changed"}), ":0");
@@ -326,9 +330,9 @@ TEST_F(HashCommandsTest, CopyAndRenameAcrossShardsKeepBothEncodings) {
   EXPECT_EQ(Run({"object", "encoding", "dst-1"}), "\"listpack\"");
   EXPECT_EQ(Run({"rename", "bigsrc", "bigdst"}), "+\"OK\"");
   EXPECT_EQ(Run({"object", "encoding", "bigdst"}), "\"hashtable\"");
-  EXPECT_EQ(Run({"hget", "bigdst", "f199"}), "\"v199\"");
+  EXPECT_EQ(Run({"hget", "bigdst", "f599"}), "\"v599\"");
   EXPECT_EQ(Run({"copy", "bigdst", "bigcopy"}), ":1");
-  EXPECT_EQ(Run({"hlen", "bigcopy"}), ":200");
+  EXPECT_EQ(Run({"hlen", "bigcopy"}), ":600");
 }
 
 }  // namespace
