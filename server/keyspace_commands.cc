@@ -3,17 +3,17 @@
 #include <atomic>
 #include <memory>
 
+#include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/random/random.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/command_table.h"
-#include "server/text.h"
 #include "server/glob.h"
 #include "server/lookup.h"
 #include "server/multi_command.h"
 #include "server/scan_options.h"
+#include "server/text.h"
 
 namespace server {
 
@@ -202,15 +202,15 @@ void Scan(MultiCommand& mc) {
   size_t total_shards = mc.num_shards_total();
   mc.AddPhase([=](Shard& shard, engine::Db& db) {
     uint64_t from = cursor & ~uint64_t{0xff};
-    uint64_t next = db.Scan(from, static_cast<size_t>(options.count), shard.now_ms(),
-                            [&](std::string_view key, engine::Entry& e) {
-                              if (!options.Matches(key)) return;
-                              if (!options.type.empty() &&
-                                  options.type != engine::TypeName(e.obj.load()->type)) {
-                                return;
-                              }
-                              result->keys.emplace_back(key);
-                            });
+    uint64_t next = db.Scan(
+        from, static_cast<size_t>(options.count), shard.now_ms(),
+        [&](std::string_view key, engine::Entry& e) {
+          if (!options.Matches(key)) return;
+          if (!options.type.empty() && options.type != engine::TypeName(e.obj.load()->type)) {
+            return;
+          }
+          result->keys.emplace_back(key);
+        });
     if (next != 0) {
       result->next = (next & ~uint64_t{0xff}) | shard_id;
       // Never hand back the cursor we started from: that would loop.
