@@ -79,7 +79,9 @@ TEST(DenseTableTest, ScanReturnsEveryEntryPresentThroughoutDespiteChanges) {
     } while (cursor != 0);
     EXPECT_LT(calls, 1000);
     for (const std::string& k : at_start) {
-      if (removed.count(k) == 0) EXPECT_EQ(seen.count(k), 1u) << k << " in trial " << trial;
+      if (removed.count(k) == 0) {
+        EXPECT_EQ(seen.count(k), 1u) << k << " in trial " << trial;
+      }
     }
   }
 }

@@ -48,7 +48,9 @@ void RandomizedModelCheck(int64_t max_entries, int max_value_len, uint32_t seed)
     ASSERT_EQ(h.size(), model.size());
     auto got = h.Get(f);
     ASSERT_EQ(got.has_value(), model.count(f) == 1);
-    if (got) ASSERT_EQ(*got, model[f]);
+    if (got) {
+      ASSERT_EQ(*got, model[f]);
+    }
   }
   EXPECT_EQ(AsMap(h), model);
   for (size_t i = 0; i < h.size(); ++i) {
@@ -143,7 +145,9 @@ TEST(HashObjectTest, ScanOfHashtableSurvivesDeletesAndUpdates) {
   } while (cursor != 0);
   for (int i = 0; i < 500; ++i) {
     std::string f = "f" + std::to_string(i);
-    if (deleted.count(f) == 0) EXPECT_EQ(seen.count(f), 1u) << f;
+    if (deleted.count(f) == 0) {
+      EXPECT_EQ(seen.count(f), 1u) << f;
+    }
   }
 }
 

@@ -142,7 +142,9 @@ TEST(SetObjectTest, ScanOfHashtableSurvivesPops) {
     for (int i = 0; i < 5 && set.size() > 0; ++i) popped.insert(set.TakeAt(rng() % set.size()));
   } while (cursor != 0);
   for (const std::string& m : all) {
-    if (popped.count(m) == 0) EXPECT_EQ(seen.count(m), 1u) << m;
+    if (popped.count(m) == 0) {
+      EXPECT_EQ(seen.count(m), 1u) << m;
+    }
   }
 }
 

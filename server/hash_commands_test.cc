@@ -312,7 +312,9 @@ TEST_F(HashCommandsTest, ScanKeepsItsPromiseWhileFieldsAreDeleted) {
   } while (cursor != "0");
   for (int k = 0; k < 600; ++k) {
     std::string f = "f" + std::to_string(k);
-    if (deleted.count(f) == 0) EXPECT_EQ(seen.count(f), 1u) << f;
+    if (deleted.count(f) == 0) {
+      EXPECT_EQ(seen.count(f), 1u) << f;
+    }
   }
 }
 
