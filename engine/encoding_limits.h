@@ -8,10 +8,11 @@ namespace engine {
 
 // Where containers leave their compact encodings, as Redis 7.0's
 // *-max-listpack-* and set-max-intset-entries settings say (defaults are
-// Redis 7.0's built-in ones). One per ShardSet. CONFIG SET may change a value from any thread
+// Redis's). One per ShardSet. CONFIG SET may change a value from any thread
 // while owners read it as they grow containers: relaxed atomics, a new value
 // applies from the next write. A container never converts back, as in Redis.
 struct EncodingLimits {
+  // 512, not zset's 128: redis-server 7.0.15 with no config file says so.
   std::atomic<int64_t> hash_max_listpack_entries{512};
   std::atomic<int64_t> hash_max_listpack_value{64};
   std::atomic<int64_t> zset_max_listpack_entries{128};

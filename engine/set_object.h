@@ -1,57 +1,82 @@
 #ifndef SHARDIS_ENGINE_SET_OBJECT_H_
 #define SHARDIS_ENGINE_SET_OBJECT_H_
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
-#include "absl/container/flat_hash_set.h"
-#include "absl/hash/hash.h"
+#include "engine/dense_table.h"
+#include "engine/encoding_limits.h"
+#include "engine/intset.h"
 #include "engine/object.h"
 
 namespace engine {
 
-// Owner-only set with O(1) random member (SPOP/SRANDMEMBER): members live in a
-// dense vector, the hash set stores positions into it.
+// A set of byte strings (SADD/SREM/...), owner-thread only.
+//
+// Encodings, as Redis 7.0 chooses them (7.0 has no listpack sets):
+//  - "intset" while every member is a canonical 64-bit integer and there are
+//    at most set-max-intset-entries of them: an IntSet, so members iterate in
+//    ascending numeric order (SMEMBERS lists them as Redis does);
+//  - "hashtable" after the first other member or past that count: a
+//    DenseTable of PackedEntry (empty values). It never converts back.
+// Mutating calls take the EncodingLimits in force (CONFIG may change them).
+//
+// Integer members are produced as text in a caller's scratch buffer of at
+// least kScratchSize bytes; other views are valid until the next mutation.
 class SetObject : public Object {
  public:
-  // Redis 7.0's set-max-intset-entries default: past it, or on the first
-  // non-integer member, the set is a "hashtable" for good.
-  static constexpr size_t kMaxIntsetEntries = 512;
+  static constexpr size_t kScratchSize = 24;
 
   SetObject() : Object(ObjectType::kSet, Encoding::kIntset) {}
   SetObject(const SetObject&) = delete;
   SetObject& operator=(const SetObject&) = delete;
-  // A deep copy (COPY, values moved between shards).
+  // A deep copy in the same encoding (COPY, values moved between shards).
   SetObject* Clone() const;
 
-  bool Add(std::string_view member);
+  size_t size() const { return table_ ? table_->size() : intset_.size(); }
+  // False when member was already there.
+  bool Add(std::string_view member, const EncodingLimits& limits);
+  // False when member was not there.
   bool Remove(std::string_view member);
   bool Contains(std::string_view member) const;
-  size_t size() const { return members_.size(); }
-  const std::vector<std::string>& members() const { return members_; }
-  // Removes and returns the member at position i (swap with last).
+
+  // The i-th member in iteration order (i < size()), O(1).
+  std::string_view At(size_t i, char* scratch) const;
+  // Removes the i-th member and returns it. "hashtable" moves its last member
+  // into the hole (see DenseTable::TakeAt); "intset" stays sorted.
   std::string TakeAt(size_t i);
+  // Calls f(member) for every member in iteration order.
+  template <typename F>
+  void ForEach(F&& f) const;
+  // One SSCAN step: f(member) for the members visited; returns the next
+  // cursor (0: done). "intset" visits everything at once and returns 0, as
+  // Redis does; "hashtable" follows DenseTable::Scan.
+  template <typename F>
+  uint64_t Scan(uint64_t cursor, size_t count, F&& f) const;
 
  private:
-  struct PosHash {
-    using is_transparent = void;
-    const std::vector<std::string>* members;
-    size_t operator()(uint32_t pos) const { return absl::HashOf(std::string_view((*members)[pos])); }
-    size_t operator()(std::string_view s) const { return absl::HashOf(s); }
-  };
-  struct PosEq {
-    using is_transparent = void;
-    const std::vector<std::string>* members;
-    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
-    bool operator()(uint32_t a, std::string_view b) const { return (*members)[a] == b; }
-    bool operator()(std::string_view a, uint32_t b) const { return a == (*members)[b]; }
-  };
-  void NoteAdded(std::string_view member);
+  void ConvertToHashtable(size_t reserve);
 
-  std::vector<std::string> members_;
-  absl::flat_hash_set<uint32_t, PosHash, PosEq> index_{0, PosHash{&members_}, PosEq{&members_}};
+  IntSet intset_;                      // "intset"
+  std::unique_ptr<DenseTable> table_;  // "hashtable"; intset_ is then empty
 };
+
+template <typename F>
+void SetObject::ForEach(F&& f) const {
+  char scratch[kScratchSize];
+  for (size_t i = 0, n = size(); i < n; ++i) f(At(i, scratch));
+}
+
+template <typename F>
+uint64_t SetObject::Scan(uint64_t cursor, size_t count, F&& f) const {
+  if (!table_) {
+    ForEach(f);
+    return 0;
+  }
+  return table_->Scan(cursor, count, [&](const PackedEntry& e) { f(e.key()); });
+}
 
 }  // namespace engine
 

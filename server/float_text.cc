@@ -11,15 +11,17 @@
 namespace server {
 
 bool ParseLongDouble(std::string_view s, long double* out) {
-  if (s.empty() || s.size() > 5000 || absl::ascii_isspace(s.front()) ||
-      absl::ascii_isspace(s.back())) {
-    return false;
-  }
+  // Redis's string2ld reads into a 5 KB buffer: 5119 bytes at most.
+  constexpr size_t kMaxChars = 5 * 1024 - 1;
+  if (s.empty() || s.size() > kMaxChars || absl::ascii_isspace(s.front())) return false;
   std::string buf(s);
   char* end = nullptr;
   errno = 0;
   long double v = strtold(buf.c_str(), &end);
-  if (end != buf.c_str() + buf.size() || errno == ERANGE || std::isnan(v)) return false;
+  if (end != buf.c_str() + buf.size() || std::isnan(v)) return false;
+  // Out of range is an overflow, or an underflow all the way to zero; a
+  // subnormal result (also ERANGE) is a value.
+  if (errno == ERANGE && (std::isinf(v) || v == 0)) return false;
   *out = v;
   return true;
 }

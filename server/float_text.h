@@ -6,8 +6,9 @@
 
 namespace server {
 
-// Parses a long double as Redis's INCRBYFLOAT/HINCRBYFLOAT do (strtold over
-// the whole string; no surrounding spaces; not NaN; not out of range).
+// Parses a long double as Redis's INCRBYFLOAT/HINCRBYFLOAT do (string2ld:
+// strtold over the whole string of at most 5119 bytes; no surrounding
+// spaces; not NaN; no overflow or underflow to zero; "inf" is accepted).
 bool ParseLongDouble(std::string_view s, long double* out);
 
 // Redis's human-friendly long double format (INCRBYFLOAT, HINCRBYFLOAT):

@@ -12,6 +12,7 @@
 #include "server/glob.h"
 #include "server/lookup.h"
 #include "server/multi_command.h"
+#include "server/scan_options.h"
 #include "server/text.h"
 
 namespace server {
@@ -182,39 +183,19 @@ void Keys(MultiCommand& mc) {
 void Scan(MultiCommand& mc) {
   Args args = mc.args();
   uint64_t cursor;
-  if (!absl::SimpleAtoi(AV(args[1]), &cursor)) {
-    mc.SetReply([](resp::ReplyWriter& out) { out.Error("ERR invalid cursor"); });
+  if (!ParseScanCursor(args[1], &cursor)) {
+    mc.SetReply([](resp::ReplyWriter& out) { out.Error(kInvalidCursor); });
     return;
   }
-  std::string pattern;
-  std::string type;
-  int64_t count = 10;
-  for (size_t i = 2; i < args.size(); i += 2) {
-    if (i + 1 >= args.size()) {
-      mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kSyntax); });
-      return;
-    }
-    if (EqualsIgnoreCase(args[i], "MATCH")) {
-      pattern = std::string(args[i + 1]);
-    } else if (EqualsIgnoreCase(args[i], "COUNT")) {
-      if (!engine::ParseInt64(args[i + 1], &count)) {
-        mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kNotInteger); });
-        return;
-      }
-      if (count < 1) {
-        mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kSyntax); });
-        return;
-      }
-    } else if (EqualsIgnoreCase(args[i], "TYPE")) {
-      type = Lower(args[i + 1]);
-    } else {
-      mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kSyntax); });
-      return;
-    }
+  ScanOptions options;
+  std::string_view error;
+  if (!ParseScanOptions(args, 2, true, &options, &error)) {
+    mc.SetReply([error](resp::ReplyWriter& out) { out.Error(error); });
+    return;
   }
   engine::ShardId shard_id = static_cast<engine::ShardId>(cursor & 0xff);
   if (shard_id >= mc.num_shards_total()) {
-    mc.SetReply([](resp::ReplyWriter& out) { out.Error("ERR invalid cursor"); });
+    mc.SetReply([](resp::ReplyWriter& out) { out.Error(kInvalidCursor); });
     return;
   }
   mc.RestrictTo({shard_id});
@@ -226,14 +207,15 @@ void Scan(MultiCommand& mc) {
   size_t total_shards = mc.num_shards_total();
   mc.AddPhase([=](Shard& shard, engine::Db& db) {
     uint64_t from = cursor & ~uint64_t{0xff};
-    uint64_t next = db.Scan(from, static_cast<size_t>(count), shard.now_ms(),
-                            [&](std::string_view key, engine::Entry& e) {
-                              if (!pattern.empty() && !GlobMatch(pattern, key)) return;
-                              if (!type.empty() && type != engine::TypeName(e.obj.load()->type)) {
-                                return;
-                              }
-                              result->keys.emplace_back(key);
-                            });
+    uint64_t next = db.Scan(
+        from, static_cast<size_t>(options.count), shard.now_ms(),
+        [&](std::string_view key, engine::Entry& e) {
+          if (!options.Matches(key)) return;
+          if (!options.type.empty() && options.type != engine::TypeName(e.obj.load()->type)) {
+            return;
+          }
+          result->keys.emplace_back(key);
+        });
     if (next != 0) {
       result->next = (next & ~uint64_t{0xff}) | shard_id;
       // Never hand back the cursor we started from: that would loop.
@@ -243,10 +225,8 @@ void Scan(MultiCommand& mc) {
     }
   });
   mc.SetReply([result](resp::ReplyWriter& out) {
-    out.ArrayHeader(2);
-    out.Bulk(absl::StrCat(result->next));
-    out.ArrayHeader(result->keys.size());
-    for (auto& k : result->keys) out.Bulk(k);
+    WriteScanReply(out, result->next,
+                   std::vector<std::string_view>(result->keys.begin(), result->keys.end()));
   });
 }
 

@@ -1,10 +1,17 @@
-// Set commands (seed set): SADD, SPOP, SMEMBERS, SCARD, SISMEMBER. The full
-// family comes with the data-types work.
-#include <random>
+// Set commands on one key (Redis's t_set.c): SADD, SREM, SPOP, SRANDMEMBER,
+// SMEMBERS, SISMEMBER, SMISMEMBER, SCARD, SSCAN. The commands over several
+// keys are in set_store_commands.cc.
+#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "engine/set_object.h"
+#include "engine/shard_set.h"
 #include "server/command_table.h"
 #include "server/lookup.h"
+#include "server/random_pick.h"
+#include "server/scan_options.h"
+#include "server/set_store_commands.h"
 
 namespace server {
 
@@ -13,26 +20,43 @@ namespace {
 using engine::ObjectType;
 using engine::SetObject;
 
-uint64_t NextRandom() {
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  return rng();
+// The set at `key`: null when the key is missing, and also after replying
+// WRONGTYPE (then *failed is set).
+SetObject* ReadSet(ShardContext& ctx, std::string_view key, bool* failed) {
+  TypedLookup r = LookupTyped(ctx, key, ObjectType::kSet);
+  *failed = r.wrong_type;
+  if (r.wrong_type) ctx.out.Error(errors::kWrongType);
+  return r.ref ? static_cast<SetObject*>(r.ref.obj()) : nullptr;
 }
 
 void SAdd(Args args, ShardContext& ctx) {
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kSet);
-  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
-  SetObject* set;
-  if (r.ref) {
-    set = static_cast<SetObject*>(r.ref.obj());
-  } else {
-    set = new SetObject();
+  bool failed;
+  SetObject* set = ReadSet(ctx, args[1], &failed);
+  if (failed) return;
+  if (set == nullptr) {
+    set = new SetObject();  // gets at least one member below
     ctx.db.Insert(args[1], set);
   }
+  const engine::EncodingLimits& limits = ctx.shard.shard_set().limits();
   int64_t added = 0;
-  for (size_t i = 2; i < args.size(); ++i) added += set->Add(args[i]) ? 1 : 0;
+  for (size_t i = 2; i < args.size(); ++i) added += set->Add(args[i], limits) ? 1 : 0;
   ctx.out.Integer(added);
 }
 
+void SRem(Args args, ShardContext& ctx) {
+  bool failed;
+  SetObject* set = ReadSet(ctx, args[1], &failed);
+  if (failed) return;
+  if (set == nullptr) return ctx.out.Integer(0);
+  int64_t removed = 0;
+  for (size_t i = 2; i < args.size() && set->size() > 0; ++i) {
+    removed += set->Remove(args[i]) ? 1 : 0;
+  }
+  if (set->size() == 0) ctx.db.Erase(args[1]);
+  ctx.out.Integer(removed);
+}
+
+// SPOP key [count]: with a count, a set reply of up to count members.
 void SPop(Args args, ShardContext& ctx) {
   if (args.size() > 3) return ctx.out.Error(errors::kSyntax);
   int64_t count = 1;
@@ -40,45 +64,121 @@ void SPop(Args args, ShardContext& ctx) {
   if (has_count && (!engine::ParseInt64(args[2], &count) || count < 0)) {
     return ctx.out.Error("ERR value is out of range, must be positive");
   }
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kSet);
-  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
-  if (!r.ref) return has_count ? ctx.out.SetHeader(0) : ctx.out.Null();
-  auto* set = static_cast<SetObject*>(r.ref.obj());
-  size_t n = std::min<size_t>(count, set->size());
-  if (has_count) ctx.out.SetHeader(n);
-  for (size_t i = 0; i < n; ++i) ctx.out.Bulk(set->TakeAt(NextRandom() % set->size()));
+  bool failed;
+  SetObject* set = ReadSet(ctx, args[1], &failed);
+  if (failed) return;
+  if (set == nullptr) return has_count ? ctx.out.SetHeader(0) : ctx.out.Null();
+  if (!has_count) {
+    ctx.out.Bulk(set->TakeAt(NextRandom() % set->size()));
+  } else if (static_cast<uint64_t>(count) >= set->size()) {
+    // Everything goes, in the set's own order (ascending for an intset).
+    ctx.out.SetHeader(set->size());
+    set->ForEach([&](std::string_view m) { ctx.out.Bulk(m); });
+    ctx.db.Erase(args[1]);
+    return;
+  } else {
+    ctx.out.SetHeader(count);
+    for (int64_t i = 0; i < count; ++i) ctx.out.Bulk(set->TakeAt(NextRandom() % set->size()));
+  }
   if (set->size() == 0) ctx.db.Erase(args[1]);
 }
 
+// SRANDMEMBER key [count].
+void SRandMember(Args args, ShardContext& ctx) {
+  if (args.size() > 3) return ctx.out.Error(errors::kSyntax);
+  char scratch[SetObject::kScratchSize];
+  bool failed;
+  if (args.size() == 2) {
+    SetObject* set = ReadSet(ctx, args[1], &failed);
+    if (failed) return;
+    if (set == nullptr) return ctx.out.Null();
+    return ctx.out.Bulk(set->At(NextRandom() % set->size(), scratch));
+  }
+  RandomCount count;
+  std::string_view error;
+  if (!ParseRandomCount(args[2], &count, &error)) return ctx.out.Error(error);
+  SetObject* set = ReadSet(ctx, args[1], &failed);
+  if (failed) return;
+  if (set == nullptr || count.n == 0) return ctx.out.ArrayHeader(0);
+  size_t size = set->size();
+  if (!count.distinct || count.n == 1) {
+    if (count.n > kMaxRepeatedPicks) return ctx.out.Error(kCountOutOfRange);
+    ctx.out.ArrayHeader(count.n);
+    for (uint64_t i = 0; i < count.n; ++i) ctx.out.Bulk(set->At(NextRandom() % size, scratch));
+    return;
+  }
+  if (count.n >= size) {
+    ctx.out.ArrayHeader(size);
+    set->ForEach([&](std::string_view m) { ctx.out.Bulk(m); });
+    return;
+  }
+  ctx.out.ArrayHeader(count.n);
+  for (uint32_t i : SampleDistinct(size, count.n)) ctx.out.Bulk(set->At(i, scratch));
+}
+
 void SMembers(Args args, ShardContext& ctx) {
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kSet);
-  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
-  if (!r.ref) return ctx.out.SetHeader(0);
-  const auto& members = static_cast<SetObject*>(r.ref.obj())->members();
-  ctx.out.SetHeader(members.size());
-  for (const std::string& m : members) ctx.out.Bulk(m);
+  bool failed;
+  SetObject* set = ReadSet(ctx, args[1], &failed);
+  if (failed) return;
+  ctx.out.SetHeader(set ? set->size() : 0);
+  if (set) set->ForEach([&](std::string_view m) { ctx.out.Bulk(m); });
 }
 
 void SCard(Args args, ShardContext& ctx) {
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kSet);
-  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
-  ctx.out.Integer(r.ref ? static_cast<int64_t>(static_cast<SetObject*>(r.ref.obj())->size()) : 0);
+  bool failed;
+  SetObject* set = ReadSet(ctx, args[1], &failed);
+  if (!failed) ctx.out.Integer(set ? static_cast<int64_t>(set->size()) : 0);
 }
 
 void SIsMember(Args args, ShardContext& ctx) {
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kSet);
-  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
-  ctx.out.Integer(r.ref && static_cast<SetObject*>(r.ref.obj())->Contains(args[2]) ? 1 : 0);
+  bool failed;
+  SetObject* set = ReadSet(ctx, args[1], &failed);
+  if (!failed) ctx.out.Integer(set && set->Contains(args[2]) ? 1 : 0);
+}
+
+void SMIsMember(Args args, ShardContext& ctx) {
+  bool failed;
+  SetObject* set = ReadSet(ctx, args[1], &failed);
+  if (failed) return;
+  ctx.out.ArrayHeader(args.size() - 2);
+  for (size_t i = 2; i < args.size(); ++i) ctx.out.Integer(set && set->Contains(args[i]) ? 1 : 0);
+}
+
+// SSCAN key cursor [MATCH pattern] [COUNT count].
+void SScan(Args args, ShardContext& ctx) {
+  uint64_t cursor;
+  if (!ParseScanCursor(args[2], &cursor)) return ctx.out.Error(kInvalidCursor);
+  bool failed;
+  SetObject* set = ReadSet(ctx, args[1], &failed);
+  if (failed) return;
+  if (set == nullptr) return WriteScanReply(ctx.out, 0, {});
+  ScanOptions options;
+  std::string_view error;
+  if (!ParseScanOptions(args, 3, false, &options, &error)) return ctx.out.Error(error);
+  // Intset members are formatted on the fly: keep copies until the reply.
+  std::vector<std::string> members;
+  uint64_t next = set->Scan(cursor, static_cast<size_t>(options.count), [&](std::string_view m) {
+    if (options.Matches(m)) members.emplace_back(m);
+  });
+  WriteScanReply(ctx.out, next, std::vector<std::string_view>(members.begin(), members.end()));
 }
 
 }  // namespace
 
 void RegisterSetCommands(CommandTable& t) {
-  t.Add(KeyCommand("sadd", -3, kWrite | kDenyOom | kFast, SAdd, {"@set"}));
-  t.Add(KeyCommand("spop", -2, kWrite | kFast, SPop, {"@set"}));
-  t.Add(KeyCommand("smembers", 2, kReadOnly, SMembers, {"@set"}));
-  t.Add(KeyCommand("scard", 2, kReadOnly | kFast, SCard, {"@set"}));
-  t.Add(KeyCommand("sismember", 3, kReadOnly | kFast, SIsMember, {"@set"}));
+  const std::vector<std::string> r = {"@read", "@set", "@fast"};
+  const std::vector<std::string> rs = {"@read", "@set", "@slow"};
+  const std::vector<std::string> w = {"@write", "@set", "@fast"};
+  t.Add(KeyCommand("sadd", -3, kWrite | kDenyOom | kFast, SAdd, w));
+  t.Add(KeyCommand("srem", -3, kWrite | kFast, SRem, w));
+  t.Add(KeyCommand("spop", -2, kWrite | kFast, SPop, w));
+  t.Add(KeyCommand("srandmember", -2, kReadOnly, SRandMember, rs));
+  t.Add(KeyCommand("smembers", 2, kReadOnly, SMembers, rs));
+  t.Add(KeyCommand("scard", 2, kReadOnly | kFast, SCard, r));
+  t.Add(KeyCommand("sismember", 3, kReadOnly | kFast, SIsMember, r));
+  t.Add(KeyCommand("smismember", -3, kReadOnly | kFast, SMIsMember, r));
+  t.Add(KeyCommand("sscan", -3, kReadOnly, SScan, rs));
+  RegisterSetStoreCommands(t);
 }
 
 }  // namespace server

@@ -15,6 +15,7 @@
 #include "server/command_table.h"
 #include "server/glob.h"
 #include "server/lookup.h"
+#include "server/scan_options.h"
 #include "server/text.h"
 #include "server/zset_pop.h"
 #include "server/zset_ranges.h"
@@ -331,24 +332,10 @@ void ZRandMember(Args args, ShardContext& ctx) {
   ctx.out.Bulk(zset->StoredAt(NextRandom() % zset->size()).member);
 }
 
-// Redis's SCAN cursor parsing: strtoul over the C string, so "-1" wraps and
-// "" is 0, but a leading space or trailing bytes are invalid.
-// TODO(lead): fold into the shared SCAN option parser once it exists.
-bool ParseScanCursor(std::string_view s, uint64_t* cursor) {
-  std::string buf(s);
-  if (!buf.empty() && std::isspace(static_cast<unsigned char>(buf[0]))) return false;
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *cursor = v;
-  return true;
-}
-
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
 void ZScan(Args args, ShardContext& ctx) {
   uint64_t cursor;
-  if (!ParseScanCursor(args[2], &cursor)) return ctx.out.Error("ERR invalid cursor");
+  if (!ParseScanCursor(args[2], &cursor)) return ctx.out.Error(kInvalidCursor);
   TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kZSet);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) {
@@ -357,28 +344,14 @@ void ZScan(Args args, ShardContext& ctx) {
     return ctx.out.ArrayHeader(0);
   }
   // Options are checked only for an existing key, as in Redis.
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < args.size(); i += 2) {
-    if (i + 1 >= args.size()) return ctx.out.Error(errors::kSyntax);
-    if (EqualsIgnoreCase(args[i], "count")) {
-      if (!engine::ParseInt64(args[i + 1], &count)) return ctx.out.Error(errors::kNotInteger);
-      if (count < 1) return ctx.out.Error(errors::kSyntax);
-    } else if (EqualsIgnoreCase(args[i], "match")) {
-      pattern = args[i + 1];
-      use_pattern = pattern != "*";
-    } else {
-      return ctx.out.Error(errors::kSyntax);
-    }
-  }
+  ScanOptions options;
+  std::string_view error;
+  if (!ParseScanOptions(args, 3, false, &options, &error)) return ctx.out.Error(error);
   std::vector<std::pair<std::string_view, double>> found;
-  uint64_t next =
-      AsZSet(r.ref)->Scan(cursor, static_cast<size_t>(count), [&](std::string_view m, double s) {
-        if (!use_pattern || GlobMatch(pattern, m)) {
-          found.emplace_back(m, s);
-        }
-      });
+  uint64_t next = AsZSet(r.ref)->Scan(cursor, static_cast<size_t>(options.count),
+                                      [&](std::string_view m, double s) {
+                                        if (options.Matches(m)) found.emplace_back(m, s);
+                                      });
   ctx.out.ArrayHeader(2);
   ctx.out.Bulk(absl::StrCat(next));
   // Scores go out as bulk strings in both protocols, as Redis's SCAN does.

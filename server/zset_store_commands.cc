@@ -190,9 +190,9 @@ Entries Compute(const SetOpRequest& req, const SetOpState& st) {
 
 void CopyEntries(const engine::Object* obj, Entries* out) {
   if (obj->type == ObjectType::kSet) {
-    const auto& members = static_cast<const engine::SetObject*>(obj)->members();
-    out->reserve(members.size());
-    for (const std::string& m : members) out->emplace_back(m, 1.0);
+    const auto* set = static_cast<const engine::SetObject*>(obj);
+    out->reserve(set->size());
+    set->ForEach([out](std::string_view m) { out->emplace_back(std::string(m), 1.0); });
     return;
   }
   auto* zset = static_cast<const ZSetObject*>(obj);
