@@ -9,6 +9,7 @@ latencies and -- the fair per-core figure -- requests per server CPU-second
 
   bazel run //bench:compare -- [--threads N] [--scale F] [--repeat K]
                                [--only T3] [--csv FILE] [--memory]
+                               [--memory-containers]
 """
 import argparse
 import csv
@@ -81,15 +82,25 @@ class Server:
         self.name, self.port = name, port
         if cpus and shutil.which("taskset"):
             argv = ["taskset", "-c", cpus] + argv
-        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.argv = argv
+        self.start()
+
+    def start(self):
+        self.proc = subprocess.Popen(self.argv, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
         deadline = time.time() + 10
         while time.time() < deadline:
             try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError("%s did not start" % name)
+        raise RuntimeError("%s did not start" % self.name)
+
+    def restart(self):
+        """A fresh process: RSS measured from a clean baseline."""
+        self.stop()
+        self.start()
 
     @property
     def pid(self):
@@ -295,7 +306,9 @@ def container_figures(opts, servers):
     for kind, fill in sorted(CONTAINER_FILL.items()):
         for shape, keys, per_key in (("1 x %d" % big, 1, big), ("%d x 10" % small, small, 10)):
             for s in servers:
-                s.cli("FLUSHALL")
+                # Freed memory is not returned to the OS at once (by either
+                # allocator): RSS deltas need a fresh process each time.
+                s.restart()
                 time.sleep(0.2)
                 u0, r0 = used_memory(s), status_kb(s.pid, "VmRSS")
                 log("  loading %s %s into %s" % (kind, shape, s.name))
@@ -312,7 +325,6 @@ def container_figures(opts, servers):
                 print("| %s | %s | %s | %s | %.1f | %.1f |" % (
                     kind, shape, s.name, encoding, (u1 - u0) / elements,
                     (r1 - r0) * 1024 / elements))
-                s.cli("FLUSHALL")
 
 
 def main():
@@ -322,7 +334,10 @@ def main():
     p.add_argument("--repeat", type=int, default=1, help="runs per row; the median is shown")
     p.add_argument("--only", action="append", choices=sorted(SUITE), help="run only this test")
     p.add_argument("--csv", help="also write the table to this CSV file")
-    p.add_argument("--memory", action="store_true", help="report bytes per key instead")
+    p.add_argument("--memory", action="store_true",
+                   help="report bytes per key and per container element instead")
+    p.add_argument("--memory-containers", action="store_true",
+                   help="only the per-element figures of lists, sets, hashes, sorted sets")
     p.add_argument("--server", help="path to our server binary")
     opts = p.parse_args()
 
@@ -355,8 +370,9 @@ def main():
         print("# redis-server vs ours (threads=%d, scale=%g, repeat=%d)" % (
             opts.threads, opts.scale, opts.repeat))
         print("\n" + sanity([redis, ours]))
-        if opts.memory:
-            memory_figures(opts, [redis, ours])
+        if opts.memory or opts.memory_containers:
+            if not opts.memory_containers:
+                memory_figures(opts, [redis, ours])
             container_figures(opts, [redis, ours])
         else:
             results = run_suite(opts, redis, ours, client_cpus)

@@ -135,16 +135,18 @@ ListObject* ListObject::Clone() const {
   return copy;
 }
 
+// The cap counts the node's header too, so a full 8 KB node is one 8 KB
+// allocation rather than a few bytes into the next size class.
 bool ListObject::Fits(const Node* node, size_t entry_bytes, int64_t fill) {
   if (node->count == 0) return true;
   if (fill > 0 && node->count + 1 > static_cast<uint64_t>(fill)) return false;
-  return node->bytes() + entry_bytes <= ByteCap(fill);
+  return sizeof(Node) + node->bytes() + entry_bytes <= ByteCap(fill);
 }
 
 bool ListObject::Overfull(const Node* node, int64_t fill) {
   if (node->count <= 1) return false;
   if (fill > 0 && node->count > static_cast<uint64_t>(fill)) return true;
-  return node->bytes() > ByteCap(fill);
+  return sizeof(Node) + node->bytes() > ByteCap(fill);
 }
 
 ListObject::Node* ListObject::OpenGap(Node* n, size_t at, size_t bytes, bool prefer_front) {
