@@ -37,7 +37,8 @@ BlockedCommand::BlockedCommand(const MultiCommand& mc, Client* c, engine::ShardI
       db_(mc.db_index()),
       home_(home),
       waits_for_(mc.block_type()),
-      deadline_ms_(mc.block_timeout_ms() > 0 ? now_ms + mc.block_timeout_ms() : 0) {
+      deadline_ms_(mc.block_timeout_ms() > 0 ? now_ms + mc.block_timeout_ms() : 0),
+      serve_needs_all_keys_(mc.serve_needs_all_keys()) {
   for (std::string_view a : mc.args()) args_.emplace_back(a);
   if (mc.shards().size() == 1) only_shard_ = mc.shards()[0];
 }
@@ -91,7 +92,7 @@ void ServeKey(Server& server, engine::Shard& shard, int db_index, std::string_vi
       queue.pop_front();
       continue;
     }
-    if (bc->only_shard() != static_cast<int64_t>(shard.id())) {
+    if (!bc->ServableOn(shard.id())) {
       queue.pop_front();
       SendHome(server, shard, std::move(bc), /*served=*/false);
       continue;
@@ -99,6 +100,8 @@ void ServeKey(Server& server, engine::Shard& shard, int db_index, std::string_vi
     std::unique_ptr<MultiCommand> mc = bc->MakeCommand(shard.now_ms());
     mc->Route(KeyPositions(bc->spec(), mc->args()), shard.shard_set());
     bc->spec().multi(*mc);
+    // Only this shard's part: keys elsewhere read as missing, so a pop takes
+    // from this shard's keys, as Redis serves from the key that got a value.
     for (MultiCommand::Phase& phase : mc->phases()) phase(shard, db);
     if (mc->waiting()) {  // nothing for it after all: it keeps its place
       bc->Unclaim();

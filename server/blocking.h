@@ -28,10 +28,13 @@ bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string* e
 // shards, atomic like any MultiCommand). When nothing can serve it, the
 // attempt registers it in each shard's KeyWaiters for its keys. When a list
 // or sorted set is later stored under one of them, that shard serves it:
-//   - every key the command touches lives on that shard: the shard re-runs
-//     the command right there, in blocking order, and sends the reply home;
-//   - otherwise the shard hands it back, and its worker runs a new attempt
-//     (a transaction over all its shards), which may register it again.
+//   - when serving touches only that shard (a pop: BLPOP, BZPOPMIN, ... is
+//     served from the key that got a value, as in Redis; or a BLMOVE whose
+//     keys all live there), the shard re-runs the command right there, on
+//     its own keys only, in blocking order, and sends the reply home;
+//   - otherwise (BLMOVE across shards) the shard hands it back, and its
+//     worker runs a new attempt (a transaction over all its shards), which
+//     may register it again.
 // A timeout or a disconnect completes it on its worker. Whoever completes it
 // first wins KeyWaiter::TryClaim; the others leave it alone.
 class BlockedCommand : public engine::KeyWaiter {
@@ -46,8 +49,10 @@ class BlockedCommand : public engine::KeyWaiter {
   engine::ShardId home() const { return home_; }
   engine::ObjectType waits_for() const { return waits_for_; }
   int64_t deadline_ms() const { return deadline_ms_; }
-  // The one shard holding every key of the command, or -1.
-  int64_t only_shard() const { return only_shard_; }
+  // Whether `shard` can serve it by itself (see above).
+  bool ServableOn(engine::ShardId shard) const {
+    return !serve_needs_all_keys_ || only_shard_ == static_cast<int64_t>(shard);
+  }
   const std::vector<std::string>& args() const { return args_; }
 
   // Home thread only.
@@ -65,7 +70,8 @@ class BlockedCommand : public engine::KeyWaiter {
   engine::ShardId home_;
   engine::ObjectType waits_for_;
   int64_t deadline_ms_;
-  int64_t only_shard_ = -1;
+  int64_t only_shard_ = -1;  // the one shard holding every key, or -1
+  bool serve_needs_all_keys_;
 };
 
 // On a shard's thread, between commands (never while a transaction holds

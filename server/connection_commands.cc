@@ -145,6 +145,99 @@ bool ValidClientName(std::string_view name) {
   return true;
 }
 
+// CLIENT KILL ip:port | CLIENT KILL <filter> <value> ... (ID, TYPE, USER,
+// ADDR, LADDR, SKIPME). Each worker closes its own matching clients on its
+// own thread; the caller, if it matches, is closed after this reply.
+void ClientKill(Args args, ClientContext& ctx) {
+  struct Filter {
+    uint64_t id = 0;
+    std::string addr, laddr;
+    bool type_matches_nothing = false;
+    bool skip_me = true;
+  };
+  Filter f;
+  bool old_form = args.size() == 3;
+  if (old_form) {
+    f.addr = std::string(args[2]);
+    f.skip_me = false;
+  } else {
+    if (args.size() % 2 != 0) return ctx.out.Error(errors::kSyntax);
+    for (size_t i = 2; i < args.size(); i += 2) {
+      std::string_view name = args[i], value = args[i + 1];
+      if (EqualsIgnoreCase(name, "id")) {
+        int64_t id;
+        if (!engine::ParseInt64(value, &id) || id <= 0) {
+          return ctx.out.Error("ERR client-id should be greater than 0");
+        }
+        f.id = static_cast<uint64_t>(id);
+      } else if (EqualsIgnoreCase(name, "type")) {
+        std::string type = Lower(value);
+        if (type == "master" || type == "slave" || type == "replica" || type == "pubsub") {
+          f.type_matches_nothing = true;  // we have only normal clients
+        } else if (type != "normal") {
+          return ctx.out.Error(absl::StrCat("ERR Unknown client type '", AV(value), "'"));
+        }
+      } else if (EqualsIgnoreCase(name, "user")) {
+        if (value != "default") {
+          return ctx.out.Error(absl::StrCat("ERR No such user '", AV(value), "'"));
+        }
+      } else if (EqualsIgnoreCase(name, "addr")) {
+        f.addr = std::string(value);
+      } else if (EqualsIgnoreCase(name, "laddr")) {
+        f.laddr = std::string(value);
+      } else if (EqualsIgnoreCase(name, "skipme")) {
+        if (EqualsIgnoreCase(value, "yes")) {
+          f.skip_me = true;
+        } else if (EqualsIgnoreCase(value, "no")) {
+          f.skip_me = false;
+        } else {
+          return ctx.out.Error(errors::kSyntax);
+        }
+      } else {
+        return ctx.out.Error(errors::kSyntax);
+      }
+    }
+  }
+  Client* me = &ctx.client;
+  ctx.worker.GatherFromWorkers(
+      ctx.client,
+      [f, me](Worker& w) {
+        std::vector<uint64_t> victims;
+        bool kill_me = false;
+        for (const auto& [id, c] : w.clients()) {
+          net::Connection* conn = c->conn;
+          if (conn == nullptr || f.type_matches_nothing) continue;
+          if ((f.id != 0 && c->id != f.id) || (!f.addr.empty() && conn->peer_address() != f.addr) ||
+              (!f.laddr.empty() && conn->local_address() != f.laddr)) {
+            continue;
+          }
+          if (c.get() == me) {
+            kill_me = !f.skip_me;
+          } else {
+            victims.push_back(id);
+          }
+        }
+        // Closing erases from clients(): collect first.
+        for (uint64_t id : victims) {
+          Client* c = w.FindClient(id);
+          if (c != nullptr && c->conn != nullptr) c->conn->Close();
+        }
+        return absl::StrCat(victims.size() + (kill_me ? 1 : 0), kill_me ? "+me" : "");
+      },
+      [me, old_form](std::vector<std::string>& parts, resp::ReplyWriter& out) {
+        int64_t killed = 0;
+        for (const std::string& part : parts) {
+          int64_t n = 0;
+          absl::SimpleAtoi(AV(std::string_view(part).substr(0, part.find('+'))), &n);
+          killed += n;
+          if (part.find("+me") != std::string::npos) me->close_after_reply = true;
+        }
+        if (!old_form) return out.Integer(killed);
+        if (killed == 0) return out.Error("ERR No such client");
+        out.Ok();
+      });
+}
+
 void ClientCmd(Args args, ClientContext& ctx) {
   std::string sub = Lower(args[1]);
   size_t argc = args.size();
@@ -196,15 +289,15 @@ void ClientCmd(Args args, ClientContext& ctx) {
         });
     return;
   }
-  if ((sub == "no-evict" || sub == "no-touch") && argc == 3) {
+  if (sub == "kill" && argc >= 3) return ClientKill(args, ctx);
+  if (sub == "no-evict" && argc == 3) {
     if (!EqualsIgnoreCase(args[2], "on") && !EqualsIgnoreCase(args[2], "off")) {
       return ctx.out.Error(errors::kSyntax);
     }
     return ctx.out.Ok();
   }
-  if (sub == "setinfo" && argc == 4) return ctx.out.Ok();
-  static const char* kKnown[] = {"id",   "getname",  "setname",  "info",
-                                 "list", "no-evict", "no-touch", "setinfo"};
+  // (SETINFO and NO-TOUCH came after Redis 7.0: unknown, as there.)
+  static const char* kKnown[] = {"id", "getname", "setname", "info", "list", "no-evict", "kill"};
   for (const char* k : kKnown) {
     if (sub == k) return ctx.out.Error(errors::WrongArity(absl::StrCat("client|", sub)));
   }

@@ -170,7 +170,7 @@ void BLMove(MultiCommand& mc) {
   int64_t timeout_ms;
   std::string error;
   if (!ParseBlockTimeout(mc.args()[5], &timeout_ms, &error)) return ReplyError(mc, error);
-  mc.SetBlockTimeout(timeout_ms, ObjectType::kList);
+  mc.SetBlockTimeout(timeout_ms, ObjectType::kList, /*serve_needs_all_keys=*/true);
   BuildMove(mc, from_left, to_left);
 }
 
@@ -178,7 +178,7 @@ void BRPopLPush(MultiCommand& mc) {
   int64_t timeout_ms;
   std::string error;
   if (!ParseBlockTimeout(mc.args()[3], &timeout_ms, &error)) return ReplyError(mc, error);
-  mc.SetBlockTimeout(timeout_ms, ObjectType::kList);
+  mc.SetBlockTimeout(timeout_ms, ObjectType::kList, /*serve_needs_all_keys=*/true);
   BuildMove(mc, false, true);
 }
 

@@ -52,10 +52,16 @@ class MultiCommand {
   // may wait (ms, 0: forever); a phase that finds nothing to serve calls
   // WaitOn, on every involved shard, with the keys that would serve it. The
   // reply is then not written: the client waits (see blocking.h).
-  void SetBlockTimeout(int64_t timeout_ms, engine::ObjectType waits_for) {
+  // serve_needs_all_keys: serving it touches keys besides the one that got a
+  // value (BLMOVE's destination), so a shard serves it only when it owns them
+  // all. Pops (BLPOP, BZPOPMIN, ...) are served by the shard of the ready key.
+  void SetBlockTimeout(int64_t timeout_ms, engine::ObjectType waits_for,
+                       bool serve_needs_all_keys = false) {
     block_timeout_ms_ = timeout_ms;
     block_type_ = waits_for;
+    serve_needs_all_keys_ = serve_needs_all_keys;
   }
+  bool serve_needs_all_keys() const { return serve_needs_all_keys_; }
   // The type whose arrival under a watched key can serve the command.
   engine::ObjectType block_type() const { return block_type_; }
   bool may_block() const { return block_timeout_ms_ >= 0; }
@@ -85,6 +91,7 @@ class MultiCommand {
   ReplyFn reply_;
   int64_t block_timeout_ms_ = -1;
   engine::ObjectType block_type_ = engine::ObjectType::kList;
+  bool serve_needs_all_keys_ = false;
   std::atomic<bool> waiting_{false};
   std::shared_ptr<engine::KeyWaiter> waiter_;
 };

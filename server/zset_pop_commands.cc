@@ -145,10 +145,10 @@ void RegisterZSetPopCommands(CommandTable& t) {
   CommandSpec bzmpop = MultiKeyCommand("bzmpop", -5, kBlockingWrite, 0, 0, 0, BZMPop, bw);
   bzmpop.find_keys = KeysAfterCount<2, false>;
   t.Add(std::move(bzmpop));
-  t.Add(MultiKeyCommand("bzpopmin", -3, kBlockingWrite | kFast, 1, -2, 1, BZPop<ZPopEnd::kMin>,
-                        bw));
-  t.Add(MultiKeyCommand("bzpopmax", -3, kBlockingWrite | kFast, 1, -2, 1, BZPop<ZPopEnd::kMax>,
-                        bw));
+  t.Add(
+      MultiKeyCommand("bzpopmin", -3, kBlockingWrite | kFast, 1, -2, 1, BZPop<ZPopEnd::kMin>, bw));
+  t.Add(
+      MultiKeyCommand("bzpopmax", -3, kBlockingWrite | kFast, 1, -2, 1, BZPop<ZPopEnd::kMax>, bw));
 }
 
 }  // namespace server
