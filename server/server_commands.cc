@@ -60,6 +60,13 @@ std::string HumanBytes(size_t n) {
   return u == 0 ? absl::StrCat(n, "B") : absl::StrFormat("%.2f%s", v, units[u]);
 }
 
+// A CONFIG parameter's current value, for INFO.
+std::string ConfigValue(Server& server, std::string_view name) {
+  std::string_view pattern[1] = {name};
+  auto found = server.config_registry().Get(Args(pattern, 1));
+  return found.empty() ? "" : found[0].second;
+}
+
 std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
   std::string s = Lower(section);
   bool all = s.empty() || s == "all" || s == "default" || s == "everything";
@@ -82,17 +89,18 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
   }
   if (want("memory")) {
     MemoryFigures m = ReadMemory();
-    absl::StrAppend(&out, "# Memory\r\nused_memory:", m.allocated,
-                    "\r\nused_memory_human:", HumanBytes(m.allocated),
-                    "\r\nused_memory_rss:", m.resident,
-                    "\r\nused_memory_rss_human:", HumanBytes(m.resident),
-                    "\r\nmaxmemory:0\r\nmaxmemory_policy:noeviction\r\nmem_allocator:",
+    absl::StrAppend(
+        &out, "# Memory\r\nused_memory:", m.allocated,
+        "\r\nused_memory_human:", HumanBytes(m.allocated), "\r\nused_memory_rss:", m.resident,
+        "\r\nused_memory_rss_human:", HumanBytes(m.resident),
+        "\r\nmaxmemory:", ConfigValue(server, "maxmemory"),
+        "\r\nmaxmemory_policy:", ConfigValue(server, "maxmemory-policy"), "\r\nmem_allocator:",
 #ifdef SHARDIS_HAVE_JEMALLOC
-                    "jemalloc-5.3.0",
+        "jemalloc-5.3.0",
 #else
-                    "libc",
+        "libc",
 #endif
-                    "\r\n\r\n");
+        "\r\n\r\n");
   }
   if (want("stats")) {
     uint64_t commands = 0, fast = 0, hops = 0, txs = 0;
