@@ -116,6 +116,8 @@ TEST_F(DbTest, ReadSharedFromAnotherThreadSeesWholeValues) {
       ++reads;
     }
   });
+  // On a loaded machine the writer could finish before the reader starts.
+  while (reads.load() == 0) std::this_thread::yield();
   for (int gen = 1; gen < 20000; ++gen) {
     db_->Set("k", StringObject::Create("gen" + std::to_string(gen) + "-" + std::string(46, 'x')), 0,
              false, 1);
