@@ -86,6 +86,10 @@ struct Config {
   // server buffer without bound even with no limit configured.
   int64_t output_pause_bytes = 64ll << 20;
   Tunable<int64_t> timeout = 0;  // idle client timeout in seconds, 0: never
+  // Past this many allocated bytes, commands that may grow memory (denyoom)
+  // are refused with Redis's OOM error; 0: no limit. (No eviction yet: every
+  // maxmemory-policy behaves as noeviction.)
+  Tunable<int64_t> maxmemory = 0;
   int hz = 10;
   TunableText requirepass;
   // With no password, refuse clients that are not on the loopback

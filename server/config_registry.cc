@@ -97,7 +97,8 @@ ConfigRegistry::ConfigRegistry(Server* server) : server_(server) {
   AddStored("save", "");
   AddStored("appendonly", "no", {"yes", "no"});
   AddStored("appendfsync", "everysec", {"always", "everysec", "no"});
-  AddStored("maxmemory", "0");
+  AddMemory(
+      "maxmemory", 0, [&c] { return c.maxmemory.get(); }, [&c](int64_t n) { c.maxmemory = n; });
   AddStored("maxmemory-policy", "noeviction",
             {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
              "allkeys-lfu", "allkeys-random", "noeviction"});
@@ -164,11 +165,6 @@ void ConfigRegistry::AddStored(std::string name, std::string initial,
               absl::StrAppend(&list, list.empty() ? "" : ", ", a);
             return list;
           }());
-        }
-        if (n == "maxmemory") {
-          int64_t bytes;
-          if (!ParseMemory(value, &bytes)) return ("argument must be a memory value");
-          v = absl::StrCat(bytes);
         }
         *apply = [this, slot, v] {
           std::lock_guard<std::mutex> lock(stored_mu_);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "net/listener.h"
 #include "server/config_registry.h"
+#include "server/memory_stats.h"
 #include "server/worker.h"
 
 namespace server {
@@ -63,6 +64,7 @@ absl::Status Server::Start() {
     }
     if (!error.empty()) return absl::InvalidArgumentError(error.substr(4));
   }
+  used_memory.store(ReadMemory().allocated);
   std::vector<int> fds;
   port_ = config_.port;
   if (port_ != 0) {

@@ -48,6 +48,8 @@ class Server {
   std::atomic<uint64_t> total_connections{0};
   std::atomic<uint64_t> rejected_connections{0};
   std::atomic<uint64_t> output_limit_disconnections{0};
+  // Allocated bytes, refreshed by worker 0 every timer tick (maxmemory).
+  std::atomic<int64_t> used_memory{0};
 
  private:
   Config config_;

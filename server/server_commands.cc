@@ -10,44 +10,14 @@
 #include "server/command_table.h"
 #include "server/config_registry.h"
 #include "server/glob.h"
+#include "server/memory_stats.h"
 #include "server/server.h"
 #include "server/text.h"
 #include "server/worker.h"
 
-#ifdef SHARDIS_HAVE_JEMALLOC
-#include <jemalloc/jemalloc.h>
-#endif
-
 namespace server {
 
 namespace {
-
-struct MemoryFigures {
-  size_t allocated = 0;
-  size_t resident = 0;
-};
-
-MemoryFigures ReadMemory() {
-  MemoryFigures m;
-#ifdef SHARDIS_HAVE_JEMALLOC
-  uint64_t epoch = 1;
-  size_t sz = sizeof(epoch);
-  mallctl("epoch", &epoch, &sz, &epoch, sz);
-  sz = sizeof(size_t);
-  mallctl("stats.allocated", &m.allocated, &sz, nullptr, 0);
-  mallctl("stats.resident", &m.resident, &sz, nullptr, 0);
-#endif
-  long pages = 0;
-  if (FILE* f = fopen("/proc/self/statm", "r")) {
-    long total;
-    if (fscanf(f, "%ld %ld", &total, &pages) != 2) pages = 0;
-    fclose(f);
-  }
-  size_t rss = static_cast<size_t>(pages) * sysconf(_SC_PAGESIZE);
-  if (m.resident == 0) m.resident = rss;
-  if (m.allocated == 0) m.allocated = rss;
-  return m;
-}
 
 std::string HumanBytes(size_t n) {
   const char* units[] = {"B", "K", "M", "G", "T"};

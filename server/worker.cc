@@ -7,6 +7,7 @@
 #include "engine/runtime.h"
 #include "engine/shard_set.h"
 #include "engine/transaction.h"
+#include "server/memory_stats.h"
 #include "server/server.h"
 #include "server/text.h"
 
@@ -334,6 +335,12 @@ void Worker::Execute(Client& c, Args args) {
     return;
   }
   // A password removed at runtime frees clients that never authenticated.
+  if ((spec->flags & kDenyOom) && OverMaxmemory()) {
+    Reply(c, [&](resp::ReplyWriter& w) {
+      w.Error("OOM command not allowed when used memory > 'maxmemory'.");
+    });
+    return;
+  }
   if (!c.authenticated && !(spec->flags & kNoAuth) && !server_->config().requirepass.empty()) {
     Reply(c, [&](resp::ReplyWriter& w) { w.Error("NOAUTH Authentication required."); });
     return;
@@ -568,8 +575,15 @@ bool Worker::EnforceOutputLimit(Client& c) {
   return false;
 }
 
+bool Worker::OverMaxmemory() const {
+  int64_t limit = server_->config().maxmemory;
+  return limit > 0 && server_->used_memory.load(std::memory_order_relaxed) > limit;
+}
+
 void Worker::OnTimer() {
   shard_.set_now_ms(loop_.now_ms());
+  // One worker samples the allocator for everyone (maxmemory checks).
+  if (id_ == 0) server_->used_memory.store(ReadMemory().allocated, std::memory_order_relaxed);
   shard_.ProcessMailbox();
   shard_.ActiveExpire(/*budget_us=*/1000);
   shard_.PublishSizes();

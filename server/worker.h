@@ -119,6 +119,8 @@ class Worker : public net::ConnectionHandler {
   void Complete(Client* c);
   void MaybeFree(Client* c);
   void OnTimer();
+  // maxmemory is set and the last sample of allocated bytes is above it.
+  bool OverMaxmemory() const;
   // Serves clients blocked on this shard's keys that got values, if any.
   void ServeBlocked();
   void StartBlocking(Client& c, std::unique_ptr<MultiCommand> mc);

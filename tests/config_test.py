@@ -88,6 +88,30 @@ class RuntimeAccessTest(unittest.TestCase):
         finally:
             self.assertEqual(server.stop(), 0)
 
+    def test_maxmemory_refuses_growing_commands_when_over(self):
+        server = server_fixture.start_ours(threads=2, extra=("--maxmemory", "1mb"))
+        try:
+            c = redis.Redis(port=server.port)
+            # A running server holds more than 1 MB: writes that may grow
+            # memory are refused, reads and deletes still work.
+            with self.assertRaises(redis.exceptions.ResponseError) as e:
+                c.set("k", "v")
+            self.assertEqual(str(e.exception),
+                             "OOM command not allowed when used memory > 'maxmemory'.")
+            with self.assertRaises(redis.exceptions.ResponseError):
+                c.rpush("l", "x")
+            self.assertIsNone(c.get("k"))
+            self.assertEqual(c.delete("k"), 0)
+            self.assertEqual(c.info("memory")["maxmemory"], 1 << 20)
+            self.assertTrue(c.config_set("maxmemory", "0"))
+            self.assertTrue(c.set("k", "v"))
+            self.assertTrue(c.config_set("maxmemory", "1"))
+            time.sleep(0.3)  # the allocator is sampled every 100 ms
+            with self.assertRaises(redis.exceptions.ResponseError):
+                c.set("k2", "v")
+        finally:
+            self.assertEqual(server.stop(), 0)
+
     def test_protected_mode_refuses_remote_clients_without_a_password(self):
         addr = non_loopback_address()
         if addr is None:
