@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "engine/list_object.h"
-#include "server/blocking.h"
 #include "server/command_table.h"
 #include "server/list_access.h"
 #include "server/multi_command.h"
+#include "server/pop_args.h"
 #include "server/text.h"
 
 namespace server {
@@ -167,72 +167,34 @@ void BLMove(MultiCommand& mc) {
   if (!ParseSide(mc.args()[3], &from_left) || !ParseSide(mc.args()[4], &to_left)) {
     return ReplyError(mc, std::string(errors::kSyntax));
   }
-  int64_t timeout_ms;
-  std::string error;
-  if (!ParseBlockTimeout(mc.args()[5], &timeout_ms, &error)) return ReplyError(mc, error);
-  mc.SetBlockTimeout(timeout_ms, ObjectType::kList, /*serve_needs_all_keys=*/true);
+  if (!DeclareBlocking(mc, mc.args()[5], ObjectType::kList, /*serve_needs_all_keys=*/true)) return;
   BuildMove(mc, from_left, to_left);
 }
 
 void BRPopLPush(MultiCommand& mc) {
-  int64_t timeout_ms;
-  std::string error;
-  if (!ParseBlockTimeout(mc.args()[3], &timeout_ms, &error)) return ReplyError(mc, error);
-  mc.SetBlockTimeout(timeout_ms, ObjectType::kList, /*serve_needs_all_keys=*/true);
+  if (!DeclareBlocking(mc, mc.args()[3], ObjectType::kList, /*serve_needs_all_keys=*/true)) return;
   BuildMove(mc, false, true);
 }
 
 // BLPOP key [key ...] timeout.
 template <bool left>
 void BPop(MultiCommand& mc) {
-  Args args = mc.args();
-  int64_t timeout_ms;
-  std::string error;
-  if (!ParseBlockTimeout(args.back(), &timeout_ms, &error)) return ReplyError(mc, error);
-  mc.SetBlockTimeout(timeout_ms, ObjectType::kList);
-  std::vector<int> keys;
-  for (size_t i = 1; i + 1 < args.size(); ++i) keys.push_back(static_cast<int>(i));
-  BuildPopFirst(mc, std::move(keys), left, 1, false);
+  if (!DeclareBlocking(mc, mc.args().back(), ObjectType::kList)) return;
+  BuildPopFirst(mc, KeysBeforeTimeout(mc.args()), left, 1, false);
 }
 
-// [B]LMPOP [timeout] numkeys key [key ...] LEFT|RIGHT [COUNT count]; the
-// count is at argument `numkeys_index`.
-void BuildMPop(MultiCommand& mc, int numkeys_index) {
-  Args args = mc.args();
-  int64_t numkeys;
-  if (!engine::ParseInt64(args[numkeys_index], &numkeys) || numkeys <= 0) {
-    return ReplyError(mc, "ERR numkeys should be greater than 0");
-  }
-  size_t side_index = numkeys_index + 1 + static_cast<size_t>(numkeys);
-  bool left;
-  if (numkeys >= static_cast<int64_t>(args.size()) || side_index >= args.size() ||
-      !ParseSide(args[side_index], &left)) {
-    return ReplyError(mc, std::string(errors::kSyntax));
-  }
-  int64_t count = -1;
-  for (size_t i = side_index + 1; i < args.size(); ++i) {
-    if (count == -1 && EqualsIgnoreCase(args[i], "count") && i + 1 < args.size()) {
-      if (!engine::ParseInt64(args[++i], &count) || count <= 0) {
-        return ReplyError(mc, "ERR count should be greater than 0");
-      }
-    } else {
-      return ReplyError(mc, std::string(errors::kSyntax));
-    }
-  }
-  std::vector<int> keys;
-  for (int64_t i = 1; i <= numkeys; ++i) keys.push_back(numkeys_index + static_cast<int>(i));
-  BuildPopFirst(mc, std::move(keys), left, count == -1 ? 1 : static_cast<size_t>(count), true);
+// [B]LMPOP [timeout] numkeys key [key ...] LEFT|RIGHT [COUNT count].
+void BuildMPop(MultiCommand& mc, size_t numkeys_index) {
+  MPopArgs a;
+  if (!ParseMPopArgs(mc, numkeys_index, "left", "right", &a)) return;
+  BuildPopFirst(mc, std::move(a.keys), a.first_word, a.count, true);
 }
 
 void LMPop(MultiCommand& mc) { BuildMPop(mc, 1); }
 
 void BLMPop(MultiCommand& mc) {
-  int64_t timeout_ms;
-  std::string error;
-  if (!ParseBlockTimeout(mc.args()[1], &timeout_ms, &error)) return ReplyError(mc, error);
-  mc.SetBlockTimeout(timeout_ms, ObjectType::kList);
+  if (!DeclareBlocking(mc, mc.args()[1], ObjectType::kList)) return;
   BuildMPop(mc, 2);
-  // A syntax error leaves no phases: the command answers without waiting.
 }
 
 }  // namespace

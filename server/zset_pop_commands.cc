@@ -8,9 +8,9 @@
 
 #include "engine/shard_set.h"
 #include "engine/zset_object.h"
-#include "server/blocking.h"
 #include "server/command_table.h"
 #include "server/multi_command.h"
+#include "server/pop_args.h"
 #include "server/text.h"
 #include "server/zset_pop.h"
 
@@ -20,10 +20,6 @@ namespace {
 
 using engine::ObjectType;
 using engine::ZSetObject;
-
-void ReplyError(MultiCommand& mc, std::string error) {
-  mc.SetReply([error = std::move(error)](resp::ReplyWriter& out) { out.Error(error); });
-}
 
 // Phase one notes which of `keys` (argument positions) exist and their
 // types; phase two pops on the shard of the first existing one. With none,
@@ -74,63 +70,26 @@ void BuildPopFirst(MultiCommand& mc, std::vector<int> keys, ZPopEnd end, size_t 
   });
 }
 
-// [B]ZMPOP [timeout] numkeys key [key ...] MIN|MAX [COUNT count], the count
-// of keys at `numkeys_index`.
+// [B]ZMPOP [timeout] numkeys key [key ...] MIN|MAX [COUNT count].
 void BuildMPop(MultiCommand& mc, size_t numkeys_index) {
-  Args args = mc.args();
-  int64_t num_keys;
-  if (!engine::ParseInt64(args[numkeys_index], &num_keys) || num_keys < 1) {
-    return ReplyError(mc, "ERR numkeys should be greater than 0");
-  }
-  if (static_cast<uint64_t>(num_keys) > args.size() - numkeys_index - 2) {
-    return ReplyError(mc, std::string(errors::kSyntax));
-  }
-  size_t where = numkeys_index + 1 + static_cast<size_t>(num_keys);
-  ZPopEnd end;
-  if (EqualsIgnoreCase(args[where], "min")) {
-    end = ZPopEnd::kMin;
-  } else if (EqualsIgnoreCase(args[where], "max")) {
-    end = ZPopEnd::kMax;
-  } else {
-    return ReplyError(mc, std::string(errors::kSyntax));
-  }
-  int64_t count = -1;
-  for (size_t j = where + 1; j < args.size(); ++j) {
-    if (count == -1 && EqualsIgnoreCase(args[j], "count") && j + 1 < args.size()) {
-      if (!engine::ParseInt64(args[++j], &count) || count < 1) {
-        return ReplyError(mc, "ERR count should be greater than 0");
-      }
-    } else {
-      return ReplyError(mc, std::string(errors::kSyntax));
-    }
-  }
-  std::vector<int> keys;
-  for (int64_t i = 1; i <= num_keys; ++i) keys.push_back(static_cast<int>(numkeys_index + i));
-  BuildPopFirst(mc, std::move(keys), end, count == -1 ? 1 : static_cast<size_t>(count),
+  MPopArgs a;
+  if (!ParseMPopArgs(mc, numkeys_index, "min", "max", &a)) return;
+  BuildPopFirst(mc, std::move(a.keys), a.first_word ? ZPopEnd::kMin : ZPopEnd::kMax, a.count,
                 ZPopShape::kKeyNested);
 }
 
 void ZMPop(MultiCommand& mc) { BuildMPop(mc, 1); }
 
 void BZMPop(MultiCommand& mc) {
-  int64_t timeout_ms;
-  std::string error;
-  if (!ParseBlockTimeout(mc.args()[1], &timeout_ms, &error)) return ReplyError(mc, error);
-  mc.SetBlockTimeout(timeout_ms, ObjectType::kZSet);
+  if (!DeclareBlocking(mc, mc.args()[1], ObjectType::kZSet)) return;
   BuildMPop(mc, 2);
 }
 
 // BZPOPMIN / BZPOPMAX key [key ...] timeout: key, member, score.
 template <ZPopEnd end>
 void BZPop(MultiCommand& mc) {
-  Args args = mc.args();
-  int64_t timeout_ms;
-  std::string error;
-  if (!ParseBlockTimeout(args.back(), &timeout_ms, &error)) return ReplyError(mc, error);
-  mc.SetBlockTimeout(timeout_ms, ObjectType::kZSet);
-  std::vector<int> keys;
-  for (size_t i = 1; i + 1 < args.size(); ++i) keys.push_back(static_cast<int>(i));
-  BuildPopFirst(mc, std::move(keys), end, 1, ZPopShape::kKeyFlat);
+  if (!DeclareBlocking(mc, mc.args().back(), ObjectType::kZSet)) return;
+  BuildPopFirst(mc, KeysBeforeTimeout(mc.args()), end, 1, ZPopShape::kKeyFlat);
 }
 
 }  // namespace
