@@ -228,7 +228,7 @@ void ClientKill(Args args, ClientContext& ctx) {
         int64_t killed = 0;
         for (const std::string& part : parts) {
           int64_t n = 0;
-          absl::SimpleAtoi(AV(std::string_view(part).substr(0, part.find('+'))), &n);
+          if (!absl::SimpleAtoi(AV(std::string_view(part).substr(0, part.find('+'))), &n)) n = 0;
           killed += n;
           if (part.find("+me") != std::string::npos) me->close_after_reply = true;
         }
@@ -278,7 +278,7 @@ void ClientCmd(Args args, ClientContext& ctx) {
               std::string_view line = rest.substr(0, nl + 1);
               rest.remove_prefix(line.size());
               uint64_t id = 0;
-              absl::SimpleAtoi(AV(line.substr(3, line.find(' ') - 3)), &id);
+              if (!absl::SimpleAtoi(AV(line.substr(3, line.find(' ') - 3)), &id)) id = 0;
               lines.emplace_back(id, line);
             }
           }
