@@ -23,6 +23,10 @@ Db::Db() : map_(kMaxExpectedKeys, kLoadFactor) {}
 Db::~Db() { Clear(); }
 
 void Db::RetireObject(Object* obj) {
+  // A container's elements are the owner's alone: free them now, so a big
+  // deleted hash does not wait in the retired list; other threads may only
+  // still read its header.
+  ReleaseContents(obj);
   cds::gc::HP::retire(obj, [](void* p) { DestroyObject(static_cast<Object*>(p)); });
 }
 

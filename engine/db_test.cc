@@ -78,7 +78,8 @@ TEST_F(DbTest, ScanVisitsEveryKeyOnceWithoutChanges) {
   uint64_t cursor = 0;
   int calls = 0;
   do {
-    cursor = db_->Scan(cursor, 37, 1, [&](std::string_view k, Entry&) { seen.insert(std::string(k)); });
+    cursor =
+        db_->Scan(cursor, 37, 1, [&](std::string_view k, Entry&) { seen.insert(std::string(k)); });
     ++calls;
   } while (cursor != 0 && calls < 1000);
   EXPECT_EQ(seen.size(), all.size());
@@ -86,12 +87,14 @@ TEST_F(DbTest, ScanVisitsEveryKeyOnceWithoutChanges) {
 }
 
 TEST_F(DbTest, ScanKeepsKeysPresentThroughoutDespiteDeletes) {
-  for (int i = 0; i < 500; ++i) db_->Set("s" + std::to_string(i), StringObject::Create("v"), 0, false, 1);
+  for (int i = 0; i < 500; ++i)
+    db_->Set("s" + std::to_string(i), StringObject::Create("v"), 0, false, 1);
   std::set<std::string> seen;
   uint64_t cursor = 0;
   int step = 0;
   do {
-    cursor = db_->Scan(cursor, 10, 1, [&](std::string_view k, Entry&) { seen.insert(std::string(k)); });
+    cursor =
+        db_->Scan(cursor, 10, 1, [&](std::string_view k, Entry&) { seen.insert(std::string(k)); });
     // Delete odd keys and add new ones while scanning.
     db_->Erase("s" + std::to_string(2 * step + 1));
     db_->Set("new" + std::to_string(step), StringObject::Create("v"), 0, false, 1);
@@ -101,7 +104,8 @@ TEST_F(DbTest, ScanKeepsKeysPresentThroughoutDespiteDeletes) {
 }
 
 TEST_F(DbTest, ReadSharedFromAnotherThreadSeesWholeValues) {
-  db_->Set("k", StringObject::Create("gen0-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), 0, false, 1);
+  db_->Set("k", StringObject::Create("gen0-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), 0,
+           false, 1);
   std::atomic<bool> stop{false};
   std::atomic<int> bad{0};
   std::atomic<int> reads{0};

@@ -109,4 +109,9 @@ void HashObject::ConvertToHashtable() {
   encoding = Encoding::kHashtable;
 }
 
+void HashObject::ReleaseContents() {
+  table_.reset();
+  listpack_.Clear();
+}
+
 }  // namespace engine

@@ -34,6 +34,10 @@ class HashObject : public Object {
   HashObject& operator=(const HashObject&) = delete;
   // A deep copy in the same encoding (COPY, values moved between shards).
   HashObject* Clone() const;
+  // Frees the elements, leaving an empty husk (Db calls this when the value
+  // is removed: only the header may still be read by other threads until
+  // hazard pointers let it go).
+  void ReleaseContents();
 
   size_t size() const { return table_ ? table_->size() : listpack_.size() / 2; }
   std::optional<std::string_view> Get(std::string_view field) const;

@@ -107,8 +107,13 @@ size_t RoundToSizeClass(size_t n) {
 
 }  // namespace
 
-ListObject::~ListObject() {
+ListObject::~ListObject() { ReleaseContents(); }
+
+void ListObject::ReleaseContents() {
   for (Node* n : nodes_) std::free(n);
+  nodes_.clear();
+  nodes_.shrink_to_fit();
+  size_ = 0;
 }
 
 ListObject::Node* ListObject::NewNode(size_t capacity) {

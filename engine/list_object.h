@@ -35,6 +35,10 @@ class ListObject : public Object {
   // A deep copy (COPY, values moved between shards).
   ListObject* Clone() const;
 
+  // Frees the elements, leaving an empty husk (Db calls this when the value
+  // is removed: only the header may still be read by other threads until
+  // hazard pointers let it go).
+  void ReleaseContents();
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
 

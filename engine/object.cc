@@ -1,15 +1,14 @@
 #include "engine/object.h"
 
-#include "engine/hash_object.h"
-#include "engine/list_object.h"
-#include "engine/set_object.h"
-#include "engine/zset_object.h"
-
 #include <cstdlib>
 #include <limits>
 #include <new>
 
 #include "absl/strings/numbers.h"
+#include "engine/hash_object.h"
+#include "engine/list_object.h"
+#include "engine/set_object.h"
+#include "engine/zset_object.h"
 
 namespace engine {
 
@@ -143,6 +142,21 @@ void DestroyObject(Object* obj) {
     case ObjectType::kHash:
       delete static_cast<HashObject*>(obj);
       return;
+  }
+}
+
+void ReleaseContents(Object* obj) {
+  switch (obj->type) {
+    case ObjectType::kString:
+      return;
+    case ObjectType::kList:
+      return static_cast<ListObject*>(obj)->ReleaseContents();
+    case ObjectType::kSet:
+      return static_cast<SetObject*>(obj)->ReleaseContents();
+    case ObjectType::kZSet:
+      return static_cast<ZSetObject*>(obj)->ReleaseContents();
+    case ObjectType::kHash:
+      return static_cast<HashObject*>(obj)->ReleaseContents();
   }
 }
 

@@ -22,8 +22,8 @@ enum class Encoding : uint8_t {
   kSkiplist,
 };
 
-const char* TypeName(ObjectType t);      // "string", "list", ...
-const char* EncodingName(Encoding e);    // "embstr", "quicklist", ...
+const char* TypeName(ObjectType t);    // "string", "list", ...
+const char* EncodingName(Encoding e);  // "embstr", "quicklist", ...
 
 // The header every value starts with. Values are owned by one shard; they are
 // freed only through RetireObject, because string values may be read from
@@ -75,6 +75,11 @@ class StringObject : public Object {
 // Frees a value immediately. Only for values never published to a keyspace;
 // published ones go through Db, which retires them via hazard pointers.
 void DestroyObject(Object* obj);
+
+// Frees a container's elements right away, leaving the header (the only
+// part other threads may read) for hazard-pointer retirement. Strings are
+// left alone. Owner thread.
+void ReleaseContents(Object* obj);
 
 // A deep copy (COPY, and moving values between shards).
 Object* CloneObject(const Object* obj);

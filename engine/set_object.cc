@@ -85,4 +85,9 @@ void SetObject::ConvertToHashtable(size_t reserve) {
   encoding = Encoding::kHashtable;
 }
 
+void SetObject::ReleaseContents() {
+  table_.reset();
+  intset_ = IntSet();
+}
+
 }  // namespace engine

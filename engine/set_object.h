@@ -34,6 +34,10 @@ class SetObject : public Object {
   SetObject& operator=(const SetObject&) = delete;
   // A deep copy in the same encoding (COPY, values moved between shards).
   SetObject* Clone() const;
+  // Frees the elements, leaving an empty husk (Db calls this when the value
+  // is removed: only the header may still be read by other threads until
+  // hazard pointers let it go).
+  void ReleaseContents();
 
   size_t size() const { return table_ ? table_->size() : intset_.size(); }
   // False when member was already there.

@@ -17,7 +17,8 @@ ShardSet::ShardSet(uint32_t num_shards, int num_dbs)
     shards_[i] = std::make_unique<Shard>(this, i, num_dbs);
   }
   for (int slot = 0; slot < kNumSlots; ++slot) {
-    slot_to_shard_[slot] = static_cast<uint16_t>(uint64_t{static_cast<uint64_t>(slot)} * num_shards / kNumSlots);
+    slot_to_shard_[slot] =
+        static_cast<uint16_t>(uint64_t{static_cast<uint64_t>(slot)} * num_shards / kNumSlots);
   }
 }
 

@@ -59,7 +59,8 @@ void Transaction::StartPhase() {
     // Shards with no part in the last phase still need their release.
     for (ShardId s : shards_) {
       if (std::find(phase.shards.begin(), phase.shards.end(), s) == phase.shards.end()) {
-        auto release = std::make_unique<Task>(Task::Kind::kTxPart, [](Shard&) {}, id_, true);
+        auto release = std::make_unique<Task>(
+            Task::Kind::kTxPart, [](Shard&) {}, id_, true);
         if (s == origin_->id()) {
           origin_->Execute(std::move(release));
         } else {

@@ -90,9 +90,12 @@ TEST(TransactionTest, LaterPhaseSeesEarlierPhaseResults) {
   ShardSet set(3);
   const std::vector<std::string> keys = KeyPerShard(set);
   ShardThreads threads(set);
-  threads.Run(1, [&](Shard& s) {
-    s.db(0).Set(keys[1], StringObject::Create("existing"), 0, false, s.now_ms());
-  }).wait();
+  threads
+      .Run(1,
+           [&](Shard& s) {
+             s.db(0).Set(keys[1], StringObject::Create("existing"), 0, false, s.now_ms());
+           })
+      .wait();
 
   auto any_exists = std::make_shared<std::atomic<bool>>(false);
   std::promise<void> finished;

@@ -33,6 +33,11 @@ class ZListpack {
 
   size_t size() const { return count_; }
   size_t bytes() const { return used_; }
+  // Frees every entry.
+  void Clear() {
+    Resize(0);
+    count_ = 0;
+  }
   // Bytes one more entry for `member` would take.
   static size_t EntryBytes(std::string_view member, double score);
 

@@ -287,4 +287,9 @@ uint64_t ZSetObject::Scan(uint64_t cursor, size_t count, Visitor visit) const {
   return indexed_->Scan(cursor, count, [&](const ZEntry* e) { visit(e->member(), e->score()); });
 }
 
+void ZSetObject::ReleaseContents() {
+  indexed_.reset();
+  listpack_.Clear();
+}
+
 }  // namespace engine

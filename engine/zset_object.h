@@ -64,6 +64,10 @@ class ZSetObject : public Object {
   ~ZSetObject() = default;
   // A deep copy in the same encoding (COPY, values moved between shards).
   ZSetObject* Clone() const;
+  // Frees the elements, leaving an empty husk (Db calls this when the value
+  // is removed: only the header may still be read by other threads until
+  // hazard pointers let it go).
+  void ReleaseContents();
 
   size_t size() const;
 
