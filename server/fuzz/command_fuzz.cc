@@ -6,15 +6,18 @@
 // Built with clang by tools/fuzz_commands.sh (libFuzzer needs clang; the
 // project's toolchain is g++).
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -38,7 +41,26 @@ int Connect(int port) {
   sa.sin_family = AF_INET;
   sa.sin_port = htons(port);
   inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) std::abort();
+  // libFuzzer's once-a-second SIGALRM can interrupt connect(): the
+  // connection then completes in the background.
+  int rc = connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa));
+  if (rc != 0 && errno == EINTR) {
+    pollfd p{fd, POLLOUT, 0};
+    while (poll(&p, 1, 5000) < 0 && errno == EINTR) {
+    }
+    int err = 0;
+    socklen_t len = sizeof(err);
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    rc = err == 0 ? 0 : -1;
+    errno = err;
+  }
+  if (rc != 0) {
+    int err = errno;
+    size_t open_fds = 0;
+    for (int i = 0; i < 65536; ++i) open_fds += fcntl(i, F_GETFD) != -1 ? 1 : 0;
+    std::fprintf(stderr, "connect failed: %s (fd %d, %zu fds open)\n", strerror(err), fd, open_fds);
+    std::abort();
+  }
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   // Close with a reset: hundreds of connections a second would otherwise
@@ -57,14 +79,19 @@ std::string Exchange(int port, std::string_view bytes, int quiet_ms, size_t enou
   size_t off = 0;
   while (off < bytes.size()) {
     ssize_t n = send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     off += static_cast<size_t>(n);
   }
   std::string reply;
   char buf[65536];
   pollfd p{fd, POLLIN, 0};
-  while (reply.size() < enough && poll(&p, 1, quiet_ms) > 0) {
+  while (reply.size() < enough) {
+    int ready = poll(&p, 1, quiet_ms);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) break;
     ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     reply.append(buf, static_cast<size_t>(n));
   }
