@@ -15,18 +15,6 @@ constexpr char kWrongType[] =
 
 class SetCommandsTest : public CommandFixture {
  protected:
-  // `n` key names on pairwise different shards (no common hashtag).
-  std::vector<std::string> KeysOnDistinctShards(const std::string& prefix, size_t n) {
-    std::vector<std::string> keys;
-    std::set<engine::ShardId> used;
-    for (int i = 0; keys.size() < n && i < 10000; ++i) {
-      std::string k = prefix + std::to_string(i);
-      if (used.insert(server().shards().ShardOf(k)).second) keys.push_back(k);
-    }
-    EXPECT_EQ(keys.size(), n);
-    return keys;
-  }
-
   std::set<std::string> Members(const std::string& key) {
     std::set<std::string> out;
     for (const resp::Value& m : RunValue({"smembers", key}).elements) out.insert(m.str);

@@ -14,18 +14,6 @@ namespace {
 
 class ZSetCommandsTest : public CommandFixture {
  protected:
-  // `n` keys with the given prefix that live on pairwise different shards.
-  std::vector<std::string> KeysOnDistinctShards(const std::string& prefix, size_t n) {
-    std::vector<std::string> keys;
-    std::set<engine::ShardId> used;
-    for (int i = 0; keys.size() < n && i < 1000; ++i) {
-      std::string k = prefix + std::to_string(i);
-      if (used.insert(server().shards().ShardOf(k)).second) keys.push_back(k);
-    }
-    EXPECT_EQ(keys.size(), n);
-    return keys;
-  }
-
   // ZADD key 0 m000 1 m001 ... (n members, score = index).
   void Fill(const std::string& key, int n) {
     std::vector<std::string> cmd = {"zadd", key};

@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <set>
+
+#include "engine/shard_set.h"
 #include "resp/reply_parser.h"
 
 namespace server {
@@ -89,6 +92,17 @@ std::string Encode(const std::vector<std::string>& args) {
 }
 
 }  // namespace
+
+std::vector<std::string> CommandFixture::KeysOnDistinctShards(const std::string& prefix, size_t n) {
+  std::vector<std::string> keys;
+  std::set<engine::ShardId> used;
+  for (int i = 0; keys.size() < n && i < 10000; ++i) {
+    std::string k = prefix + std::to_string(i);
+    if (used.insert(server_->shards().ShardOf(k)).second) keys.push_back(k);
+  }
+  EXPECT_EQ(keys.size(), n);
+  return keys;
+}
 
 void CommandFixture::Send(const std::vector<std::string>& args, size_t conn) {
   RunRaw(Encode(args), 0, conn);

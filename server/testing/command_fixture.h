@@ -42,6 +42,9 @@ class CommandFixture : public ::testing::Test {
   std::vector<resp::Value> RunRaw(std::string_view bytes, size_t replies, size_t conn = 0);
 
   Server& server() { return *server_; }
+  // `n` key names starting with `prefix` that live on pairwise different
+  // shards (for cross-shard tests; no common hashtag).
+  std::vector<std::string> KeysOnDistinctShards(const std::string& prefix, size_t n);
 
  private:
   int Connect();
