@@ -77,22 +77,42 @@ ZSetObject::AddOutcome ZSetObject::Add(std::string_view member, double score, un
   return AddToIndexed(member, score, flags, result_score);
 }
 
+// For a member already present: applies NX, INCR, GT and LT to the new
+// score (both encodings share Redis's rules). True when that settles the
+// outcome (*outcome); false when the score must be stored.
+bool ZSetObject::DecideUpdate(unsigned flags, double current, double* score, double* result_score,
+                              AddOutcome* outcome) {
+  if (flags & kNx) {
+    *outcome = AddOutcome::kSkipped;
+    return true;
+  }
+  if (flags & kIncr) {
+    *score += current;
+    if (std::isnan(*score)) {
+      *outcome = AddOutcome::kNaN;
+      return true;
+    }
+  }
+  if (((flags & kLt) && *score >= current) || ((flags & kGt) && *score <= current)) {
+    *outcome = AddOutcome::kSkipped;
+    return true;
+  }
+  if (result_score != nullptr) *result_score = *score;
+  if (*score == current) {
+    *outcome = AddOutcome::kUnchanged;
+    return true;
+  }
+  return false;
+}
+
 ZSetObject::AddOutcome ZSetObject::AddToListpack(std::string_view member, double score,
                                                  unsigned flags, const EncodingLimits& limits,
                                                  double* result_score, bool* converted) {
   double current;
   uint32_t off = listpack_.Find(member, &current, nullptr);
   if (off != listpack_.end()) {
-    if (flags & kNx) return AddOutcome::kSkipped;
-    if (flags & kIncr) {
-      score += current;
-      if (std::isnan(score)) return AddOutcome::kNaN;
-    }
-    if (((flags & kLt) && score >= current) || ((flags & kGt) && score <= current)) {
-      return AddOutcome::kSkipped;
-    }
-    if (result_score != nullptr) *result_score = score;
-    if (score == current) return AddOutcome::kUnchanged;
+    AddOutcome decided;
+    if (DecideUpdate(flags, current, &score, result_score, &decided)) return decided;
     listpack_.EraseAt(off);
     listpack_.Insert(member, score);
     return AddOutcome::kUpdated;
@@ -116,17 +136,8 @@ ZSetObject::AddOutcome ZSetObject::AddToIndexed(std::string_view member, double 
                                                 unsigned flags, double* result_score) {
   ZEntry* e = indexed_->Find(member);
   if (e != nullptr) {
-    if (flags & kNx) return AddOutcome::kSkipped;
-    double current = e->score();
-    if (flags & kIncr) {
-      score += current;
-      if (std::isnan(score)) return AddOutcome::kNaN;
-    }
-    if (((flags & kLt) && score >= current) || ((flags & kGt) && score <= current)) {
-      return AddOutcome::kSkipped;
-    }
-    if (result_score != nullptr) *result_score = score;
-    if (score == current) return AddOutcome::kUnchanged;
+    AddOutcome decided;
+    if (DecideUpdate(flags, e->score(), &score, result_score, &decided)) return decided;
     indexed_->SetScore(e, score);
     return AddOutcome::kUpdated;
   }

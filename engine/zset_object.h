@@ -112,6 +112,8 @@ class ZSetObject : public Object {
   void ConvertToIndexed();
   AddOutcome AddToListpack(std::string_view member, double score, unsigned flags,
                            const EncodingLimits& limits, double* result_score, bool* converted);
+  static bool DecideUpdate(unsigned flags, double current, double* score, double* result_score,
+                           AddOutcome* outcome);
   AddOutcome AddToIndexed(std::string_view member, double score, unsigned flags,
                           double* result_score);
 
