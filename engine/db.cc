@@ -37,6 +37,12 @@ Entry* Db::Lookup(std::string_view key) const {
 }
 
 KeyRef Db::Find(std::string_view key, int64_t now_ms) {
+  KeyRef ref = Peek(key, now_ms);
+  if (ref) Touch(ref.obj());
+  return ref;
+}
+
+KeyRef Db::Peek(std::string_view key, int64_t now_ms) {
   Entry* e = Lookup(key);
   if (e == nullptr) return KeyRef{};
   int64_t exp = e->expire_ms.load(std::memory_order_relaxed);
@@ -78,7 +84,15 @@ KeyRef Db::Set(std::string_view key, Object* obj, int64_t expire_ms, bool keep_t
 }
 
 void Db::Replace(KeyRef ref, Object* obj) {
-  Object* old = ref.entry->obj.exchange(obj, std::memory_order_acq_rel);
+  // Only the owner stores values, so `old` cannot change under us; the new
+  // value gets its counter before it is published.
+  Object* old = ref.entry->obj.load(std::memory_order_relaxed);
+  if (old != nullptr && old != obj) {
+    std::atomic_ref<uint8_t>(obj->frequency)
+        .store(DecayedFrequency(old), std::memory_order_relaxed);
+    Touch(obj);
+  }
+  ref.entry->obj.store(obj, std::memory_order_release);
   if (old != nullptr && old != obj) RetireObject(old);
   NoteStored(ref.key(), obj);
 }

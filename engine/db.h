@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/hash/hash.h"
+#include "engine/access_clock.h"
 #include "engine/key_waiters.h"
 #include "engine/object.h"
 
@@ -65,14 +66,19 @@ class Db {
   Db& operator=(const Db&) = delete;
 
   // A live key, or an empty ref. A key whose TTL passed is deleted first
-  // (lazy expiry), exactly as if it had never been there.
+  // (lazy expiry), exactly as if it had never been there. Finding a key
+  // counts as an access for eviction (Redis's lookupKey).
   KeyRef Find(std::string_view key, int64_t now_ms);
+  // Find without recording an access (TYPE, TTL, OBJECT, eviction itself:
+  // Redis's LOOKUP_NOTOUCH).
+  KeyRef Peek(std::string_view key, int64_t now_ms);
   // Inserts `obj` under a new key (which must not exist) with no TTL.
   KeyRef Insert(std::string_view key, Object* obj);
   // Sets key to obj: replaces (and retires) an existing value, keeping its TTL
   // only when keep_ttl; expire_ms (0 = none) applies otherwise.
   KeyRef Set(std::string_view key, Object* obj, int64_t expire_ms, bool keep_ttl, int64_t now_ms);
-  // Publishes a new value for an existing key; the old one is retired.
+  // Publishes a new value for an existing key; the old one is retired. The
+  // key's access counter carries over to the new value (Redis's dbOverwrite).
   void Replace(KeyRef ref, Object* obj);
   // Removes a key and retires its value. False if it did not exist.
   bool Erase(std::string_view key);
@@ -112,12 +118,20 @@ class Db {
   // A random key with a TTL, or an empty ref (owner thread).
   KeyRef RandomExpiring(uint64_t rnd);
 
+  // Calls f(Entry&) for up to `count` live keys that follow a random point
+  // of the map (a bucket chosen by rnd, then up to 15 keys skipped, so the
+  // keys deep in a long chain get picked too), wrapping around once; returns
+  // how many. Like Redis's dictGetSomeKeys: cheap, roughly uniform, and may
+  // repeat a key when the db has fewer than `count`. Owner thread.
+  template <typename F>
+  size_t SampleKeys(uint64_t rnd, size_t count, F&& f);
+
   // Any thread: calls f(const Object*, int64_t expire_ms) with the live value
   // of key while hazard pointers keep it alive, and returns true; false when
   // the key is missing or expired. Only immutable parts (strings, type tags,
-  // TTL) may be read inside f.
+  // TTL) may be read inside f. Records the access, like Find, when `touch`.
   template <typename F>
-  bool ReadShared(std::string_view key, int64_t now_ms, F&& f) const;
+  bool ReadShared(std::string_view key, int64_t now_ms, F&& f, bool touch = true) const;
 
  private:
   struct EntryHash {
@@ -141,7 +155,18 @@ class Db {
   struct SetTraits : public cds::intrusive::split_list::traits {
     typedef EntryHash hash;
   };
-  using Map = cds::intrusive::SplitListSet<cds::gc::HP, OrderedList, SetTraits>;
+  using ListNode = cds::intrusive::michael_list::node<cds::gc::HP>;
+  using SplitNode = cds::intrusive::split_list::node<ListNode>;
+  // The libcds map, plus access to a bucket's head node (which it keeps
+  // protected) so keys can be sampled from a random point without an extra
+  // index per key.
+  class Map : public cds::intrusive::SplitListSet<cds::gc::HP, OrderedList, SetTraits> {
+   public:
+    using SplitListSet::SplitListSet;
+    // The bucket's dummy node, created if needed (as any lookup would). It
+    // lives as long as the map.
+    ListNode* BucketHead(size_t hash) { return get_bucket(hash); }
+  };
 
   Entry* Lookup(std::string_view key) const;
   void RemoveFromExpires(Entry* e);
@@ -201,7 +226,47 @@ uint64_t Db::Scan(uint64_t from, size_t count, int64_t now_ms, F&& f) {
 }
 
 template <typename F>
-bool Db::ReadShared(std::string_view key, int64_t now_ms, F&& f) const {
+size_t Db::SampleKeys(uint64_t rnd, size_t count, F&& f) {
+  // A walk along the split-ordered list from a bucket's dummy node, guarded
+  // hand over hand as libcds's own iterators are: readers on other threads
+  // may unlink (help delete) nodes at any time.
+  cds::gc::HP::Guard guards[2];
+  int g = 0;
+  size_t seen = 0;
+  size_t skip = (rnd >> 48) & 15;
+  bool wrapped = false;
+  ListNode* cur = map_.BucketHead(rnd);
+  while (seen < count) {
+    auto next = guards[g].protect(cur->m_pNext, [](ListNode::marked_ptr p) { return p.ptr(); });
+    // A marked link: cur itself was deleted; a sample may just be short.
+    if (next.bits() != 0) break;
+    ListNode* n = next.ptr();
+    if (n == nullptr) {
+      if (wrapped) break;
+      wrapped = true;
+      cur = map_.BucketHead(0);
+      continue;
+    }
+    auto* node = static_cast<SplitNode*>(n);
+    if (!node->is_dummy()) {
+      auto& e = static_cast<Entry&>(*node);
+      if (e.obj.load(std::memory_order_relaxed) != nullptr) {
+        if (skip > 0 && !wrapped) {
+          --skip;
+        } else {
+          f(e);
+          ++seen;
+        }
+      }
+    }
+    cur = n;
+    g ^= 1;  // the other guard keeps cur alive while the next is protected
+  }
+  return seen;
+}
+
+template <typename F>
+bool Db::ReadShared(std::string_view key, int64_t now_ms, F&& f, bool touch) const {
   bool found = false;
   cds::gc::HP::Guard guard;
   map_.find(key, [&](Entry& e, std::string_view) {
@@ -211,6 +276,7 @@ bool Db::ReadShared(std::string_view key, int64_t now_ms, F&& f) const {
     // after the owner swaps in a new one and retires this one.
     const Object* obj = guard.protect(e.obj);
     if (obj == nullptr) return;
+    if (touch) Touch(obj);
     f(obj, exp);
     found = true;
   });

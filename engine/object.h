@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/access_clock.h"
+
 namespace engine {
 
 enum class ObjectType : uint8_t { kString, kList, kSet, kZSet, kHash };
@@ -31,10 +33,16 @@ const char* EncodingName(Encoding e);  // "embstr", "quicklist", ...
 struct Object {
   ObjectType type;
   Encoding encoding;
-  // Owner-thread access clock in seconds (OBJECT IDLETIME), truncated.
-  uint32_t access_time = 0;
+  // Eviction's view of the value (engine/access_clock.h): an LFU counter and
+  // the second of the last access. Mutable because readers on other threads
+  // record their reads too (through atomic refs); they fill the header's
+  // padding, so they cost no memory.
+  mutable uint8_t frequency;
+  mutable uint32_t access_time;
 
-  Object(ObjectType t, Encoding e) : type(t), encoding(e) {}
+  // A new value counts as just accessed (Redis stamps new objects too).
+  Object(ObjectType t, Encoding e)
+      : type(t), encoding(e), frequency(kInitialFrequency), access_time(AccessNow()) {}
 };
 
 // An immutable string value. Once published in a keyspace it is never

@@ -50,4 +50,6 @@ CdsThreadScope::~CdsThreadScope() {
   if (attached_) cds::threading::Manager::detachThread();
 }
 
+void ReclaimRetired() { cds::gc::HP::scan(); }
+
 }  // namespace engine

@@ -32,6 +32,11 @@ class CdsThreadScope {
   bool attached_;
 };
 
+// Frees now what the calling thread retired and no reader still guards,
+// instead of when its retired list fills up (eviction measures memory right
+// after deleting keys).
+void ReclaimRetired();
+
 }  // namespace engine
 
 #endif  // SHARDIS_ENGINE_RUNTIME_H_

@@ -120,6 +120,27 @@ size_t Shard::ActiveExpire(int64_t budget_us) {
   return total;
 }
 
+bool Shard::EvictOne(EvictionPolicy policy, int samples) {
+  if (!evictor_.EvictOne(*this, policy, samples)) return false;
+  // Owner-written: a plain add keeps the counter off the locked-op path.
+  evicted_keys.store(evicted_keys.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  return true;
+}
+
+size_t Shard::EvictableKeys(EvictionPolicy policy) const {
+  bool volatile_only = IsVolatilePolicy(policy);
+  size_t n = 0;
+  for (const auto& db : storage_) n += volatile_only ? db->expires_size() : db->size();
+  return n;
+}
+
+size_t Shard::PublishedEvictableKeys(EvictionPolicy policy) const {
+  const auto& counts = IsVolatilePolicy(policy) ? published_expires : published_sizes;
+  size_t n = 0;
+  for (const auto& c : counts) n += c.load(std::memory_order_relaxed);
+  return n;
+}
+
 void Shard::PublishSizes() {
   for (int i = 0; i < num_dbs(); ++i) {
     published_sizes[i].store(db(i).size(), std::memory_order_relaxed);

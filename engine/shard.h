@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/db.h"
+#include "engine/eviction.h"
 #include "engine/key_waiters.h"
 #include "engine/mailbox.h"
 #include "engine/task.h"
@@ -73,14 +74,26 @@ class Shard {
 
   // Milliseconds since the epoch, set by the owner's loop.
   int64_t now_ms() const { return now_ms_; }
-  void set_now_ms(int64_t now) { now_ms_ = now; }
+  void set_now_ms(int64_t now) {
+    now_ms_ = now;
+    AdvanceAccessClock(now);
+  }
 
   // Active expiry over every db: samples keys with a TTL, deletes expired
   // ones; loops while a quarter of a sample was expired, within budget_us.
   size_t ActiveExpire(int64_t budget_us);
 
+  // Deletes one key chosen by the maxmemory policy (see Evictor); false when
+  // this shard has none the policy may take.
+  bool EvictOne(EvictionPolicy policy, int samples);
+  // Keys the policy may evict (all keys, or those with a TTL), over every
+  // db: exact for the owner; as of the last PublishSizes for other threads.
+  size_t EvictableKeys(EvictionPolicy policy) const;
+  size_t PublishedEvictableKeys(EvictionPolicy policy) const;
+
   // Statistics, read by INFO from any thread.
   std::atomic<uint64_t> expired_keys{0};
+  std::atomic<uint64_t> evicted_keys{0};
   std::atomic<uint64_t> keyspace_hits{0};
   std::atomic<uint64_t> keyspace_misses{0};
   // Per-db key counts published for INFO keyspace / DBSIZE on other threads.
@@ -101,6 +114,7 @@ class Shard {
   std::unique_ptr<std::atomic<Db*>[]> dbs_;
   Mailbox mailbox_;
   KeyWaiters key_waiters_;
+  Evictor evictor_;
   std::atomic<uint64_t> held_by_{0};
   std::deque<TaskPtr> deferred_;
   std::vector<std::deque<TaskPtr>> outbox_;  // per target, when its mailbox was full
