@@ -131,6 +131,7 @@ inline constexpr std::string_view kSyntax = "ERR syntax error";
 inline constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
 inline constexpr std::string_view kNoSuchKey = "ERR no such key";
 inline constexpr std::string_view kDbIndex = "ERR DB index is out of range";
+inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
 std::string WrongArity(std::string_view name);
 std::string InvalidExpire(std::string_view command);
 // "ERR unknown subcommand 'x'. Try OBJECT HELP." (container is upper case).

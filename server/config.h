@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "engine/eviction.h"
 
 namespace server {
 
@@ -87,9 +88,12 @@ struct Config {
   int64_t output_pause_bytes = 64ll << 20;
   Tunable<int64_t> timeout = 0;  // idle client timeout in seconds, 0: never
   // Past this many allocated bytes, commands that may grow memory (denyoom)
-  // are refused with Redis's OOM error; 0: no limit. (No eviction yet: every
-  // maxmemory-policy behaves as noeviction.)
+  // first evict keys by the policy, or are refused with Redis's OOM error
+  // (noeviction, or nothing left to evict); 0: no limit.
   Tunable<int64_t> maxmemory = 0;
+  Tunable<engine::EvictionPolicy> maxmemory_policy = engine::EvictionPolicy::kNoEviction;
+  Tunable<int64_t> maxmemory_samples = 5;
+  Tunable<int64_t> maxmemory_eviction_tenacity = 10;
   int hz = 10;
   TunableText requirepass;
   // With no password, refuse clients that are not on the loopback

@@ -99,9 +99,37 @@ ConfigRegistry::ConfigRegistry(Server* server) : server_(server) {
   AddStored("appendfsync", "everysec", {"always", "everysec", "no"});
   AddMemory(
       "maxmemory", 0, [&c] { return c.maxmemory.get(); }, [&c](int64_t n) { c.maxmemory = n; });
-  AddStored("maxmemory-policy", "noeviction",
-            {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
-             "allkeys-lfu", "allkeys-random", "noeviction"});
+  Add(
+      "maxmemory-policy", "", Kind::kModifiable,
+      [&c] { return std::string(engine::EvictionPolicyName(c.maxmemory_policy)); },
+      [&c](std::string_view value, std::function<void()>* apply) -> std::string {
+        engine::EvictionPolicy p;
+        if (!engine::ParseEvictionPolicy(value, &p)) {
+          return "argument(s) must be one of the following: volatile-lru, volatile-lfu, "
+                 "volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, "
+                 "noeviction";
+        }
+        *apply = [&c, p] {
+          c.maxmemory_policy = p;
+          // Values count their accesses only while an LFU policy needs it.
+          engine::access_settings().lfu = engine::IsLfuPolicy(p);
+        };
+        return "";
+      });
+  AddInteger(
+      "maxmemory-samples", "", 1, INT32_MAX, [&c] { return c.maxmemory_samples.get(); },
+      [&c](int64_t n) { c.maxmemory_samples = n; });
+  AddInteger(
+      "maxmemory-eviction-tenacity", "", 0, 100,
+      [&c] { return c.maxmemory_eviction_tenacity.get(); },
+      [&c](int64_t n) { c.maxmemory_eviction_tenacity = n; });
+  engine::AccessSettings& access = engine::access_settings();
+  AddInteger(
+      "lfu-log-factor", "", 0, INT32_MAX, [&access] { return access.lfu_log_factor.load(); },
+      [&access](int64_t n) { access.lfu_log_factor = n; });
+  AddInteger(
+      "lfu-decay-time", "", 0, INT32_MAX, [&access] { return access.lfu_decay_minutes.load(); },
+      [&access](int64_t n) { access.lfu_decay_minutes = n; });
   AddStored("notify-keyspace-events", "");
 }
 

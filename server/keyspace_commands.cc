@@ -22,16 +22,20 @@ namespace {
 using engine::KeyRef;
 using engine::Shard;
 
-// DEL/UNLINK/EXISTS/TOUCH: each shard counts its own keys.
-void CountKeys(MultiCommand& mc, bool erase) {
+enum class CountMode { kDelete, kExists, kTouch };
+
+// DEL/UNLINK/EXISTS/TOUCH: each shard counts its own keys. Only TOUCH counts
+// as an access (EXISTS looks without touching, as in Redis).
+void CountKeys(MultiCommand& mc, CountMode mode) {
   auto count = std::make_shared<std::atomic<int64_t>>(0);
-  mc.AddPhase([&mc, count, erase](Shard& shard, engine::Db& db) {
+  mc.AddPhase([&mc, count, mode](Shard& shard, engine::Db& db) {
     int64_t n = 0;
     for (int pos : mc.KeysOn(shard.id())) {
       std::string_view key = mc.args()[pos];
-      if (erase) {
-        if (db.Find(key, shard.now_ms()) && db.Erase(key)) ++n;
-      } else if (db.Find(key, shard.now_ms())) {
+      if (mode == CountMode::kDelete) {
+        if (db.Peek(key, shard.now_ms()) && db.Erase(key)) ++n;
+      } else if (mode == CountMode::kTouch ? static_cast<bool>(db.Find(key, shard.now_ms()))
+                                           : static_cast<bool>(db.Peek(key, shard.now_ms()))) {
         ++n;  // EXISTS counts repeated keys repeatedly, as Redis does
       }
     }
@@ -40,25 +44,28 @@ void CountKeys(MultiCommand& mc, bool erase) {
   mc.SetReply([count](resp::ReplyWriter& out) { out.Integer(count->load()); });
 }
 
-void Del(MultiCommand& mc) { CountKeys(mc, true); }
-void Exists(MultiCommand& mc) { CountKeys(mc, false); }
+void Del(MultiCommand& mc) { CountKeys(mc, CountMode::kDelete); }
+void Exists(MultiCommand& mc) { CountKeys(mc, CountMode::kExists); }
+void TouchKeys(MultiCommand& mc) { CountKeys(mc, CountMode::kTouch); }
 
 bool FastExists(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out, bool* hit) {
   if (args.size() != 2) return false;
-  *hit = db.ReadShared(args[1], now, [](const engine::Object*, int64_t) {});
+  *hit = db.ReadShared(
+      args[1], now, [](const engine::Object*, int64_t) {}, /*touch=*/false);
   out.Integer(*hit ? 1 : 0);
   return true;
 }
 
 void Type(Args args, ShardContext& ctx) {
-  KeyRef ref = LookupRead(ctx, args[1]);
+  KeyRef ref = LookupRead(ctx, args[1], /*touch=*/false);
   ctx.out.SimpleString(ref ? engine::TypeName(ref.obj()->type) : "none");
 }
 
 bool FastType(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out, bool* hit) {
-  bool found = db.ReadShared(args[1], now, [&](const engine::Object* o, int64_t) {
-    out.SimpleString(engine::TypeName(o->type));
-  });
+  bool found = db.ReadShared(
+      args[1], now,
+      [&](const engine::Object* o, int64_t) { out.SimpleString(engine::TypeName(o->type)); },
+      /*touch=*/false);
   if (!found) out.SimpleString("none");
   *hit = found;
   return true;
@@ -84,7 +91,7 @@ void WriteTtl(resp::ReplyWriter& out, bool found, int64_t expire_ms, int64_t now
 
 template <TtlKind kind>
 void Ttl(Args args, ShardContext& ctx) {
-  KeyRef ref = LookupRead(ctx, args[1]);
+  KeyRef ref = LookupRead(ctx, args[1], /*touch=*/false);
   WriteTtl(ctx.out, static_cast<bool>(ref), ref ? ref.entry->expire_ms.load() : 0, ctx.now_ms,
            kind);
 }
@@ -92,7 +99,8 @@ void Ttl(Args args, ShardContext& ctx) {
 template <TtlKind kind>
 bool FastTtl(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out, bool* hit) {
   int64_t expire = 0;
-  bool found = db.ReadShared(args[1], now, [&](const engine::Object*, int64_t e) { expire = e; });
+  bool found = db.ReadShared(
+      args[1], now, [&](const engine::Object*, int64_t e) { expire = e; }, /*touch=*/false);
   WriteTtl(out, found, expire, now, kind);
   *hit = found;
   return true;
@@ -322,14 +330,21 @@ void Object(Args args, ShardContext& ctx) {
     return ctx.out.Error(errors::UnknownSubcommand("OBJECT", args[1]));
   }
   if (args.size() != 3) return ctx.out.Error(errors::WrongArity("object|" + sub));
-  KeyRef ref = ctx.db.Find(args[2], ctx.now_ms);
+  KeyRef ref = ctx.db.Peek(args[2], ctx.now_ms);
   if (!ref) return ctx.out.Null();
   engine::Object* obj = ref.obj();
   if (sub == "encoding") return ctx.out.Bulk(engine::EncodingName(obj->encoding));
+  bool lfu = engine::access_settings().lfu;
   if (sub == "idletime") {
-    return ctx.out.Integer(std::max<int64_t>(0, ctx.now_ms / 1000 - obj->access_time));
+    if (lfu) {
+      return ctx.out.Error(
+          "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+          "switching between policies at runtime LRU and LFU data will take some time to adjust.");
+    }
+    return ctx.out.Integer(engine::IdleSeconds(obj));
   }
   if (sub == "freq") {
+    if (lfu) return ctx.out.Integer(engine::DecayedFrequency(obj));
     return ctx.out.Error(
         "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
         "that when switching between policies at runtime LRU and LFU data will take some time to "
@@ -351,7 +366,7 @@ void RegisterKeyspaceCommands(CommandTable& t) {
       MultiKeyCommand("exists", -2, kReadOnly | kFast, 1, -1, 1, Exists, {"@keyspace"});
   exists.fast_read = FastExists;
   t.Add(exists);
-  t.Add(MultiKeyCommand("touch", -2, kReadOnly | kFast, 1, -1, 1, Exists, {"@keyspace"}));
+  t.Add(MultiKeyCommand("touch", -2, kReadOnly | kFast, 1, -1, 1, TouchKeys, {"@keyspace"}));
   t.Add(KeyCommand("type", 2, kReadOnly | kFast, Type, {"@keyspace"}, FastType));
   t.Add(KeyCommand("ttl", 2, kReadOnly | kFast, Ttl<TtlKind::kTtl>, {"@keyspace"},
                    FastTtl<TtlKind::kTtl>));

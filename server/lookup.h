@@ -16,9 +16,9 @@ struct TypedLookup {
 };
 
 // Finds key with lazy expiry, counting a keyspace hit or miss as Redis does
-// for reads (TYPE, TTL, ...).
-inline engine::KeyRef LookupRead(ShardContext& ctx, std::string_view key) {
-  engine::KeyRef ref = ctx.db.Find(key, ctx.now_ms);
+// for reads. TYPE and TTL look without counting an access for eviction.
+inline engine::KeyRef LookupRead(ShardContext& ctx, std::string_view key, bool touch = true) {
+  engine::KeyRef ref = touch ? ctx.db.Find(key, ctx.now_ms) : ctx.db.Peek(key, ctx.now_ms);
   auto& counter = ref ? ctx.shard.keyspace_hits : ctx.shard.keyspace_misses;
   counter.store(counter.load(std::memory_order_relaxed) + 1,  // owner-written: no locked add
                 std::memory_order_relaxed);
@@ -34,7 +34,6 @@ inline TypedLookup LookupTyped(ShardContext& ctx, std::string_view key, engine::
     r.wrong_type = true;
     return r;
   }
-  ref.obj()->access_time = static_cast<uint32_t>(ctx.now_ms / 1000);
   r.ref = ref;
   return r;
 }

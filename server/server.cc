@@ -64,7 +64,8 @@ absl::Status Server::Start() {
     }
     if (!error.empty()) return absl::InvalidArgumentError(error.substr(4));
   }
-  used_memory.store(ReadMemory().allocated);
+  memory_.Refresh();
+  engine::access_settings().lfu = engine::IsLfuPolicy(config_.maxmemory_policy);
   std::vector<int> fds;
   port_ = config_.port;
   if (port_ != 0) {

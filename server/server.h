@@ -10,6 +10,7 @@
 #include "engine/shard_set.h"
 #include "server/command_table.h"
 #include "server/config.h"
+#include "server/maxmemory.h"
 
 namespace server {
 
@@ -48,10 +49,11 @@ class Server {
   std::atomic<uint64_t> total_connections{0};
   std::atomic<uint64_t> rejected_connections{0};
   std::atomic<uint64_t> output_limit_disconnections{0};
-  // Allocated bytes, refreshed by worker 0 every timer tick (maxmemory).
-  std::atomic<int64_t> used_memory{0};
+  // Allocated bytes as maxmemory sees them.
+  MemoryGauge& memory() { return memory_; }
 
  private:
+  MemoryGauge memory_;
   Config config_;
   engine::ShardSet shards_;
   CommandTable commands_;

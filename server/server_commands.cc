@@ -81,7 +81,7 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
       hops += st.hops.load(std::memory_order_relaxed);
       txs += st.transactions.load(std::memory_order_relaxed);
     }
-    uint64_t expired = 0, hits = 0, misses = 0;
+    uint64_t expired = 0, evicted = 0, hits = 0, misses = 0;
     for (size_t i = 0; i < server.num_workers(); ++i) {
       hits += server.worker(i).stats().keyspace_hits.load(std::memory_order_relaxed);
       misses += server.worker(i).stats().keyspace_misses.load(std::memory_order_relaxed);
@@ -89,17 +89,19 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
     for (size_t i = 0; i < server.shards().size(); ++i) {
       engine::Shard& sh = server.shards().shard(i);
       expired += sh.expired_keys.load();
+      evicted += sh.evicted_keys.load();
       hits += sh.keyspace_hits.load();
       misses += sh.keyspace_misses.load();
     }
-    absl::StrAppend(&out, "# Stats\r\ntotal_connections_received:", server.total_connections.load(),
-                    "\r\ntotal_commands_processed:", commands,
-                    "\r\nrejected_connections:", server.rejected_connections.load(),
-                    "\r\nexpired_keys:", expired, "\r\nevicted_keys:0\r\nkeyspace_hits:", hits,
-                    "\r\nkeyspace_misses:", misses, "\r\nread_fast_path_hits:", fast,
-                    "\r\nshard_hops:", hops, "\r\nmulti_shard_transactions:", txs,
-                    "\r\nclient_output_buffer_limit_disconnections:",
-                    server.output_limit_disconnections.load(), "\r\n\r\n");
+    absl::StrAppend(
+        &out, "# Stats\r\ntotal_connections_received:", server.total_connections.load(),
+        "\r\ntotal_commands_processed:", commands,
+        "\r\nrejected_connections:", server.rejected_connections.load(),
+        "\r\nexpired_keys:", expired, "\r\nevicted_keys:", evicted, "\r\nkeyspace_hits:", hits,
+        "\r\nkeyspace_misses:", misses, "\r\nread_fast_path_hits:", fast, "\r\nshard_hops:", hops,
+        "\r\nmulti_shard_transactions:", txs,
+        "\r\nclient_output_buffer_limit_disconnections:", server.output_limit_disconnections.load(),
+        "\r\n\r\n");
   }
   if (want("keyspace")) {
     absl::StrAppend(&out, "# Keyspace\r\n");

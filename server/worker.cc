@@ -324,15 +324,12 @@ void Worker::Execute(Client& c, Args args) {
     Reply(c, [&](resp::ReplyWriter& w) { w.Error(error); });
     return;
   }
-  // A password removed at runtime frees clients that never authenticated.
-  if ((spec->flags & kDenyOom) && OverMaxmemory()) {
-    Reply(c, [&](resp::ReplyWriter& w) {
-      w.Error("OOM command not allowed when used memory > 'maxmemory'.");
-    });
-    return;
-  }
   if (!c.authenticated && !(spec->flags & kNoAuth) && !server_->config().requirepass.empty()) {
     Reply(c, [&](resp::ReplyWriter& w) { w.Error("NOAUTH Authentication required."); });
+    return;
+  }
+  if ((spec->flags & kDenyOom) && !AdmitWrite(*spec)) {
+    Reply(c, [&](resp::ReplyWriter& w) { w.Error(errors::kOom); });
     return;
   }
   c.last_command = spec;
@@ -360,7 +357,7 @@ void Worker::ExecuteOnShard(Client& c, const CommandSpec& spec, Args args, engin
     if (shard_.CanRunInline()) {
       Reply(c, [&](resp::ReplyWriter& w) {
         ShardContext ctx{shard_, shard_.db(c.db), c.db, w, now};
-        spec.on_shard(args, ctx);
+        RunOnShard(spec, args, ctx);
       });
       ServeBlocked();
       return;
@@ -436,7 +433,7 @@ void Worker::SendBatches(Client& c) {
         }
         resp::ReplyWriter w(&cmd.reply->data, cmd.proto);
         ShardContext ctx{shard, shard.db(cmd.db), cmd.db, w, shard.now_ms()};
-        cmd.spec->on_shard(views, ctx);
+        RunOnShard(*cmd.spec, views, ctx);
         // As Redis does after each command: a push may unblock clients.
         if (shard.key_waiters().has_ready()) ServeBlockedClients(*server_, shard);
       }

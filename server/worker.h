@@ -119,8 +119,10 @@ class Worker : public net::ConnectionHandler {
   void Complete(Client* c);
   void MaybeFree(Client* c);
   void OnTimer();
-  // maxmemory is set and the last sample of allocated bytes is above it.
-  bool OverMaxmemory() const;
+  // Whether a command that may grow memory may start (false: reply OOM).
+  bool AdmitWrite(const CommandSpec& spec);
+  // Runs a single-shard command on ctx.shard's thread (maxmemory first).
+  void RunOnShard(const CommandSpec& spec, Args args, ShardContext& ctx);
   // Serves clients blocked on this shard's keys that got values, if any.
   void ServeBlocked();
   void StartBlocking(Client& c, std::unique_ptr<MultiCommand> mc);

@@ -2,6 +2,7 @@
 // output limits, the maxmemory sample), and work that must visit every
 // worker's thread (CLIENT LIST/KILL, CONFIG RESETSTAT).
 #include "engine/task.h"
+#include "server/maxmemory.h"
 #include "server/memory_stats.h"
 #include "server/server.h"
 #include "server/worker.h"
@@ -11,8 +12,8 @@ namespace server {
 void Worker::ResetStats() {
   for (std::atomic<uint64_t>* counter :
        {&stats_.commands, &stats_.fast_path_reads, &stats_.hops, &stats_.transactions,
-        &stats_.keyspace_hits, &stats_.keyspace_misses, &shard_.expired_keys, &shard_.keyspace_hits,
-        &shard_.keyspace_misses}) {
+        &stats_.keyspace_hits, &stats_.keyspace_misses, &shard_.expired_keys, &shard_.evicted_keys,
+        &shard_.keyspace_hits, &shard_.keyspace_misses}) {
     counter->store(0, std::memory_order_relaxed);
   }
 }
@@ -78,17 +79,34 @@ bool Worker::EnforceOutputLimit(Client& c) {
   return false;
 }
 
-bool Worker::OverMaxmemory() const {
-  int64_t limit = server_->config().maxmemory;
-  return limit > 0 && server_->used_memory.load(std::memory_order_relaxed) > limit;
+bool Worker::AdmitWrite(const CommandSpec& spec) {
+  const Config& cfg = server_->config();
+  if (cfg.maxmemory <= 0) return true;
+  // A single-shard command evicts on its own shard, just before it runs
+  // (RunOnShard); one that spans shards makes room here, on ours.
+  if (cfg.maxmemory_policy != engine::EvictionPolicy::kNoEviction && spec.multi == nullptr) {
+    return true;
+  }
+  if (server_->memory().Current() <= cfg.maxmemory) return true;
+  return spec.multi != nullptr && shard_.CanRunInline() && MakeRoomForWrite(*server_, shard_);
+}
+
+void Worker::RunOnShard(const CommandSpec& spec, Args args, ShardContext& ctx) {
+  if ((spec.flags & kDenyOom) && !MakeRoomForWrite(*server_, ctx.shard)) {
+    return ctx.out.Error(errors::kOom);
+  }
+  spec.on_shard(args, ctx);
 }
 
 void Worker::OnTimer() {
   shard_.set_now_ms(loop_.now_ms());
-  // One worker samples the allocator for everyone (maxmemory checks).
-  if (id_ == 0) server_->used_memory.store(ReadMemory().allocated, std::memory_order_relaxed);
   shard_.ProcessMailbox();
   shard_.ActiveExpire(/*budget_us=*/1000);
+  // Shards that get no writes still give back their share when over
+  // maxmemory (Redis evicts from its cron too).
+  if (server_->config().maxmemory > 0 && shard_.CanRunInline()) {
+    MakeRoomForWrite(*server_, shard_);
+  }
   shard_.PublishSizes();
   const Config& cfg = server_->config();
   std::vector<net::Connection*> idle;
