@@ -99,6 +99,7 @@ class Connection : public IoHandler {
 
   std::unique_ptr<char[]> in_buf_;
   size_t in_cap_ = 0;
+  bool last_read_filled_ = false;
   size_t in_start_ = 0;
   size_t in_end_ = 0;
 
