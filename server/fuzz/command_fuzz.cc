@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -106,13 +107,15 @@ void ResetSettings(server::Server& srv) {
                               "",
                               "maxmemory",
                               "0",
+                              "maxmemory-policy",
+                              "noeviction",
                               "timeout",
                               "0",
                               "proto-max-bulk-len",
                               "512mb",
                               "client-query-buffer-limit",
                               "1gb"};
-  srv.config_registry().Set(server::Args(pairs, 10));
+  srv.config_registry().Set(server::Args(pairs, std::size(pairs)));
 }
 
 }  // namespace
