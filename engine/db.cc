@@ -85,12 +85,12 @@ KeyRef Db::Set(std::string_view key, Object* obj, int64_t expire_ms, bool keep_t
 
 void Db::Replace(KeyRef ref, Object* obj) {
   // Only the owner stores values, so `old` cannot change under us; the new
-  // value gets its counter before it is published.
+  // value gets its counter before it is published. (Finding the key already
+  // counted this access, and a new value is stamped "now" at birth.)
   Object* old = ref.entry->obj.load(std::memory_order_relaxed);
   if (old != nullptr && old != obj) {
     std::atomic_ref<uint8_t>(obj->frequency)
         .store(DecayedFrequency(old), std::memory_order_relaxed);
-    Touch(obj);
   }
   ref.entry->obj.store(obj, std::memory_order_release);
   if (old != nullptr && old != obj) RetireObject(old);

@@ -82,13 +82,14 @@ bool Worker::EnforceOutputLimit(Client& c) {
 bool Worker::AdmitWrite(const CommandSpec& spec) {
   const Config& cfg = server_->config();
   if (cfg.maxmemory <= 0) return true;
-  // A single-shard command evicts on its own shard, just before it runs
-  // (RunOnShard); one that spans shards makes room here, on ours.
-  if (cfg.maxmemory_policy != engine::EvictionPolicy::kNoEviction && spec.multi == nullptr) {
-    return true;
+  if (cfg.maxmemory_policy == engine::EvictionPolicy::kNoEviction) {
+    return server_->memory().Current() <= cfg.maxmemory;
   }
-  if (server_->memory().Current() <= cfg.maxmemory) return true;
-  return spec.multi != nullptr && shard_.CanRunInline() && MakeRoomForWrite(*server_, shard_);
+  // A single-shard command evicts on its own shard, just before it runs
+  // (RunOnShard); one that spans shards makes room here, on ours, unless a
+  // transaction holds it (then later writes and the timer catch up).
+  if (spec.multi == nullptr || !shard_.CanRunInline()) return true;
+  return MakeRoomForWrite(*server_, shard_);
 }
 
 void Worker::RunOnShard(const CommandSpec& spec, Args args, ShardContext& ctx) {
