@@ -130,10 +130,14 @@ bool Evictor::EvictRandom(Shard& shard, bool volatile_only) {
 
 void Evictor::Populate(Db& db, int db_index, EvictionPolicy policy, int samples) {
   if (IsVolatilePolicy(policy)) {
+    // A run of neighbours in the TTL index from a random start: distinct
+    // keys, so a db with no more keys than samples is seen whole.
+    uint64_t start = NextRandom();
     for (int i = 0; i < samples; ++i) {
-      KeyRef ref = db.RandomExpiring(NextRandom());
+      KeyRef ref = db.RandomExpiring(start + i);
       if (!ref) return;
       Offer(Score(*ref.entry, policy), db_index, ref.key());
+      if (static_cast<size_t>(i + 1) >= db.expires_size()) return;
     }
     return;
   }

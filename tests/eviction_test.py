@@ -125,8 +125,8 @@ class EvictionTest(unittest.TestCase):
             soon = surviving(c, "soon", range(3000))
             late = surviving(c, "late", range(3000))
             self.assertGreater(c.info("stats")["evicted_keys"], 1000)
-            self.assertLess(soon, 1500, (soon, late))
-            self.assertGreater(late, 2700, (soon, late))
+            self.assertLess(soon, 1500, (name, soon, late))
+            self.assertGreater(late, 2400, (name, soon, late))
         Servers(self).run(check)
 
     def keeps_used_keys(self, policy, use):
