@@ -95,7 +95,10 @@ void Copy(MultiCommand& mc) {
     st->expire_ms = ref.entry->expire_ms.load();
   });
   mc.AddPhase([st, dst, dst_db, replace](Shard& shard, engine::Db&) {
-    if (st->copy == nullptr || !OnShard(shard, dst)) return;
+    // The destination's shard alone touches the state in this phase (it may
+    // reset it); the others run the phase at the same time and must not
+    // even read it.
+    if (!OnShard(shard, dst) || st->copy == nullptr) return;
     engine::Db& target = shard.db(dst_db);
     if (target.Find(dst, shard.now_ms())) {
       if (!replace) {
