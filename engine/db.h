@@ -175,10 +175,14 @@ class Db {
   // Two keys per bucket on average: half the dummy nodes and bucket slots of
   // the default (about 12 bytes per key) for half a node more per lookup.
   static constexpr size_t kLoadFactor = 2;
-  // libcds fixes the bucket table's capacity at construction (segments are
-  // allocated lazily as it fills): past capacity x load factor keys, chains
-  // grow linearly. 2^28 keys per db costs a 64 KB segment directory up front.
-  static constexpr size_t kMaxExpectedKeys = size_t{1} << 28;
+  // libcds fixes the bucket table's capacity at construction: past it,
+  // chains grow linearly. Its segments are sqrt(capacity) buckets, and the
+  // first segment, its aux nodes and the directory are allocated up front, in
+  // every one of a shard's 16 dbs: at 2^28 keys that was ~880 KB per db, 14 MB
+  // per shard before the first key (Redis starts at under 1 MB). At 2^24 it
+  // is ~235 KB per db; a db still holds 2^24 keys per shard before lookups
+  // slow down (and keeps working past that).
+  static constexpr size_t kMaxExpectedKeys = size_t{1} << 24;
 
   // mutable: libcds lookups are non-const even when they do not modify.
   void NoteStored(std::string_view key, const Object* obj) {

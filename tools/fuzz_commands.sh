@@ -48,7 +48,13 @@ stale=()
 for src in "${sources[@]}"; do
   obj="${out}/obj/$(echo "${src}" | tr '/' '_').o"
   objects+=("${obj}")
-  if [[ ! -f "${obj}" || "${root}/${src}" -nt "${obj}" ]]; then stale+=("${src}"); fi
+  # Headers count too: an object built against an older class layout links
+  # fine and then corrupts memory (a Shard grew; objects that allocate it
+  # were not rebuilt). Any project header newer than the object rebuilds it.
+  if [[ ! -f "${obj}" || "${root}/${src}" -nt "${obj}" ]] ||
+     [[ -n "$(find "${root}"/{resp,net,engine,server} -name '*.h' -newer "${obj}" -print -quit)" ]]; then
+    stale+=("${src}")
+  fi
 done
 printf '%s\n' "${stale[@]}" | xargs -r -P "$(nproc)" -I{} sh -c \
   'clang++ '"${flags[*]}"' -c "'"${root}"'/{}" -o "'"${out}"'/obj/$(echo {} | tr / _).o"'
