@@ -9,7 +9,10 @@ namespace engine {
 
 namespace access_clock_internal {
 std::atomic<uint32_t> seconds{static_cast<uint32_t>(std::time(nullptr))};
-}
+// A namespace-scope object, not a function-local static: Touch reads it on
+// every lookup and should not pay for an initialisation guard.
+AccessSettings settings;
+}  // namespace access_clock_internal
 
 namespace {
 
@@ -32,11 +35,6 @@ uint8_t LogIncrement(uint8_t counter, int64_t log_factor) {
 }
 
 }  // namespace
-
-AccessSettings& access_settings() {
-  static AccessSettings settings;
-  return settings;
-}
 
 void AdvanceAccessClock(int64_t now_ms) {
   auto now = static_cast<uint32_t>(now_ms / 1000);

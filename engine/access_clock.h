@@ -24,7 +24,10 @@ struct AccessSettings {
   std::atomic<int64_t> lfu_log_factor{10};
   std::atomic<int64_t> lfu_decay_minutes{1};
 };
-AccessSettings& access_settings();
+namespace access_clock_internal {
+extern AccessSettings settings;
+}
+inline AccessSettings& access_settings() { return access_clock_internal::settings; }
 
 // A coarse clock in seconds, advanced by the shards' timers (Redis's
 // lruclock), so touching a value costs no system call.

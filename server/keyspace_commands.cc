@@ -32,12 +32,11 @@ void CountKeys(MultiCommand& mc, CountMode mode) {
     int64_t n = 0;
     for (int pos : mc.KeysOn(shard.id())) {
       std::string_view key = mc.args()[pos];
-      if (mode == CountMode::kDelete) {
-        if (db.Peek(key, shard.now_ms()) && db.Erase(key)) ++n;
-      } else if (mode == CountMode::kTouch ? static_cast<bool>(db.Find(key, shard.now_ms()))
-                                           : static_cast<bool>(db.Peek(key, shard.now_ms()))) {
-        ++n;  // EXISTS counts repeated keys repeatedly, as Redis does
-      }
+      KeyRef ref =
+          mode == CountMode::kTouch ? db.Find(key, shard.now_ms()) : db.Peek(key, shard.now_ms());
+      if (!ref) continue;
+      // EXISTS counts repeated keys repeatedly, as Redis does.
+      if (mode != CountMode::kDelete || db.Erase(key)) ++n;
     }
     count->fetch_add(n);
   });
