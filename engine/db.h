@@ -60,6 +60,8 @@ struct KeyRef {
 // ReadShared, which any thread attached to libcds may call at any time.
 class Db {
  public:
+  friend class LookupPrefetch;
+
   Db();
   ~Db();
   Db(const Db&) = delete;
@@ -166,6 +168,45 @@ class Db {
     // The bucket's dummy node, created if needed (as any lookup would). It
     // lives as long as the map.
     ListNode* BucketHead(size_t hash) { return get_bucket(hash); }
+
+    // The stages of LookupPrefetch. Any thread: they read only the bucket
+    // table and dummy nodes, which live as long as the map, and merely
+    // prefetch key nodes (which may be freed at any time).
+    using Head = aux_node_type;
+    using Slot = std::atomic<Head*>;
+    // Where the bucket of `hash` keeps its head, prefetched; null if that
+    // part of the table was never allocated.
+    const Slot* PrefetchSlot(size_t hash) const {
+      const Slot* slot = TableAccess::SlotOf(m_Buckets, bucket_no(hash));
+      if (slot != nullptr) __builtin_prefetch(slot);
+      return slot;
+    }
+    // The bucket's dummy node (null until the bucket is first used),
+    // prefetched.
+    static const Head* PrefetchHead(const Slot* slot) {
+      const Head* head = slot->load(std::memory_order_acquire);
+      if (head != nullptr) __builtin_prefetch(head);
+      return head;
+    }
+    // The first node after the dummy: the bucket's first key, usually.
+    static void PrefetchFirstNode(const Head* head) {
+      const ListNode* next = head->m_pNext.load(std::memory_order_acquire).ptr();
+      if (next != nullptr) __builtin_prefetch(next);
+    }
+
+   private:
+    // libcds keeps the segment table protected and offers only a loading
+    // bucket(n); the address of a slot, to prefetch it before loading it,
+    // is read through member pointers named in a derived class.
+    struct TableAccess : bucket_table {
+      static const Slot* SlotOf(const bucket_table& table, size_t bucket) {
+        const auto& metrics = table.*(&TableAccess::m_metrics);
+        const auto* segments = table.*(&TableAccess::m_Segments);
+        const Slot* segment =
+            segments[bucket >> metrics.nSegmentSizeLog2].load(std::memory_order_acquire);
+        return segment == nullptr ? nullptr : segment + (bucket & (metrics.nSegmentSize - 1));
+      }
+    };
   };
 
   Entry* Lookup(std::string_view key) const;

@@ -89,5 +89,43 @@ TEST_F(StringCommandsTest, PipelineRepliesInOrder) {
   }
 }
 
+// Pipelined commands are looked at ahead of running them (their keys are
+// prefetched, on every shard): the replies must still be those of running
+// them one by one, across SELECT, writes inside the batch, and another
+// client rewriting other keys of the same shards meanwhile.
+TEST_F(StringCommandsTest, PipelinedBatchesAnswerAsIfRunOneByOne) {
+  std::string writes;
+  for (int i = 0; i < 3000; ++i) {
+    std::string k = "w" + std::to_string(i % 700);
+    writes += i % 3 == 2 ? Encode({"DEL", k}) : Encode({"SET", k, std::to_string(i)});
+  }
+  RunRaw(writes, 0, 1);  // not waiting: it runs while the batch below does
+  std::string req;
+  std::vector<std::string> want;
+  for (int g = 0; g < 150; ++g) {
+    std::string k = "r" + std::to_string(g);
+    std::string v = std::to_string(g * 7);
+    for (const auto& [args, reply] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+             {{"SET", k, v}, "+\"OK\""},
+             {{"GET", k}, "\"" + v + "\""},
+             {{"SELECT", "1"}, "+\"OK\""},
+             {{"GET", k}, "nil"},
+             {{"SELECT", "0"}, "+\"OK\""},
+             {{"GET", "none" + v}, "nil"},
+             {{"STRLEN", k}, ":" + std::to_string(v.size())},
+             {{"GETSET", k, "x"}, "\"" + v + "\""},
+             {{"DEL", k}, ":1"},
+             {{"GET", k}, "nil"},
+         }) {
+      req += Encode(args);
+      want.push_back(reply);
+    }
+  }
+  std::vector<resp::Value> replies = RunRaw(req, want.size());
+  ASSERT_EQ(replies.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(resp::ToString(replies[i]), want[i]) << i;
+  EXPECT_EQ(RunRaw("", 3000, 1).size(), 3000u);
+}
+
 }  // namespace
 }  // namespace server

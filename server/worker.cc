@@ -7,6 +7,7 @@
 #include "engine/runtime.h"
 #include "engine/shard_set.h"
 #include "engine/transaction.h"
+#include "server/pipeline_prefetch.h"
 #include "server/server.h"
 #include "server/text.h"
 
@@ -225,6 +226,7 @@ void Worker::ProcessInput(Client& c) {
   {
     ClientPin pin(&c);
     const Config& cfg = server_->config();
+    size_t prefetched = 0;  // commands ahead whose keys were prefetched
     while (c.conn != nullptr && !c.conn->closed()) {
       if (c.waiting_for_transaction || c.blocked != nullptr || c.close_after_reply ||
           c.pending.size() >= kMaxPending) {
@@ -237,6 +239,9 @@ void Worker::ProcessInput(Client& c) {
       }
       std::string_view in = c.conn->input();
       if (in.empty()) break;
+      if (prefetched == 0) {
+        prefetched = PrefetchPipeline(in, server_->commands(), server_->shards(), id_, c.db);
+      }
       size_t consumed = 0;
       resp::RequestParser::Status st = c.parser.Parse(in, &consumed);
       if (st == resp::RequestParser::Status::kNeedMore) {
@@ -254,6 +259,7 @@ void Worker::ProcessInput(Client& c) {
         break;
       }
       Execute(c, c.parser.args());
+      if (prefetched > 0) --prefetched;
       // Only now: the arguments were views into the input buffer.
       if (c.conn != nullptr) c.conn->ConsumeInput(consumed);
     }

@@ -81,17 +81,13 @@ std::vector<resp::Value> CommandFixture::RunRaw(std::string_view bytes, size_t r
   return out;
 }
 
-namespace {
-
-std::string Encode(const std::vector<std::string>& args) {
+std::string CommandFixture::Encode(const std::vector<std::string>& args) {
   std::string req = "*" + std::to_string(args.size()) + "\r\n";
   for (const std::string& a : args) {
     req += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
   }
   return req;
 }
-
-}  // namespace
 
 std::vector<std::string> CommandFixture::KeysOnDistinctShards(const std::string& prefix, size_t n) {
   std::vector<std::string> keys;

@@ -38,6 +38,8 @@ class CommandFixture : public ::testing::Test {
   void Disconnect(size_t conn);
   // Polls INFO until blocked_clients is n (commands registered as waiting).
   void WaitForBlockedClients(int n);
+  // A command in RESP, for building pipelines to send with RunRaw.
+  static std::string Encode(const std::vector<std::string>& args);
   // Sends raw bytes and reads `replies` replies.
   std::vector<resp::Value> RunRaw(std::string_view bytes, size_t replies, size_t conn = 0);
 

@@ -1,0 +1,25 @@
+#include "engine/lookup_prefetch.h"
+
+namespace engine {
+
+void LookupPrefetch::Add(const Db& db, std::string_view key) {
+  if (size_ == kMaxKeys) return;
+  // Stage 1 as keys arrive: the slot's address needs no load of its own
+  // (the segment table is small and stays cached).
+  const Db::Map::Slot* slot = db.map_.PrefetchSlot(Db::EntryHash{}(key));
+  if (slot != nullptr) items_[size_++] = {slot, nullptr};
+}
+
+size_t LookupPrefetch::Run() {
+  for (size_t i = 0; i < size_; ++i) items_[i].head = Db::Map::PrefetchHead(items_[i].slot);
+  size_t in_use = 0;
+  for (size_t i = 0; i < size_; ++i) {
+    if (items_[i].head == nullptr) continue;
+    Db::Map::PrefetchFirstNode(items_[i].head);
+    ++in_use;
+  }
+  size_ = 0;
+  return in_use;
+}
+
+}  // namespace engine

@@ -1,0 +1,32 @@
+// Look-ahead over a client's buffered requests: the name and first argument
+// of each complete multibulk command, without consuming anything. A server
+// uses it to start the memory loads of a pipelined batch's keys before it
+// runs the batch (see server/key_prefetch.h).
+#ifndef RESP_REQUEST_PEEK_H_
+#define RESP_REQUEST_PEEK_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "absl/types/span.h"
+
+namespace resp {
+
+struct PeekedCommand {
+  std::string_view name;
+  std::string_view first_arg;  // empty when the command has no argument
+  int64_t argc = 0;
+};
+
+// Fills `out` with the commands that are complete at the start of `buf`, in
+// order, and returns how many. Stops early (never fails) at anything it does
+// not expect: an inline command, an empty command, a malformed or partial
+// one. It is a hint, not a parser: RequestParser alone decides what a
+// command is and which error it gets, and a command peeked here may still be
+// rejected there.
+size_t PeekCommands(std::string_view buf, absl::Span<PeekedCommand> out);
+
+}  // namespace resp
+
+#endif  // RESP_REQUEST_PEEK_H_
