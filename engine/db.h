@@ -169,9 +169,10 @@ class Db {
     // lives as long as the map.
     ListNode* BucketHead(size_t hash) { return get_bucket(hash); }
 
-    // The stages of LookupPrefetch. Any thread: they read only the bucket
-    // table and dummy nodes, which live as long as the map, and merely
-    // prefetch key nodes (which may be freed at any time).
+    // The stages of LookupPrefetch. Any thread: without a guard they read
+    // only the bucket table and dummy nodes, which live as long as the map;
+    // key nodes, which may be freed at any time, are only prefetched, or
+    // read under a hazard pointer (PrefetchValueOrNext).
     using Head = aux_node_type;
     using Slot = std::atomic<Head*>;
     // Where the bucket of `hash` keeps its head, prefetched; null if that
@@ -192,6 +193,22 @@ class Db {
     static void PrefetchFirstNode(const Head* head) {
       const ListNode* next = head->m_pNext.load(std::memory_order_acquire).ptr();
       if (next != nullptr) __builtin_prefetch(next);
+    }
+    // Reads that first node under `guard` (another thread may unlink and
+    // free it): when it is the key's, prefetches the key's value; when the
+    // key sorts after it, the node after it. The dummy is never deleted, so
+    // a node its link still points to once guarded is alive.
+    static void PrefetchValueOrNext(const Head* head, size_t hash, cds::gc::HP::Guard& guard) {
+      auto first = guard.protect(head->m_pNext, [](ListNode::marked_ptr p) { return p.ptr(); });
+      const auto* node = static_cast<const SplitNode*>(first.ptr());
+      if (node == nullptr) return;
+      size_t order = cds::intrusive::split_list::regular_hash<bit_reversal>(hash);
+      if (node->m_nHash == order) {
+        // Odd orders are keys' (dummies' are even).
+        __builtin_prefetch(static_cast<const Entry*>(node)->obj.load(std::memory_order_relaxed));
+      } else if (node->m_nHash < order) {
+        __builtin_prefetch(node->m_pNext.load(std::memory_order_relaxed).ptr());
+      }
     }
 
    private:

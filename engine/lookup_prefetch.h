@@ -11,14 +11,17 @@ namespace engine {
 
 // Group prefetching for a batch of key lookups. Finding a key waits on a
 // chain of dependent cache misses (the bucket's slot, the bucket's dummy
-// node, the first key node of the bucket, ...); a pipelined batch of random
-// keys pays them one after another. Run() walks the batch in stages, each
-// starting the next load of every key, so the misses of different keys
-// overlap; the lookups that follow find those lines in cache. Purely a hint:
-// nothing is locked or guarded, and a key that is gone or in another db by
-// the time it is looked up only wasted a prefetch.
+// node, the key's node, its value); a pipelined batch of random keys pays
+// them one after another. Run() walks the batch in stages, each starting the
+// next load of every key (slot, dummy node, first key node, then the value
+// or the second node), so the misses of different keys overlap and the
+// lookups that follow find those lines in cache. Purely a hint: nothing is
+// locked, and a key that is gone or in another db by the time it is looked
+// up only wasted a prefetch.
 //
-// Any thread (see Db::Map::PrefetchSlot for why that is safe).
+// Any thread attached to libcds: only memory that lives as long as the map
+// is read without a guard (Db::Map::PrefetchSlot), key nodes are read under
+// a hazard pointer, values are only prefetched.
 class LookupPrefetch {
  public:
   static constexpr size_t kMaxKeys = 16;
@@ -33,6 +36,7 @@ class LookupPrefetch {
 
  private:
   struct Item {
+    size_t hash;
     const Db::Map::Slot* slot;
     const Db::Map::Head* head;
   };

@@ -28,4 +28,19 @@ size_t PrefetchPipeline(std::string_view input, const CommandTable& commands,
   return n;
 }
 
+size_t PrefetchHopBatch(const HopBatch& batch, size_t from, engine::Shard& shard) {
+  // A lone command has no other misses to overlap with.
+  if (batch.commands.size() - from < 2) return batch.commands.size();
+  engine::LookupPrefetch prefetch;
+  size_t i = from;
+  for (; i < batch.commands.size() && prefetch.size() < engine::LookupPrefetch::kMaxKeys; ++i) {
+    const HopBatch::Command& cmd = batch.commands[i];
+    if (cmd.num_args < 2 || cmd.spec->first_key != 1) continue;
+    auto [offset, length] = batch.args[cmd.first_arg + 1];
+    prefetch.Add(shard.db(cmd.db), std::string_view(batch.arena.data() + offset, length));
+  }
+  prefetch.Run();
+  return i;
+}
+
 }  // namespace server

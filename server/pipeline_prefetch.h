@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "engine/shard_set.h"
+#include "server/client.h"
 #include "server/command_table.h"
 
 namespace server {
@@ -18,6 +19,12 @@ namespace server {
 // complete commands: nothing to overlap, nothing prefetched.
 size_t PrefetchPipeline(std::string_view input, const CommandTable& commands,
                         engine::ShardSet& shards, engine::ShardId self, int db);
+
+// The same for a batch of commands that hopped to their keys' shard, on
+// that shard's thread: prefetches the keys of the commands from `from` on (up
+// to LookupPrefetch::kMaxKeys of them) and returns the index of the first
+// command it did not look at.
+size_t PrefetchHopBatch(const HopBatch& batch, size_t from, engine::Shard& shard);
 
 }  // namespace server
 

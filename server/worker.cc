@@ -431,7 +431,10 @@ void Worker::SendBatches(Client& c) {
     engine::ShardId origin = id_;
     auto run = [this, origin, client = &c, batch = std::move(slot)](engine::Shard& shard) mutable {
       std::vector<std::string_view> views;
-      for (const HopBatch::Command& cmd : batch->commands) {
+      size_t prefetched_until = 0;
+      for (size_t n = 0; n < batch->commands.size(); ++n) {
+        if (n == prefetched_until) prefetched_until = PrefetchHopBatch(*batch, n, shard);
+        const HopBatch::Command& cmd = batch->commands[n];
         views.clear();
         for (uint32_t i = 0; i < cmd.num_args; ++i) {
           auto [off, len] = batch->args[cmd.first_arg + i];
