@@ -1,5 +1,6 @@
 // Engine microbenchmarks: the keyspace map on its owner thread (libcds
-// split-list vs absl::flat_hash_map as the baseline), the read fast path
+// split-list vs absl::flat_hash_map as the baseline; batches of lookups with
+// and without LookupPrefetch), the read fast path
 // from another thread, and a mailbox hop round trip.
 //
 //   bazel run -c opt //bench:engine_bench -- --benchmark_repetitions=3
@@ -11,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "benchmark/benchmark.h"
 #include "engine/db.h"
+#include "engine/lookup_prefetch.h"
 #include "engine/runtime.h"
 #include "engine/shard_set.h"
 #include "engine/shard_threads.h"
@@ -53,6 +55,38 @@ void BM_DbFind(benchmark::State& state) {
   db.reset();
 }
 BENCHMARK(BM_DbFind);
+
+// Owner-thread GETs in batches of 16 random keys, as a pipelined batch runs
+// them; with Arg(1) each batch is first prefetched by LookupPrefetch (what
+// the server does before running a pipeline).
+void BM_DbFindBatch(benchmark::State& state) {
+  engine::CdsRuntime runtime;
+  engine::CdsThreadScope scope;
+  auto db = FilledDb(kKeys);
+  for (int i = 0; i < kKeys; ++i) db->Find(Keys()[i], 1);  // every bucket in use
+  const bool prefetch = state.range(0) != 0;
+  constexpr size_t kBatch = engine::LookupPrefetch::kMaxKeys;
+  uint32_t next = 0;
+  for (auto _ : state) {
+    const std::string* batch[kBatch];
+    for (size_t j = 0; j < kBatch; ++j) {
+      // An odd multiplier visits every index in a scattered order.
+      batch[j] = &Keys()[(next++ * 2654435761u) & (kKeys - 1)];
+    }
+    if (prefetch) {
+      engine::LookupPrefetch p;
+      for (const std::string* key : batch) p.Add(*db, *key);
+      p.Run();
+    }
+    for (const std::string* key : batch) {
+      engine::KeyRef ref = db->Find(*key, 1);
+      benchmark::DoNotOptimize(ref.entry);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+  db.reset();
+}
+BENCHMARK(BM_DbFindBatch)->Arg(0)->Arg(1);
 
 // Owner-thread SET (replace) on a 1M-key Db: new value, old one retired.
 void BM_DbSet(benchmark::State& state) {
