@@ -21,6 +21,7 @@ sources=(
   resp/fuzz/request_parser_fuzz.cc
   resp/request_parser_testing.cc
   resp/request_parser.cc
+  resp/request_peek.cc
   resp/inline_split.cc
   resp/numbers.cc
   resp/value.cc

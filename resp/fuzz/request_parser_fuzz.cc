@@ -1,7 +1,8 @@
 // libFuzzer target for RequestParser. For every input it checks that parsing
 // the bytes in one read and in reads of input-derived sizes (with the buffer
 // moved between reads) gives the same commands, error and consumed count,
-// and that each command has arguments. Any difference aborts.
+// and that each command has arguments, and that PeekCommands agrees with the
+// parser. Any difference aborts.
 //
 // The first byte picks the limits, so small limits (and their error paths)
 // are reached without megabytes of input.
@@ -13,6 +14,7 @@
 
 #include "resp/request_parser.h"
 #include "resp/request_parser_testing.h"
+#include "resp/request_peek.h"
 
 namespace {
 
@@ -77,6 +79,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         },
         run.relocate);
     if (!(chunked == whole)) Mismatch("chunked parse differs from whole parse", whole, chunked);
+  }
+
+  // The look-ahead used for prefetching sees a prefix of the commands the
+  // parser returns, identically; it may run past a command the parser
+  // rejects (it does not check what Redis rejects), never past one it skips.
+  if (limits.max_bulk_len == resp::ParserLimits().max_bulk_len && !limits.unauthenticated) {
+    resp::PeekedCommand peeked[8];
+    size_t n = resp::PeekCommands(input, peeked);
+    size_t parsed = whole.commands.size();
+    if (whole.last != resp::RequestParser::Status::kError && n > parsed) {
+      Mismatch("peeked more commands than were parsed", whole, whole);
+    }
+    for (size_t i = 0; i < n && i < parsed; ++i) {
+      const std::vector<std::string>& cmd = whole.commands[i];
+      if (peeked[i].name != cmd[0] || peeked[i].argc != static_cast<int64_t>(cmd.size()) ||
+          peeked[i].first_arg != (cmd.size() > 1 ? std::string_view(cmd[1]) : "")) {
+        Mismatch("peeked command differs from the parsed one", whole, whole);
+      }
+    }
   }
   return 0;
 }
