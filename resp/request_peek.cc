@@ -40,7 +40,7 @@ size_t PeekCommands(std::string_view buf, absl::Span<PeekedCommand> out) {
   size_t n = 0;
   while (n < out.size()) {
     int64_t argc = 0;
-    if (!ReadHeader(buf, &pos, '*', &argc) || argc <= 0) break;
+    if (!ReadHeader(buf, &pos, '*', &argc) || argc <= 0 || argc > kMaxPeekedArgs) break;
     PeekedCommand cmd;
     cmd.argc = argc;
     bool complete = true;

@@ -19,12 +19,18 @@ struct PeekedCommand {
   int64_t argc = 0;
 };
 
+// Commands with more arguments end the look-ahead: skipping them costs more
+// than a prefetch saves, and one still arriving would be rescanned on every
+// read (the parser itself resumes where it stopped; this does not).
+inline constexpr int64_t kMaxPeekedArgs = 64;
+
 // Fills `out` with the commands that are complete at the start of `buf`, in
 // order, and returns how many. Stops early (never fails) at anything it does
-// not expect: an inline command, an empty command, a malformed or partial
-// one. It is a hint, not a parser: RequestParser alone decides what a
-// command is and which error it gets, and a command peeked here may still be
-// rejected there.
+// not expect: an inline command, an empty command, one of more than
+// kMaxPeekedArgs arguments, a malformed or partial one. The work is bounded
+// by out.size() * kMaxPeekedArgs headers, whatever the buffer holds. It is a
+// hint, not a parser: RequestParser alone decides what a command is and
+// which error it gets, and a command peeked here may still be rejected there.
 size_t PeekCommands(std::string_view buf, absl::Span<PeekedCommand> out);
 
 }  // namespace resp

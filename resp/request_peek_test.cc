@@ -59,6 +59,19 @@ TEST(RequestPeekTest, StopsAtWhatItDoesNotExpect) {
   EXPECT_TRUE(Peek("", &mem).empty());
 }
 
+// A long command ends the look-ahead at its header, so a huge command that
+// trickles in is not rescanned in full on every read.
+TEST(RequestPeekTest, StopsAtACommandWithTooManyArguments) {
+  std::vector<std::string> args = {"MSET"};
+  while (args.size() < static_cast<size_t>(kMaxPeekedArgs)) args.push_back("k");
+  std::string get = Encode({"GET", "k"});
+  std::unique_ptr<char[]> mem;
+  EXPECT_EQ(Peek(get + Encode(args) + get, &mem).size(), 3u);
+  args.push_back("k");
+  EXPECT_EQ(Peek(get + Encode(args) + get, &mem).size(), 1u);
+  EXPECT_EQ(Peek(get + "*1000000\r\n$1\r\nk\r\n", &mem).size(), 1u);
+}
+
 TEST(RequestPeekTest, FillsAtMostTheSpanItIsGiven) {
   std::string in;
   for (int i = 0; i < 10; ++i) in += Encode({"GET", "k" + std::to_string(i)});
