@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "absl/hash/hash.h"
@@ -195,7 +196,8 @@ class Db {
       if (next != nullptr) __builtin_prefetch(next);
     }
     // Reads that first node under `guard` (another thread may unlink and
-    // free it): when it is the key's, prefetches the key's value; when the
+    // free it; libcds retires the Entry, which starts with the list node,
+    // so guarding the node's address guards the Entry, as in SampleKeys): when it is the key's, prefetches the key's value; when the
     // key sorts after it, the node after it. The dummy is never deleted, so
     // a node its link still points to once guarded is alive.
     static void PrefetchValueOrNext(const Head* head, size_t hash, cds::gc::HP::Guard& guard) {
@@ -216,6 +218,7 @@ class Db {
     // bucket(n); the address of a slot, to prefetch it before loading it,
     // is read through member pointers named in a derived class.
     struct TableAccess : bucket_table {
+      static_assert(std::is_same_v<Slot, typename bucket_table::table_entry>);
       static const Slot* SlotOf(const bucket_table& table, size_t bucket) {
         const auto& metrics = table.*(&TableAccess::m_metrics);
         const auto* segments = table.*(&TableAccess::m_Segments);

@@ -12,20 +12,25 @@ void LookupPrefetch::Add(const Db& db, std::string_view key) {
 }
 
 size_t LookupPrefetch::Run() {
-  for (size_t i = 0; i < size_; ++i) items_[i].head = Db::Map::PrefetchHead(items_[i].slot);
+  const size_t n = size_;
+  size_ = 0;
+  // One key has no other misses to overlap with: its lookup may as well
+  // take them itself.
+  if (n == 1) return items_[0].slot->load(std::memory_order_relaxed) != nullptr ? 1 : 0;
+  for (size_t i = 0; i < n; ++i) items_[i].head = Db::Map::PrefetchHead(items_[i].slot);
   size_t in_use = 0;
-  for (size_t i = 0; i < size_; ++i) {
+  for (size_t i = 0; i < n; ++i) {
     if (items_[i].head == nullptr) continue;
     Db::Map::PrefetchFirstNode(items_[i].head);
     ++in_use;
   }
+  if (in_use == 0) return 0;
   cds::gc::HP::Guard guard;
-  for (size_t i = 0; i < size_; ++i) {
+  for (size_t i = 0; i < n; ++i) {
     if (items_[i].head != nullptr) {
       Db::Map::PrefetchValueOrNext(items_[i].head, items_[i].hash, guard);
     }
   }
-  size_ = 0;
   return in_use;
 }
 

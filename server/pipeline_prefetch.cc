@@ -7,15 +7,19 @@
 
 namespace server {
 
-size_t PrefetchPipeline(std::string_view input, const CommandTable& commands,
+size_t PrefetchPipeline(std::string_view input, CommandMemo& commands,
                         engine::ShardSet& shards, engine::ShardId self, int db) {
   std::array<resp::PeekedCommand, engine::LookupPrefetch::kMaxKeys> peeked;
   size_t n = resp::PeekCommands(input, absl::MakeSpan(peeked));
   if (n < 2) return n;
   engine::LookupPrefetch prefetch;
+  std::string_view previous_key;
   for (size_t i = 0; i < n; ++i) {
     const resp::PeekedCommand& cmd = peeked[i];
-    if (cmd.argc < 2) continue;
+    // A pipeline hammering one key needs no prefetch at all: its lines stay
+    // in cache.
+    if (cmd.argc < 2 || (i > 0 && cmd.first_arg == previous_key)) continue;
+    previous_key = cmd.first_arg;
     const CommandSpec* spec = commands.Find(cmd.name);
     if (spec == nullptr || spec->on_shard == nullptr || spec->first_key != 1) continue;
     engine::ShardId owner = shards.ShardOf(cmd.first_arg);

@@ -6,7 +6,7 @@
 
 #include "engine/shard_set.h"
 #include "server/client.h"
-#include "server/command_table.h"
+#include "server/command_memo.h"
 
 namespace server {
 
@@ -17,7 +17,7 @@ namespace server {
 // `input` is the client's unconsumed input. Returns how many commands it
 // looked at: the caller runs that many before looking again. Fewer than two
 // complete commands: nothing to overlap, nothing prefetched.
-size_t PrefetchPipeline(std::string_view input, const CommandTable& commands,
+size_t PrefetchPipeline(std::string_view input, CommandMemo& commands,
                         engine::ShardSet& shards, engine::ShardId self, int db);
 
 // The same for a batch of commands that hopped to their keys' shard, on

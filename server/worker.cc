@@ -87,7 +87,11 @@ std::string UnknownCommandError(Args args) {
 }  // namespace
 
 Worker::Worker(Server* server, engine::ShardId id)
-    : server_(server), id_(id), shard_(server->shards().shard(id)) {
+    : server_(server),
+      id_(id),
+      shard_(server->shards().shard(id)),
+      commands_(server->commands()),
+      peek_commands_(server->commands()) {
   shard_.mailbox().set_notifier([this] { loop_.Wake(); });
   loop_.SetWakeHandler([this] {
     shard_.set_now_ms(loop_.now_ms());
@@ -240,7 +244,7 @@ void Worker::ProcessInput(Client& c) {
       std::string_view in = c.conn->input();
       if (in.empty()) break;
       if (prefetched == 0) {
-        prefetched = PrefetchPipeline(in, server_->commands(), server_->shards(), id_, c.db);
+        prefetched = PrefetchPipeline(in, peek_commands_, server_->shards(), id_, c.db);
       }
       size_t consumed = 0;
       resp::RequestParser::Status st = c.parser.Parse(in, &consumed);
@@ -318,7 +322,7 @@ void Worker::Complete(Client* c) {
 
 void Worker::Execute(Client& c, Args args) {
   WorkerStats::Bump(stats_.commands);
-  const CommandSpec* spec = server_->commands().Find(args[0]);
+  const CommandSpec* spec = commands_.Find(args[0]);
   if (spec == nullptr) {
     std::string error = UnknownCommandError(args);
     Reply(c, [&](resp::ReplyWriter& w) { w.Error(error); });

@@ -13,6 +13,7 @@
 #include "net/listener.h"
 #include "server/blocking.h"
 #include "server/client.h"
+#include "server/command_memo.h"
 #include "server/multi_command.h"
 
 namespace server {
@@ -149,6 +150,10 @@ class Worker : public net::ConnectionHandler {
   absl::flat_hash_map<uint64_t, std::shared_ptr<BlockedCommand>> blocked_;
   net::EventLoop::TimerId block_timer_ = 0;
   WorkerStats stats_;
+  // Separate memos, so that peeking ahead does not evict what the command
+  // being run needs (a pipeline alternating two commands still hits).
+  CommandMemo commands_;
+  CommandMemo peek_commands_;
   std::thread thread_;
 };
 
