@@ -197,9 +197,10 @@ class Db {
     }
     // Reads that first node under `guard` (another thread may unlink and
     // free it; libcds retires the Entry, which starts with the list node,
-    // so guarding the node's address guards the Entry, as in SampleKeys): when it is the key's, prefetches the key's value; when the
-    // key sorts after it, the node after it. The dummy is never deleted, so
-    // a node its link still points to once guarded is alive.
+    // so guarding the node's address guards the Entry, as in SampleKeys).
+    // When it is the key's, prefetches the key's value; when the key sorts
+    // after it, the node after it. The dummy is never deleted, so a node its
+    // link still points to once guarded is alive.
     static void PrefetchValueOrNext(const Head* head, size_t hash, cds::gc::HP::Guard& guard) {
       auto first = guard.protect(head->m_pNext, [](ListNode::marked_ptr p) { return p.ptr(); });
       const auto* node = static_cast<const SplitNode*>(first.ptr());

@@ -8,7 +8,11 @@ void LookupPrefetch::Add(const Db& db, std::string_view key) {
   // (the segment table is small and stays cached).
   size_t hash = Db::EntryHash{}(key);
   const Db::Map::Slot* slot = db.map_.PrefetchSlot(hash);
-  if (slot != nullptr) items_[size_++] = {hash, slot, nullptr};
+  if (slot == nullptr) return;
+  // A pipeline hammering one key: its lines stay in cache, and a repeat
+  // would only take a place in the batch.
+  if (size_ > 0 && items_[size_ - 1].hash == hash && items_[size_ - 1].slot == slot) return;
+  items_[size_++] = {hash, slot, nullptr};
 }
 
 size_t LookupPrefetch::Run() {

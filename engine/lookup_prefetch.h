@@ -26,7 +26,8 @@ class LookupPrefetch {
  public:
   static constexpr size_t kMaxKeys = 16;
 
-  // Ignored once kMaxKeys keys were added.
+  // Ignored once kMaxKeys keys were added, and for a key in the same bucket
+  // as the one added just before (a repeated key).
   void Add(const Db& db, std::string_view key);
   size_t size() const { return size_; }
   // Issues the remaining stages and empties the batch. Returns how many of

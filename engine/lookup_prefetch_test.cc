@@ -51,6 +51,14 @@ TEST_F(LookupPrefetchTest, KeepsAtMostABatchAndChangesNothing) {
   EXPECT_FALSE(db_->Find("absent0", 1));
 }
 
+TEST_F(LookupPrefetchTest, ARepeatedKeyTakesOnePlace) {
+  db_->Insert("hot", StringObject::Create("v"));
+  LookupPrefetch prefetch;
+  for (int i = 0; i < 5; ++i) prefetch.Add(*db_, "hot");
+  EXPECT_EQ(prefetch.size(), 1u);
+  EXPECT_EQ(prefetch.Run(), 1u);
+}
+
 // Prefetching from another thread while the owner inserts and erases reads
 // only what outlives the keys (ASan and TSan variants of this test check
 // that), and never disturbs the map.

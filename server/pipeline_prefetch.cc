@@ -13,13 +13,9 @@ size_t PrefetchPipeline(std::string_view input, CommandMemo& commands,
   size_t n = resp::PeekCommands(input, absl::MakeSpan(peeked));
   if (n < 2) return n;
   engine::LookupPrefetch prefetch;
-  std::string_view previous_key;
   for (size_t i = 0; i < n; ++i) {
     const resp::PeekedCommand& cmd = peeked[i];
-    // A pipeline hammering one key needs no prefetch at all: its lines stay
-    // in cache.
-    if (cmd.argc < 2 || (i > 0 && cmd.first_arg == previous_key)) continue;
-    previous_key = cmd.first_arg;
+    if (cmd.argc < 2) continue;
     const CommandSpec* spec = commands.Find(cmd.name);
     if (spec == nullptr || spec->on_shard == nullptr || spec->first_key != 1) continue;
     engine::ShardId owner = shards.ShardOf(cmd.first_arg);
