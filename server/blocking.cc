@@ -102,7 +102,7 @@ void ServeKey(Server& server, engine::Shard& shard, int db_index, std::string_vi
     bc->spec().multi(*mc);
     // Only this shard's part: keys elsewhere read as missing, so a pop takes
     // from this shard's keys, as Redis serves from the key that got a value.
-    for (MultiCommand::Phase& phase : mc->phases()) phase(shard, db);
+    for (MultiCommand::Phase& phase : mc->phases()) mc->RunPhase(phase, shard, db);
     if (mc->waiting()) {  // nothing for it after all: it keeps its place
       bc->Unclaim();
       return;

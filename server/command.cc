@@ -1,5 +1,6 @@
 #include "server/command.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/text.h"
 
@@ -28,6 +29,25 @@ CommandSpec MultiKeyCommand(std::string name, int arity, uint32_t flags, int fir
   s.multi = handler;
   s.acl_categories = std::move(acl);
   return s;
+}
+
+CommandSpec Subcommand(std::string full_name, int arity, uint32_t flags,
+                       std::vector<std::string> acl) {
+  CommandSpec s{std::move(full_name), arity, flags, 0, 0, 0};
+  s.acl_categories = std::move(acl);
+  return s;
+}
+
+std::string CheckSubcommand(const CommandSpec& spec, Args args) {
+  for (const CommandSpec& sub : spec.subcommands) {
+    std::string_view name = std::string_view(sub.name).substr(spec.name.size() + 1);
+    if (!EqualsIgnoreCase(name, args[1])) continue;
+    if (ArityMatches(sub, static_cast<int>(args.size()))) return std::string();
+    return errors::WrongArity(sub.name);
+  }
+  std::string container = spec.name;
+  for (char& ch : container) ch = absl::ascii_toupper(ch);
+  return errors::UnknownSubcommand(container, args[1]);
 }
 
 std::vector<int> KeyPositions(const CommandSpec& spec, Args args) {

@@ -77,6 +77,9 @@ struct CommandSpec {
   FastReadHandler fast_read = nullptr;
   KeyFinder find_keys = nullptr;            // overrides first/last/step when set
   std::vector<std::string> acl_categories;  // for COMMAND INFO
+  // A container's subcommands ("client|list"), as COMMAND INFO and LIST
+  // show them. Informational: the container's handler dispatches them.
+  std::vector<CommandSpec> subcommands;
 
   bool has_keys() const { return first_key > 0; }
 };
@@ -92,6 +95,20 @@ CommandSpec ClientCommand(std::string name, int arity, uint32_t flags, ClientHan
 // kAllShards, run as phases (MultiCommand).
 CommandSpec MultiKeyCommand(std::string name, int arity, uint32_t flags, int first, int last,
                             int step, MultiHandler handler, std::vector<std::string> acl);
+
+// A subcommand entry of a container ("client|list"; keyless).
+CommandSpec Subcommand(std::string full_name, int arity, uint32_t flags,
+                       std::vector<std::string> acl);
+
+// Whether argc arguments (the name included) fit spec's arity.
+inline bool ArityMatches(const CommandSpec& spec, int argc) {
+  return spec.arity > 0 ? argc == spec.arity : argc >= -spec.arity;
+}
+
+// For a container (spec.subcommands not empty) called with args[1]: "" when
+// that subcommand exists and its arity fits, else Redis's error (unknown
+// subcommand, or wrong number of arguments for 'client|list').
+std::string CheckSubcommand(const CommandSpec& spec, Args args);
 
 // Positions of the keys of a command invocation (argument indices).
 std::vector<int> KeyPositions(const CommandSpec& spec, Args args);

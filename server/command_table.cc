@@ -1,5 +1,7 @@
 #include "server/command_table.h"
 
+#include "server/text.h"
+
 #include "absl/strings/ascii.h"
 
 namespace server {
@@ -27,6 +29,16 @@ const CommandSpec* CommandTable::Find(std::string_view name) const {
   for (size_t i = 0; i < name.size(); ++i) lower[i] = absl::ascii_tolower(name[i]);
   auto it = by_name_.find(absl::string_view(lower, name.size()));
   return it == by_name_.end() ? nullptr : it->second;
+}
+
+const CommandSpec* CommandTable::FindFull(std::string_view name) const {
+  size_t bar = name.find('|');
+  const CommandSpec* container = Find(name.substr(0, bar));
+  if (bar == std::string_view::npos || container == nullptr) return container;
+  for (const CommandSpec& sub : container->subcommands) {
+    if (EqualsIgnoreCase(sub.name, name)) return &sub;
+  }
+  return nullptr;
 }
 
 }  // namespace server

@@ -19,6 +19,8 @@ class CommandTable {
   void Add(CommandSpec spec);
   // Case-insensitive; nullptr for unknown commands.
   const CommandSpec* Find(std::string_view name) const;
+  // Find, and "container|sub" for a subcommand (COMMAND INFO client|list).
+  const CommandSpec* FindFull(std::string_view name) const;
   const std::vector<std::unique_ptr<CommandSpec>>& all() const { return specs_; }
 
  private:

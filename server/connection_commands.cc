@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/command_table.h"
+#include "server/int_argument.h"
 #include "server/server.h"
 #include "server/text.h"
 #include "server/worker.h"
@@ -29,7 +30,8 @@ void Quit(Args args, ClientContext& ctx) {
 
 void Select(Args args, ClientContext& ctx) {
   int64_t index;
-  if (!engine::ParseInt64(args[1], &index)) return ctx.out.Error(errors::kNotInteger);
+  std::string error;
+  if (!ParseDbIndexArgument(args[1], &index, &error)) return ctx.out.Error(error);
   if (index < 0 || index >= ctx.server.config().databases) return ctx.out.Error(errors::kDbIndex);
   ctx.client.db = static_cast<int>(index);
   ctx.out.Ok();
@@ -47,16 +49,19 @@ bool SecureEquals(std::string_view a, std::string_view b) {
 }
 
 // Checks user/password; writes the error and returns false on failure.
-bool Authenticate(ClientContext& ctx, std::string_view user, std::string_view pass) {
+// Without requirepass the default user takes any password (Redis's nopass);
+// only the one-argument AUTH refuses, as Redis's does.
+bool Authenticate(ClientContext& ctx, std::string_view user, std::string_view pass,
+                  bool password_only) {
   std::shared_ptr<const std::string> snapshot = ctx.server.config().requirepass.snapshot();
   const std::string& required = *snapshot;
-  if (required.empty()) {
+  if (required.empty() && password_only) {
     ctx.out.Error(
         "ERR AUTH <password> called without any password configured for the default user. Are "
         "you sure your configuration is correct?");
     return false;
   }
-  if (user != "default" || !SecureEquals(pass, required)) {
+  if (user != "default" || (!required.empty() && !SecureEquals(pass, required))) {
     ctx.out.Error("WRONGPASS invalid username-password pair or user is disabled.");
     return false;
   }
@@ -70,7 +75,7 @@ bool Authenticate(ClientContext& ctx, std::string_view user, std::string_view pa
 void Auth(Args args, ClientContext& ctx) {
   if (args.size() > 3) return ctx.out.Error(errors::kSyntax);
   std::string_view user = args.size() == 3 ? args[1] : "default";
-  if (Authenticate(ctx, user, args.back())) ctx.out.Ok();
+  if (Authenticate(ctx, user, args.back(), /*password_only=*/args.size() == 2)) ctx.out.Ok();
 }
 
 void Hello(Args args, ClientContext& ctx) {
@@ -88,7 +93,7 @@ void Hello(Args args, ClientContext& ctx) {
   for (; i < args.size(); ++i) {
     bool more = i + 1 < args.size();
     if (EqualsIgnoreCase(args[i], "AUTH") && i + 2 < args.size()) {
-      if (!Authenticate(ctx, args[i + 1], args[i + 2])) return;
+      if (!Authenticate(ctx, args[i + 1], args[i + 2], /*password_only=*/false)) return;
       i += 2;
     } else if (EqualsIgnoreCase(args[i], "SETNAME") && more) {
       name = std::string(args[++i]);
@@ -238,6 +243,152 @@ void ClientKill(Args args, ClientContext& ctx) {
       });
 }
 
+// CLIENT LIST [TYPE type | ID id [id ...]]: every worker lists its own
+// clients on its own thread; the lines come back in id order, as Redis's.
+void ClientList(Args args, ClientContext& ctx) {
+  size_t argc = args.size();
+  bool none = false;  // a type none of our clients has
+  std::vector<uint64_t> ids;
+  bool by_id = false;
+  if (argc == 4 && EqualsIgnoreCase(args[2], "type")) {
+    std::string type = Lower(args[3]);
+    if (type == "master" || type == "slave" || type == "replica" || type == "pubsub") {
+      none = true;
+    } else if (type != "normal") {
+      return ctx.out.Error(absl::StrCat("ERR Unknown client type '", AV(args[3]), "'"));
+    }
+  } else if (argc > 3 && EqualsIgnoreCase(args[2], "id")) {
+    by_id = true;
+    for (size_t i = 3; i < argc; ++i) {
+      int64_t id;
+      if (!engine::ParseInt64(args[i], &id)) return ctx.out.Error("ERR Invalid client ID");
+      ids.push_back(static_cast<uint64_t>(id));
+    }
+  } else if (argc != 2) {
+    return ctx.out.Error(errors::kSyntax);
+  }
+  int64_t now = ctx.now_ms;
+  ctx.worker.GatherFromWorkers(
+      ctx.client,
+      [now, none, by_id, ids](Worker& w) {
+        std::string lines;
+        if (none) return lines;
+        for (const auto& [id, c] : w.clients()) {
+          if (c->conn == nullptr) continue;
+          if (by_id && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+          lines += ClientInfoLine(*c, now);
+        }
+        return lines;
+      },
+      [by_id, ids](std::vector<std::string>& parts, resp::ReplyWriter& out) {
+        std::vector<std::pair<uint64_t, std::string_view>> lines;
+        for (const std::string& part : parts) {
+          std::string_view rest = part;
+          while (!rest.empty()) {
+            size_t nl = rest.find('\n');
+            std::string_view line = rest.substr(0, nl + 1);
+            rest.remove_prefix(line.size());
+            uint64_t id = 0;
+            if (!absl::SimpleAtoi(AV(line.substr(3, line.find(' ') - 3)), &id)) id = 0;
+            lines.emplace_back(id, line);
+          }
+        }
+        std::string all;
+        if (by_id) {
+          // Redis prints them in the order asked, once per mention.
+          for (uint64_t want : ids) {
+            for (const auto& [id, line] : lines) {
+              if (id == want) all.append(line);
+            }
+          }
+        } else {
+          std::sort(lines.begin(), lines.end());
+          for (const auto& [id, line] : lines) all.append(line);
+        }
+        out.Verbatim("txt", all);
+      });
+}
+
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: the worker holding that client ends its
+// wait; 1 when one did.
+void ClientUnblock(Args args, ClientContext& ctx) {
+  bool with_error = false;
+  if (args.size() == 4) {
+    if (EqualsIgnoreCase(args[3], "error")) {
+      with_error = true;
+    } else if (!EqualsIgnoreCase(args[3], "timeout")) {
+      return ctx.out.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  }
+  int64_t id;
+  if (!engine::ParseInt64(args[2], &id)) return ctx.out.Error(errors::kNotInteger);
+  ctx.worker.GatherFromWorkers(
+      ctx.client,
+      [id, with_error](Worker& w) {
+        return std::string(w.UnblockClient(static_cast<uint64_t>(id), with_error) ? "1" : "");
+      },
+      [](std::vector<std::string>& parts, resp::ReplyWriter& out) {
+        int64_t unblocked = 0;
+        for (const std::string& part : parts) unblocked += part.empty() ? 0 : 1;
+        out.Integer(unblocked);
+      });
+}
+
+void ClientHelp(resp::ReplyWriter& out) {
+  const char* lines[] = {
+      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CACHING (YES|NO)",
+      "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+      "GETREDIR",
+      "    Return the client ID we are redirecting to when tracking is enabled.",
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "INFO",
+      "    Return information about the current client connection.",
+      "KILL <ip:port>",
+      "    Kill connection made from <ip:port>.",
+      "KILL <option> <value> [<option> <value> [...]]",
+      "    Kill connections. Options are:",
+      "    * ADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made from the specified address",
+      "    * LADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made to specified local address",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Kill connections by type.",
+      "    * USER <username>",
+      "      Kill connections authenticated by <username>.",
+      "    * SKIPME (YES|NO)",
+      "      Skip killing current connection (default: yes).",
+      "LIST [options ...]",
+      "    Return information about client connections. Options:",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Return clients of specified type.",
+      "UNPAUSE",
+      "    Stop the current client pause, resuming traffic.",
+      "PAUSE <timeout> [WRITE|ALL]",
+      "    Suspend all, or just write, clients for <timeout> milliseconds.",
+      "REPLY (ON|OFF|SKIP)",
+      "    Control the replies sent to the current connection.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
+      "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+      "         [OPTIN] [OPTOUT] [NOLOOP]",
+      "    Control server assisted client side caching.",
+      "TRACKINGINFO",
+      "    Report tracking status for the current connection.",
+      "NO-EVICT (ON|OFF)",
+      "    Protect current client connection from eviction.",
+      "HELP",
+      "    Prints this help.",
+  };
+  out.ArrayHeader(std::size(lines));
+  for (const char* line : lines) out.SimpleString(line);
+}
+
 void ClientCmd(Args args, ClientContext& ctx) {
   std::string sub = Lower(args[1]);
   size_t argc = args.size();
@@ -256,39 +407,21 @@ void ClientCmd(Args args, ClientContext& ctx) {
   if (sub == "info" && argc == 2) {
     return ctx.out.Verbatim("txt", ClientInfoLine(ctx.client, ctx.now_ms));
   }
-  if (sub == "list" && argc == 2) {
-    // Every worker lists its own clients on its own thread.
-    int64_t now = ctx.now_ms;
-    ctx.worker.GatherFromWorkers(
-        ctx.client,
-        [now](Worker& w) {
-          std::string lines;
-          for (const auto& [id, c] : w.clients()) {
-            if (c->conn != nullptr) lines += ClientInfoLine(*c, now);
-          }
-          return lines;
-        },
-        [](std::vector<std::string>& parts, resp::ReplyWriter& out) {
-          // Redis lists clients in id order.
-          std::vector<std::pair<uint64_t, std::string_view>> lines;
-          for (const std::string& part : parts) {
-            std::string_view rest = part;
-            while (!rest.empty()) {
-              size_t nl = rest.find('\n');
-              std::string_view line = rest.substr(0, nl + 1);
-              rest.remove_prefix(line.size());
-              uint64_t id = 0;
-              if (!absl::SimpleAtoi(AV(line.substr(3, line.find(' ') - 3)), &id)) id = 0;
-              lines.emplace_back(id, line);
-            }
-          }
-          std::sort(lines.begin(), lines.end());
-          std::string all;
-          for (const auto& [id, line] : lines) all.append(line);
-          out.Verbatim("txt", all);
-        });
+  if (sub == "list") return ClientList(args, ctx);
+  if (sub == "unblock" && (argc == 3 || argc == 4)) return ClientUnblock(args, ctx);
+  if (sub == "getredir" && argc == 2) return ctx.out.Integer(-1);  // no tracking: -1
+  if (sub == "trackinginfo" && argc == 2) {
+    ctx.out.MapHeader(3);
+    ctx.out.Bulk("flags");
+    ctx.out.SetHeader(1);
+    ctx.out.Bulk("off");
+    ctx.out.Bulk("redirect");
+    ctx.out.Integer(-1);
+    ctx.out.Bulk("prefixes");
+    ctx.out.ArrayHeader(0);
     return;
   }
+  if (sub == "help" && argc == 2) return ClientHelp(ctx.out);
   if (sub == "kill" && argc >= 3) return ClientKill(args, ctx);
   if (sub == "no-evict" && argc == 3) {
     if (!EqualsIgnoreCase(args[2], "on") && !EqualsIgnoreCase(args[2], "off")) {
@@ -297,11 +430,10 @@ void ClientCmd(Args args, ClientContext& ctx) {
     return ctx.out.Ok();
   }
   // (SETINFO and NO-TOUCH came after Redis 7.0: unknown, as there.)
-  static const char* kKnown[] = {"id", "getname", "setname", "info", "list", "no-evict", "kill"};
-  for (const char* k : kKnown) {
-    if (sub == k) return ctx.out.Error(errors::WrongArity(absl::StrCat("client|", sub)));
-  }
-  ctx.out.Error(errors::UnknownSubcommand("CLIENT", args[1]));
+  // The table checked the name and arity; what is left is a form the
+  // subcommand does not take (CLIENT UNBLOCK 1 TIMEOUT x).
+  ctx.out.Error(absl::StrCat("ERR unknown subcommand or wrong number of arguments for '",
+                             AV(args[1].substr(0, 128)), "'. Try CLIENT HELP."));
 }
 
 }  // namespace
@@ -313,7 +445,14 @@ void RegisterConnectionCommands(CommandTable& t) {
   t.Add(ClientCommand("select", 2, kFast, Select, {"@connection"}));
   t.Add(ClientCommand("auth", -2, kNoAuth | kFast, Auth, {"@connection"}));
   t.Add(ClientCommand("hello", -1, kNoAuth | kFast, Hello, {"@connection"}));
-  t.Add(ClientCommand("client", -2, kAdmin, ClientCmd, {"@connection"}));
+  CommandSpec client = ClientCommand("client", -2, kAdmin, ClientCmd, {"@connection"});
+  for (auto [name, arity] : std::initializer_list<std::pair<const char*, int>>{
+           {"id", 2}, {"getname", 2}, {"setname", 3}, {"info", 2}, {"list", -2}, {"kill", -3},
+           {"no-evict", 3}, {"unblock", -3}, {"getredir", 2}, {"trackinginfo", 2}, {"help", 2}}) {
+    client.subcommands.push_back(
+        Subcommand(absl::StrCat("client|", name), arity, kAdmin, {"@connection"}));
+  }
+  t.Add(std::move(client));
 }
 
 }  // namespace server

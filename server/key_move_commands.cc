@@ -1,10 +1,12 @@
 // Commands that move or copy a value between keys or databases: RENAME,
 // RENAMENX, COPY, MOVE, SWAPDB.
 #include <atomic>
+#include <limits>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "server/command_table.h"
+#include "server/int_argument.h"
 #include "server/lookup.h"
 #include "server/multi_command.h"
 #include "server/text.h"
@@ -64,8 +66,9 @@ void Copy(MultiCommand& mc) {
       replace = true;
     } else if (EqualsIgnoreCase(args[i], "DB") && i + 1 < args.size()) {
       int64_t db;
-      if (!engine::ParseInt64(args[++i], &db)) {
-        return mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kNotInteger); });
+      std::string error;
+      if (!ParseDbIndexArgument(args[++i], &db, &error)) {
+        return mc.SetReply([error](resp::ReplyWriter& out) { out.Error(error); });
       }
       if (db < 0 || db >= mc.num_dbs()) {
         return mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kDbIndex); });
@@ -118,7 +121,8 @@ void Copy(MultiCommand& mc) {
 // MOVE key db: the key keeps its shard, so this is a single-shard command.
 void Move(Args args, ShardContext& ctx) {
   int64_t db;
-  if (!engine::ParseInt64(args[2], &db)) return ctx.out.Error(errors::kNotInteger);
+  std::string error;
+  if (!ParseDbIndexArgument(args[2], &db, &error)) return ctx.out.Error(error);
   if (db < 0 || db >= ctx.shard.num_dbs()) return ctx.out.Error(errors::kDbIndex);
   if (db == ctx.db_index) return ctx.out.Error("ERR source and destination objects are the same");
   KeyRef ref = ctx.db.Find(args[1], ctx.now_ms);
@@ -134,11 +138,12 @@ void Move(Args args, ShardContext& ctx) {
 
 void SwapDb(MultiCommand& mc) {
   int64_t a, b;
-  if (!engine::ParseInt64(mc.args()[1], &a)) {
-    return mc.SetReply([](resp::ReplyWriter& out) { out.Error("ERR invalid first DB index"); });
-  }
-  if (!engine::ParseInt64(mc.args()[2], &b)) {
-    return mc.SetReply([](resp::ReplyWriter& out) { out.Error("ERR invalid second DB index"); });
+  std::string error;
+  constexpr int64_t kMin = std::numeric_limits<int32_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+  if (!ParseIntInRange(mc.args()[1], kMin, kMax, &a, &error, "ERR invalid first DB index") ||
+      !ParseIntInRange(mc.args()[2], kMin, kMax, &b, &error, "ERR invalid second DB index")) {
+    return mc.SetReply([error](resp::ReplyWriter& out) { out.Error(error); });
   }
   if (a < 0 || a >= mc.num_dbs() || b < 0 || b >= mc.num_dbs()) {
     return mc.SetReply([](resp::ReplyWriter& out) { out.Error(errors::kDbIndex); });

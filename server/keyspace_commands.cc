@@ -200,11 +200,10 @@ void Scan(MultiCommand& mc) {
     mc.SetReply([error](resp::ReplyWriter& out) { out.Error(error); });
     return;
   }
-  engine::ShardId shard_id = static_cast<engine::ShardId>(cursor & 0xff);
-  if (shard_id >= mc.num_shards_total()) {
-    mc.SetReply([](resp::ReplyWriter& out) { out.Error(kInvalidCursor); });
-    return;
-  }
+  // A cursor we did not hand out (Redis accepts any number) resumes on a
+  // shard we have, never an error.
+  engine::ShardId shard_id =
+      static_cast<engine::ShardId>((cursor & 0xff) % mc.num_shards_total());
   mc.RestrictTo({shard_id});
   struct Result {
     uint64_t next = 0;
@@ -390,6 +389,12 @@ void RegisterKeyspaceCommands(CommandTable& t) {
   // OBJECT's key is argument 2 (OBJECT HELP has none: it runs locally).
   CommandSpec object = KeyCommand("object", -2, kReadOnly, Object, {"@keyspace"});
   object.first_key = object.last_key = 2;
+  for (auto [name, arity] : std::initializer_list<std::pair<const char*, int>>{
+           {"encoding", 3}, {"freq", 3}, {"idletime", 3}, {"refcount", 3}, {"help", 2}}) {
+    CommandSpec sub = Subcommand(absl::StrCat("object|", name), arity, kReadOnly, {"@keyspace"});
+    if (arity == 3) sub.first_key = sub.last_key = sub.key_step = 2;
+    object.subcommands.push_back(std::move(sub));
+  }
   t.Add(object);
 }
 

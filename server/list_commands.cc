@@ -89,11 +89,11 @@ void LLen(Args args, ShardContext& ctx) {
 }
 
 void LIndex(Args args, ShardContext& ctx) {
-  int64_t index;
-  if (!engine::ParseInt64(args[2], &index)) return ctx.out.Error(errors::kNotInteger);
   TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return ctx.out.Null();
+  int64_t index;
+  if (!engine::ParseInt64(args[2], &index)) return ctx.out.Error(errors::kNotInteger);
   const auto* list = static_cast<ListObject*>(r.ref.obj());
   int64_t i = NormalizeIndex(index, static_cast<int64_t>(list->size()));
   if (i < 0) return ctx.out.Null();
@@ -101,11 +101,11 @@ void LIndex(Args args, ShardContext& ctx) {
 }
 
 void LSet(Args args, ShardContext& ctx) {
-  int64_t index;
-  if (!engine::ParseInt64(args[2], &index)) return ctx.out.Error(errors::kNotInteger);
   TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return ctx.out.Error(errors::kNoSuchKey);
+  int64_t index;
+  if (!engine::ParseInt64(args[2], &index)) return ctx.out.Error(errors::kNotInteger);
   auto* list = static_cast<ListObject*>(r.ref.obj());
   int64_t i = NormalizeIndex(index, static_cast<int64_t>(list->size()));
   if (i < 0) return ctx.out.Error("ERR index out of range");
@@ -185,7 +185,12 @@ void LPos(Args args, ShardContext& ctx) {
     bool is_count = EqualsIgnoreCase(args[i], "count");
     bool is_maxlen = EqualsIgnoreCase(args[i], "maxlen");
     if (!is_rank && !is_count && !is_maxlen) return ctx.out.Error(errors::kSyntax);
-    if (!engine::ParseInt64(args[i + 1], &v)) return ctx.out.Error(errors::kNotInteger);
+    bool parsed = engine::ParseInt64(args[i + 1], &v);
+    // Redis reads COUNT and MAXLEN as non-negative longs with their own
+    // message for any bad value, RANK as a long.
+    if (is_count && (!parsed || v < 0)) return ctx.out.Error("ERR COUNT can't be negative");
+    if (is_maxlen && (!parsed || v < 0)) return ctx.out.Error("ERR MAXLEN can't be negative");
+    if (!parsed) return ctx.out.Error(errors::kNotInteger);
     if (is_rank) {
       if (v == 0) {
         return ctx.out.Error(
@@ -194,10 +199,8 @@ void LPos(Args args, ShardContext& ctx) {
       }
       rank = v;
     } else if (is_count) {
-      if (v < 0) return ctx.out.Error("ERR COUNT can't be negative");
       count = v;
     } else {
-      if (v < 0) return ctx.out.Error("ERR MAXLEN can't be negative");
       maxlen = v;
     }
   }

@@ -183,19 +183,18 @@ void BPop(MultiCommand& mc) {
   BuildPopFirst(mc, KeysBeforeTimeout(mc.args()), left, 1, false);
 }
 
-// [B]LMPOP [timeout] numkeys key [key ...] LEFT|RIGHT [COUNT count].
-void BuildMPop(MultiCommand& mc, size_t numkeys_index) {
+// [B]LMPOP [timeout] numkeys key [key ...] LEFT|RIGHT [COUNT count]. As in
+// Redis, BLMPOP's timeout is read after everything else.
+void BuildMPop(MultiCommand& mc, size_t numkeys_index, bool blocking) {
   MPopArgs a;
   if (!ParseMPopArgs(mc, numkeys_index, "left", "right", &a)) return;
+  if (blocking && !DeclareBlocking(mc, mc.args()[1], ObjectType::kList)) return;
   BuildPopFirst(mc, std::move(a.keys), a.first_word, a.count, true);
 }
 
-void LMPop(MultiCommand& mc) { BuildMPop(mc, 1); }
+void LMPop(MultiCommand& mc) { BuildMPop(mc, 1, /*blocking=*/false); }
 
-void BLMPop(MultiCommand& mc) {
-  if (!DeclareBlocking(mc, mc.args()[1], ObjectType::kList)) return;
-  BuildMPop(mc, 2);
-}
+void BLMPop(MultiCommand& mc) { BuildMPop(mc, 2, /*blocking=*/true); }
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/shard_set.h"
+#include "server/handler_guard.h"
 
 namespace server {
 
@@ -41,6 +42,28 @@ void MultiCommand::WaitOn(engine::Shard& shard, const std::vector<int>& key_posi
     if (shard.shard_set().ShardOf(views_[pos]) != shard.id()) continue;
     shard.key_waiters().Add(db_index_, views_[pos], waiter_);
   }
+}
+
+void MultiCommand::RunPhase(Phase& phase, engine::Shard& shard, engine::Db& db) {
+  std::string error = RunGuardedPhase(spec_->name, [&] { phase(shard, db); });
+  if (error.empty()) return;
+  // Only the first failure is kept. Its text is read after every phase
+  // ended (the transaction's completion orders it).
+  bool expected = false;
+  if (failed_.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
+    failure_ = std::move(error);
+  }
+}
+
+void MultiCommand::FailSetup(std::string error) {
+  phases_.clear();
+  failure_ = std::move(error);
+  failed_.store(true, std::memory_order_release);
+}
+
+void MultiCommand::WriteReply(resp::ReplyWriter& out) {
+  if (failed_.load(std::memory_order_acquire)) return out.Error(failure_);
+  reply_(out);
 }
 
 }  // namespace server

@@ -75,7 +75,12 @@ class MultiCommand {
   // For the dispatcher.
   void Route(const std::vector<int>& key_positions, const engine::ShardSet& set);
   std::vector<Phase>& phases() { return phases_; }
-  void WriteReply(resp::ReplyWriter& out) { reply_(out); }
+  // Runs one of its phases on `shard` behind the handler guard; a throw
+  // turns the whole reply into the guard's error.
+  void RunPhase(Phase& phase, engine::Shard& shard, engine::Db& db);
+  // The handler itself threw while declaring phases: answer with `error`.
+  void FailSetup(std::string error);
+  void WriteReply(resp::ReplyWriter& out);
 
  private:
   const CommandSpec* spec_;
@@ -94,6 +99,10 @@ class MultiCommand {
   bool serve_needs_all_keys_ = false;
   std::atomic<bool> waiting_{false};
   std::shared_ptr<engine::KeyWaiter> waiter_;
+  // Set by the first phase that threw (phases of one step run on several
+  // threads); read when the reply is written, after every phase ended.
+  std::atomic<bool> failed_{false};
+  std::string failure_;
 };
 
 }  // namespace server

@@ -10,6 +10,7 @@
 #include "server/command_table.h"
 #include "server/config_registry.h"
 #include "server/glob.h"
+#include "server/handler_guard.h"
 #include "server/memory_stats.h"
 #include "server/server.h"
 #include "server/text.h"
@@ -101,7 +102,7 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
         "\r\nkeyspace_misses:", misses, "\r\nread_fast_path_hits:", fast, "\r\nshard_hops:", hops,
         "\r\nmulti_shard_transactions:", txs,
         "\r\nclient_output_buffer_limit_disconnections:", server.output_limit_disconnections.load(),
-        "\r\n\r\n");
+        "\r\ncommand_exceptions:", HandlerExceptions(), "\r\n\r\n");
   }
   if (want("keyspace")) {
     absl::StrAppend(&out, "# Keyspace\r\n");
@@ -186,8 +187,10 @@ void ConfigCmd(Args args, ClientContext& ctx) {
         "    Set the configuration <directive> to <value>.",
         "RESETSTAT",
         "    Reset statistics reported by the INFO command.",
+        "REWRITE",
+        "    Rewrite the configuration file.",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
     };
     ctx.out.ArrayHeader(std::size(lines));
     for (const char* line : lines) ctx.out.SimpleString(line);
@@ -197,13 +200,17 @@ void ConfigCmd(Args args, ClientContext& ctx) {
 }
 
 void WriteFlags(resp::ReplyWriter& out, uint32_t flags) {
+  // Redis's order (addReplyCommandFlags).
+  static constexpr std::pair<uint32_t, const char*> kNames[] = {
+      {kWrite, "write"},       {kReadOnly, "readonly"}, {kDenyOom, "denyoom"},
+      {kAdmin, "admin"},       {kPubSub, "pubsub"},     {kNoScript, "noscript"},
+      {kBlocking, "blocking"}, {kLoading, "loading"},   {kStale, "stale"},
+      {kFast, "fast"},         {kNoAuth, "no_auth"},    {kAllowBusy, "allow_busy"},
+  };
   std::vector<const char*> names;
-  if (flags & kWrite) names.push_back("write");
-  if (flags & kReadOnly) names.push_back("readonly");
-  if (flags & kDenyOom) names.push_back("denyoom");
-  if (flags & kAdmin) names.push_back("admin");
-  if (flags & kNoAuth) names.push_back("no_auth");
-  if (flags & kFast) names.push_back("fast");
+  for (const auto& [flag, name] : kNames) {
+    if (flags & flag) names.push_back(name);
+  }
   out.SetHeader(names.size());
   for (const char* n : names) out.SimpleString(n);
 }
@@ -220,7 +227,83 @@ void WriteCommandInfo(resp::ReplyWriter& out, const CommandSpec& spec) {
   for (const auto& c : spec.acl_categories) out.SimpleString(c);
   out.SetHeader(0);    // tips
   out.ArrayHeader(0);  // key specs
-  out.ArrayHeader(0);  // subcommands
+  out.ArrayHeader(spec.subcommands.size());
+  for (const CommandSpec& sub : spec.subcommands) WriteCommandInfo(out, sub);
+}
+
+// COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]:
+// every name, subcommands ("config|get") included.
+void CommandList(Args args, ClientContext& ctx) {
+  enum class Filter { kNone, kModule, kAclCat, kPattern } filter = Filter::kNone;
+  std::string_view arg;
+  for (size_t i = 2; i < args.size(); ++i) {
+    size_t more = args.size() - 1 - i;
+    if (!EqualsIgnoreCase(args[i], "filterby") || more != 2) return ctx.out.Error(errors::kSyntax);
+    if (EqualsIgnoreCase(args[i + 1], "module")) {
+      filter = Filter::kModule;
+    } else if (EqualsIgnoreCase(args[i + 1], "aclcat")) {
+      filter = Filter::kAclCat;
+    } else if (EqualsIgnoreCase(args[i + 1], "pattern")) {
+      filter = Filter::kPattern;
+    } else {
+      return ctx.out.Error(errors::kSyntax);
+    }
+    arg = args[i + 2];
+    i += 2;
+  }
+  std::vector<std::string_view> names;
+  auto keep = [&](const CommandSpec& spec) {
+    switch (filter) {
+      case Filter::kNone:
+        return true;
+      case Filter::kModule:  // no modules here
+        return false;
+      case Filter::kAclCat:
+        for (const std::string& cat : spec.acl_categories) {
+          if (EqualsIgnoreCase(std::string_view(cat).substr(1), arg)) return true;
+        }
+        return false;
+      case Filter::kPattern:
+        return GlobMatch(arg, spec.name, /*nocase=*/true);
+    }
+    return false;
+  };
+  for (const auto& spec : ctx.server.commands().all()) {
+    if (keep(*spec)) names.push_back(spec->name);
+    for (const CommandSpec& sub : spec->subcommands) {
+      if (keep(sub)) names.push_back(sub.name);
+    }
+  }
+  ctx.out.ArrayHeader(names.size());
+  for (std::string_view name : names) ctx.out.Bulk(name);
+}
+
+void CommandHelp(resp::ReplyWriter& out) {
+  const char* lines[] = {
+      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "(no subcommand)",
+      "    Return details about all Redis commands.",
+      "COUNT",
+      "    Return the total number of commands in this Redis server.",
+      "LIST",
+      "    Return a list of all commands in this Redis server.",
+      "INFO [<command-name> ...]",
+      "    Return details about multiple Redis commands.",
+      "    If no command names are given, documentation details for all",
+      "    commands are returned.",
+      "DOCS [<command-name> ...]",
+      "    Return documentation details about multiple Redis commands.",
+      "    If no command names are given, documentation details for all",
+      "    commands are returned.",
+      "GETKEYS <full-command>",
+      "    Return the keys from a full Redis command.",
+      "GETKEYSANDFLAGS <full-command>",
+      "    Return the keys and the access flags from a full Redis command.",
+      "HELP",
+      "    Prints this help.",
+  };
+  out.ArrayHeader(std::size(lines));
+  for (const char* line : lines) out.SimpleString(line);
 }
 
 void Command(Args args, ClientContext& ctx) {
@@ -233,9 +316,14 @@ void Command(Args args, ClientContext& ctx) {
   std::string sub = Lower(args[1]);
   if (sub == "count" && args.size() == 2) return ctx.out.Integer(static_cast<int64_t>(all.size()));
   if (sub == "info") {
+    if (args.size() == 2) {
+      ctx.out.ArrayHeader(all.size());
+      for (const auto& spec : all) WriteCommandInfo(ctx.out, *spec);
+      return;
+    }
     ctx.out.ArrayHeader(args.size() - 2);
     for (size_t i = 2; i < args.size(); ++i) {
-      const CommandSpec* spec = ctx.server.commands().Find(args[i]);
+      const CommandSpec* spec = ctx.server.commands().FindFull(args[i]);
       spec ? WriteCommandInfo(ctx.out, *spec) : ctx.out.NullArray();
     }
     return;
@@ -245,6 +333,9 @@ void Command(Args args, ClientContext& ctx) {
     ctx.out.MapHeader(0);
     return;
   }
+  if (sub == "list") return CommandList(args, ctx);
+  if (sub == "help" && args.size() == 2) return CommandHelp(ctx.out);
+  if (sub == "count") return ctx.out.Error(errors::WrongArity("command|count"));
   ctx.out.Error(errors::UnknownSubcommand("COMMAND", args[1]));
 }
 
@@ -253,8 +344,20 @@ void Command(Args args, ClientContext& ctx) {
 void RegisterServerCommands(CommandTable& t) {
   t.Add(ClientCommand("info", -1, 0, Info, {"@slow"}));
   t.Add(ClientCommand("time", 1, kFast, Time, {"@slow"}));
-  t.Add(ClientCommand("config", -2, kAdmin, ConfigCmd, {"@slow"}));
-  t.Add(ClientCommand("command", -1, 0, Command, {"@slow"}));
+  CommandSpec config = ClientCommand("config", -2, kAdmin, ConfigCmd, {"@slow"});
+  for (auto [name, arity] : std::initializer_list<std::pair<const char*, int>>{
+           {"get", -3}, {"set", -4}, {"resetstat", 2}, {"help", 2}}) {
+    config.subcommands.push_back(Subcommand(absl::StrCat("config|", name), arity, kAdmin,
+                                            {"@admin", "@slow", "@dangerous"}));
+  }
+  t.Add(std::move(config));
+  CommandSpec command = ClientCommand("command", -1, 0, Command, {"@slow"});
+  for (auto [name, arity] : std::initializer_list<std::pair<const char*, int>>{
+           {"count", 2}, {"info", -2}, {"docs", -2}, {"list", -2}, {"help", 2}}) {
+    command.subcommands.push_back(
+        Subcommand(absl::StrCat("command|", name), arity, 0, {"@slow", "@connection"}));
+  }
+  t.Add(std::move(command));
 }
 
 }  // namespace server

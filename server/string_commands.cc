@@ -57,48 +57,62 @@ bool FastStrlen(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter&
   return true;
 }
 
-struct SetOptions {
-  bool nx = false, xx = false, get = false, keep_ttl = false;
-  int64_t expire_ms = 0;  // absolute; 0 = none
+// The options of SET (from args[3]) and GETEX (from args[2]), read as
+// Redis's parseExtendedStringArgumentsOrReply reads them: syntax first, and
+// the expire time's value only afterwards (ResolveExpire), so a syntax error
+// wins over a bad number. An option may repeat (EX 1 EX 2: the last wins);
+// only the combinations Redis refuses are refused.
+struct StringOptions {
+  bool nx = false, xx = false, get = false, keep_ttl = false, persist = false;
+  std::string_view expire_option;  // EX, PX, EXAT or PXAT as given; empty: none
+  std::string_view expire_value;
 };
 
-// Parses SET's options (from args[3]); false after writing the error.
-bool ParseSetOptions(Args args, ShardContext& ctx, SetOptions* o) {
-  bool have_expire = false;
-  for (size_t i = 3; i < args.size(); ++i) {
+bool ParseStringOptions(Args args, bool for_set, StringOptions* o) {
+  for (size_t i = for_set ? 3 : 2; i < args.size(); ++i) {
     std::string_view a = args[i];
     bool has_next = i + 1 < args.size();
-    if (EqualsIgnoreCase(a, "NX") && !o->xx) {
+    bool is_ex = EqualsIgnoreCase(a, "EX"), is_px = EqualsIgnoreCase(a, "PX");
+    bool is_exat = EqualsIgnoreCase(a, "EXAT"), is_pxat = EqualsIgnoreCase(a, "PXAT");
+    bool other_expire = !o->expire_option.empty() && !EqualsIgnoreCase(o->expire_option, a);
+    if (for_set && EqualsIgnoreCase(a, "NX") && !o->xx) {
       o->nx = true;
-    } else if (EqualsIgnoreCase(a, "XX") && !o->nx) {
+    } else if (for_set && EqualsIgnoreCase(a, "XX") && !o->nx) {
       o->xx = true;
-    } else if (EqualsIgnoreCase(a, "GET")) {
+    } else if (for_set && EqualsIgnoreCase(a, "GET")) {
       o->get = true;
-    } else if (EqualsIgnoreCase(a, "KEEPTTL") && !have_expire) {
+    } else if (for_set && EqualsIgnoreCase(a, "KEEPTTL") && o->expire_option.empty()) {
       o->keep_ttl = true;
-    } else if ((EqualsIgnoreCase(a, "EX") || EqualsIgnoreCase(a, "PX") ||
-                EqualsIgnoreCase(a, "EXAT") || EqualsIgnoreCase(a, "PXAT")) &&
-               !o->keep_ttl && !have_expire && has_next) {
-      have_expire = true;
-      bool seconds = EqualsIgnoreCase(a, "EX") || EqualsIgnoreCase(a, "EXAT");
-      bool relative = a.size() == 2;
-      std::string error;
-      if (!ParseExpireTime(args[++i], seconds ? TimeUnit::kSeconds : TimeUnit::kMilliseconds,
-                           relative, ctx.now_ms, "set", &o->expire_ms, &error)) {
-        ctx.out.Error(error);
-        return false;
-      }
+    } else if (!for_set && EqualsIgnoreCase(a, "PERSIST") && o->expire_option.empty()) {
+      o->persist = true;
+    } else if ((is_ex || is_px || is_exat || is_pxat) && !o->keep_ttl && !o->persist &&
+               !other_expire && has_next) {
+      o->expire_option = a;
+      o->expire_value = args[++i];
     } else {
-      ctx.out.Error(errors::kSyntax);
       return false;
     }
   }
   return true;
 }
 
+// The absolute expire time (ms) of the parsed options; 0 when none. False
+// after setting *error to Redis's text.
+bool ResolveExpire(const StringOptions& o, int64_t now_ms, std::string_view command,
+                   int64_t* when, std::string* error) {
+  *when = 0;
+  if (o.expire_option.empty()) return true;
+  bool seconds = EqualsIgnoreCase(o.expire_option, "EX") || EqualsIgnoreCase(o.expire_option, "EXAT");
+  return ParseExpireTime(o.expire_value, seconds ? TimeUnit::kSeconds : TimeUnit::kMilliseconds,
+                         o.expire_option.size() == 2, now_ms, command, when, error);
+}
+
 void Set(Args args, ShardContext& ctx) {
-  SetOptions o;
-  if (!ParseSetOptions(args, ctx, &o)) return;
+  StringOptions o;
+  if (!ParseStringOptions(args, /*for_set=*/true, &o)) return ctx.out.Error(errors::kSyntax);
+  int64_t expire_ms;
+  std::string error;
+  if (!ResolveExpire(o, ctx.now_ms, "set", &expire_ms, &error)) return ctx.out.Error(error);
   engine::KeyRef existing = ctx.db.Find(args[1], ctx.now_ms);
   if (o.get && existing && existing.obj()->type != ObjectType::kString) {
     return ctx.out.Error(errors::kWrongType);
@@ -114,7 +128,7 @@ void Set(Args args, ShardContext& ctx) {
   if (o.get) {
     existing ? WriteString(ctx.out, AsString(existing)) : ctx.out.Null();
   }
-  ctx.db.Set(args[1], StringObject::Create(args[2]), o.expire_ms, o.keep_ttl, ctx.now_ms);
+  ctx.db.Set(args[1], StringObject::Create(args[2]), expire_ms, o.keep_ttl, ctx.now_ms);
   if (!o.get) ctx.out.Ok();
 }
 
@@ -154,31 +168,18 @@ void GetDel(Args args, ShardContext& ctx) {
   ctx.db.Erase(args[1]);
 }
 
+// Redis's order: the options' syntax, the key (nil, WRONGTYPE), and only
+// then the expire time's value.
 void GetEx(Args args, ShardContext& ctx) {
-  int64_t when = 0;
-  bool persist = false, have = false;
-  for (size_t i = 2; i < args.size(); ++i) {
-    std::string_view a = args[i];
-    bool has_next = i + 1 < args.size();
-    if (EqualsIgnoreCase(a, "PERSIST") && !have) {
-      persist = have = true;
-    } else if ((EqualsIgnoreCase(a, "EX") || EqualsIgnoreCase(a, "PX") ||
-                EqualsIgnoreCase(a, "EXAT") || EqualsIgnoreCase(a, "PXAT")) &&
-               !have && has_next) {
-      have = true;
-      bool seconds = EqualsIgnoreCase(a, "EX") || EqualsIgnoreCase(a, "EXAT");
-      std::string error;
-      if (!ParseExpireTime(args[++i], seconds ? TimeUnit::kSeconds : TimeUnit::kMilliseconds,
-                           a.size() == 2, ctx.now_ms, "getex", &when, &error)) {
-        return ctx.out.Error(error);
-      }
-    } else {
-      return ctx.out.Error(errors::kSyntax);
-    }
-  }
+  StringOptions o;
+  if (!ParseStringOptions(args, /*for_set=*/false, &o)) return ctx.out.Error(errors::kSyntax);
+  bool persist = o.persist;
   TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kString);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return ctx.out.Null();
+  int64_t when;
+  std::string error;
+  if (!ResolveExpire(o, ctx.now_ms, "getex", &when, &error)) return ctx.out.Error(error);
   WriteString(ctx.out, AsString(r.ref));
   if (when != 0) {
     if (when <= ctx.now_ms) {
@@ -235,19 +236,19 @@ void DecrByCmd(Args args, ShardContext& ctx) {
 }
 
 void IncrByFloat(Args args, ShardContext& ctx) {
-  long double delta;
-  if (!ParseLongDouble(args[2], &delta) || std::isinf(delta)) {
-    return ctx.out.Error(errors::kNotFloat);
-  }
+  // Redis's order: the type, the stored value, then the increment. "inf"
+  // parses (string2ld) and is refused only as a result.
   TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kString);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   long double value = 0;
   if (r.ref) {
     char scratch[24];
-    if (!ParseLongDouble(AsString(r.ref)->View(scratch), &value) || std::isinf(value)) {
+    if (!ParseLongDouble(AsString(r.ref)->View(scratch), &value)) {
       return ctx.out.Error(errors::kNotFloat);
     }
   }
+  long double delta;
+  if (!ParseLongDouble(args[2], &delta)) return ctx.out.Error(errors::kNotFloat);
   value += delta;
   if (std::isnan(value) || std::isinf(value)) {
     return ctx.out.Error("ERR increment would produce NaN or Infinity");
@@ -317,7 +318,8 @@ void SetRange(Args args, ShardContext& ctx) {
   char scratch[24];
   std::string_view old = r.ref ? AsString(r.ref)->View(scratch) : std::string_view();
   if (value.empty()) return ctx.out.Integer(static_cast<int64_t>(old.size()));
-  if (offset + static_cast<int64_t>(value.size()) > kMaxStringSize) return ctx.out.Error(kTooBig);
+  // offset may be near INT64_MAX: compare without adding.
+  if (offset > kMaxStringSize - static_cast<int64_t>(value.size())) return ctx.out.Error(kTooBig);
   std::string s(old);
   if (s.size() < offset + value.size()) s.resize(offset + value.size(), '\0');
   s.replace(offset, value.size(), value);

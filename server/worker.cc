@@ -7,6 +7,7 @@
 #include "engine/runtime.h"
 #include "engine/shard_set.h"
 #include "engine/transaction.h"
+#include "server/handler_guard.h"
 #include "server/pipeline_prefetch.h"
 #include "server/server.h"
 #include "server/text.h"
@@ -329,10 +330,19 @@ void Worker::Execute(Client& c, Args args) {
     return;
   }
   int argc = static_cast<int>(args.size());
-  if ((spec->arity > 0 && argc != spec->arity) || (spec->arity < 0 && argc < -spec->arity)) {
+  if (!ArityMatches(*spec, argc)) {
     std::string error = errors::WrongArity(spec->name);
     Reply(c, [&](resp::ReplyWriter& w) { w.Error(error); });
     return;
+  }
+  // A container (CLIENT, CONFIG, ...): the subcommand's own entry decides,
+  // as Redis's table does, before the handler runs.
+  if (!spec->subcommands.empty() && argc >= 2) {
+    std::string error = CheckSubcommand(*spec, args);
+    if (!error.empty()) {
+      Reply(c, [&](resp::ReplyWriter& w) { w.Error(error); });
+      return;
+    }
   }
   if (!c.authenticated && !(spec->flags & kNoAuth) && !server_->config().requirepass.empty()) {
     Reply(c, [&](resp::ReplyWriter& w) { w.Error("NOAUTH Authentication required."); });
@@ -346,7 +356,7 @@ void Worker::Execute(Client& c, Args args) {
   if (spec->on_client != nullptr) {
     Reply(c, [&](resp::ReplyWriter& w) {
       ClientContext ctx{c, *this, *server_, w, loop_.now_ms()};
-      spec->on_client(args, ctx);
+      RunGuarded(spec->name, w, [&] { spec->on_client(args, ctx); });
     });
     return;
   }
@@ -389,7 +399,11 @@ bool Worker::TryFastRead(Client& c, const CommandSpec& spec, Args args, engine::
   size_t before = out->size();
   resp::ReplyWriter w(out, c.proto);
   bool hit = false;
-  if (!spec.fast_read(args, owner.db(c.db), loop_.now_ms(), w, &hit)) {
+  bool answered = true;
+  RunGuarded(spec.name, w, [&] {
+    answered = spec.fast_read(args, owner.db(c.db), loop_.now_ms(), w, &hit);
+  });
+  if (!answered) {
     out->resize(before);
     return false;
   }
@@ -480,7 +494,8 @@ void Worker::ExecuteMulti(Client& c, const CommandSpec& spec, Args args,
   }
   auto mc = std::make_unique<MultiCommand>(&spec, args, c.db, loop_.now_ms());
   mc->Route(keys, server_->shards());
-  spec.multi(*mc);
+  std::string error = RunGuardedPhase(spec.name, [&] { spec.multi(*mc); });
+  if (!error.empty()) mc->FailSetup(std::move(error));
   if (mc->phases().empty()) {  // answered without touching data (e.g. a syntax error)
     Reply(c, [&](resp::ReplyWriter& w) { mc->WriteReply(w); });
     return;
@@ -488,7 +503,7 @@ void Worker::ExecuteMulti(Client& c, const CommandSpec& spec, Args args,
   if (mc->may_block()) return StartBlocking(c, std::move(mc));
   bool local_only = mc->shards().size() == 1 && mc->shards()[0] == id_;
   if (local_only && shard_.CanRunInline()) {
-    for (auto& phase : mc->phases()) phase(shard_, shard_.db(c.db));
+    for (auto& phase : mc->phases()) mc->RunPhase(phase, shard_, shard_.db(c.db));
     Reply(c, [&](resp::ReplyWriter& w) { mc->WriteReply(w); });
     ServeBlocked();
     return;
@@ -502,7 +517,7 @@ void Worker::ExecuteMulti(Client& c, const CommandSpec& spec, Args args,
   MultiCommand* raw = mc.release();
   auto* tx = new engine::Transaction(&shard_, raw->shards());
   for (MultiCommand::Phase& phase : raw->phases()) {
-    tx->AddPhase([raw, &phase](engine::Shard& s) { phase(s, s.db(raw->db_index())); });
+    tx->AddPhase([raw, &phase](engine::Shard& s) { raw->RunPhase(phase, s, s.db(raw->db_index())); });
   }
   tx->Start([this, client = &c, raw, slot, proto = c.proto] {
     resp::ReplyWriter w(&slot->data, proto);

@@ -90,6 +90,10 @@ class Worker : public net::ConnectionHandler {
   // a new attempt because its keys span shards.
   void OnBlockedServed(std::shared_ptr<BlockedCommand> bc);
   void OnBlockedRetry(std::shared_ptr<BlockedCommand> bc);
+  // CLIENT UNBLOCK on this worker's thread: ends client `id`'s wait as a
+  // timeout would (or with Redis's UNBLOCKED error). False when it is not
+  // blocked here (not found, still in its first attempt, or being served).
+  bool UnblockClient(uint64_t id, bool with_error);
 
   // ConnectionHandler.
   void OnOpen(net::Connection* conn) override;

@@ -41,7 +41,7 @@ void Worker::RunBlockingAttempt(std::shared_ptr<BlockedCommand> bc,
   mc->set_waiter(bc);
   bool local_only = mc->shards().size() == 1 && mc->shards()[0] == id_;
   if (local_only && shard_.CanRunInline()) {
-    for (auto& phase : mc->phases()) phase(shard_, shard_.db(mc->db_index()));
+    for (auto& phase : mc->phases()) mc->RunPhase(phase, shard_, shard_.db(mc->db_index()));
     OnBlockingAttemptDone(std::move(bc), *mc);
     ServeBlocked();
     return;
@@ -50,7 +50,7 @@ void Worker::RunBlockingAttempt(std::shared_ptr<BlockedCommand> bc,
   MultiCommand* raw = mc.release();
   auto* tx = new engine::Transaction(&shard_, raw->shards());
   for (MultiCommand::Phase& phase : raw->phases()) {
-    tx->AddPhase([raw, &phase](engine::Shard& s) { phase(s, s.db(raw->db_index())); });
+    tx->AddPhase([raw, &phase](engine::Shard& s) { raw->RunPhase(phase, s, s.db(raw->db_index())); });
   }
   tx->Start([this, bc = std::move(bc), raw]() mutable {
     OnBlockingAttemptDone(std::move(bc), *raw);
@@ -135,6 +135,22 @@ void Worker::CancelBlocked(Client& c) {
   }
   if (bc->TryClaim()) FinishBlocked(std::move(bc), /*unregister=*/true);
   // Otherwise a shard claimed it first: its callback finishes it.
+}
+
+bool Worker::UnblockClient(uint64_t id, bool with_error) {
+  auto it = blocked_.find(id);
+  if (it == blocked_.end()) return false;
+  std::shared_ptr<BlockedCommand> bc = it->second;
+  // Not blocked yet (its attempt runs), or a shard is already serving it.
+  if (bc->attempt_running || !bc->counted || !bc->TryClaim()) return false;
+  resp::ReplyWriter w(&bc->slot->data, bc->proto);
+  if (with_error) {
+    w.Error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+  } else {
+    w.NullArray();
+  }
+  FinishBlocked(std::move(bc), /*unregister=*/true);
+  return true;
 }
 
 void Worker::CheckBlockedTimeouts() {

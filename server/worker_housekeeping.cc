@@ -2,6 +2,7 @@
 // output limits, the maxmemory sample), and work that must visit every
 // worker's thread (CLIENT LIST/KILL, CONFIG RESETSTAT).
 #include "engine/task.h"
+#include "server/handler_guard.h"
 #include "server/maxmemory.h"
 #include "server/memory_stats.h"
 #include "server/server.h"
@@ -96,7 +97,7 @@ void Worker::RunOnShard(const CommandSpec& spec, Args args, ShardContext& ctx) {
   if ((spec.flags & kDenyOom) && !MakeRoomForWrite(*server_, ctx.shard)) {
     return ctx.out.Error(errors::kOom);
   }
-  spec.on_shard(args, ctx);
+  RunGuarded(spec.name, ctx.out, [&] { spec.on_shard(args, ctx); });
 }
 
 void Worker::OnTimer() {

@@ -15,6 +15,7 @@
 #include "server/command_table.h"
 #include "server/glob.h"
 #include "server/lookup.h"
+#include "server/random_pick.h"
 #include "server/scan_options.h"
 #include "server/text.h"
 #include "server/zset_pop.h"
@@ -244,10 +245,9 @@ void ZPop(Args args, ShardContext& ctx) {
 }
 
 // Redis answers a huge negative ZRANDMEMBER count by building a reply of that
-// many members until memory runs out. We refuse counts whose reply could not
-// reasonably be built (a deliberate difference; see RandMemberWithCount).
-constexpr int64_t kMaxRandomPicks = int64_t{1} << 22;
-
+// many members until memory runs out. We refuse repeated picks past
+// kMaxRepeatedPicks, as SRANDMEMBER and HRANDFIELD do (a deliberate
+// difference).
 void RandMemberWithCount(ShardContext& ctx, ZSetObject* zset, int64_t n, bool withscores) {
   if (n == 0) return ctx.out.ArrayHeader(0);
   size_t size = zset->size();
@@ -262,9 +262,7 @@ void RandMemberWithCount(ShardContext& ctx, ZSetObject* zset, int64_t n, bool wi
   auto at = [&](size_t i) { return packed.empty() ? zset->StoredAt(i) : packed[i]; };
   if (!unique || count == 1) {
     // With repetitions (or a single pick): independent draws.
-    if (count > static_cast<uint64_t>(kMaxRandomPicks)) {
-      return ctx.out.Error("ERR value is out of range");
-    }
+    if (count > kMaxRepeatedPicks) return ctx.out.Error(kCountOutOfRange);
     ZArrayHeader(ctx.out, count, withscores);
     for (uint64_t i = 0; i < count; ++i) {
       engine::ZMember e = at(NextRandom() % size);

@@ -70,20 +70,19 @@ void BuildPopFirst(MultiCommand& mc, std::vector<int> keys, ZPopEnd end, size_t 
   });
 }
 
-// [B]ZMPOP [timeout] numkeys key [key ...] MIN|MAX [COUNT count].
-void BuildMPop(MultiCommand& mc, size_t numkeys_index) {
+// [B]ZMPOP [timeout] numkeys key [key ...] MIN|MAX [COUNT count]. As in
+// Redis, BZMPOP's timeout is read after everything else.
+void BuildMPop(MultiCommand& mc, size_t numkeys_index, bool blocking) {
   MPopArgs a;
   if (!ParseMPopArgs(mc, numkeys_index, "min", "max", &a)) return;
+  if (blocking && !DeclareBlocking(mc, mc.args()[1], ObjectType::kZSet)) return;
   BuildPopFirst(mc, std::move(a.keys), a.first_word ? ZPopEnd::kMin : ZPopEnd::kMax, a.count,
                 ZPopShape::kKeyNested);
 }
 
-void ZMPop(MultiCommand& mc) { BuildMPop(mc, 1); }
+void ZMPop(MultiCommand& mc) { BuildMPop(mc, 1, /*blocking=*/false); }
 
-void BZMPop(MultiCommand& mc) {
-  if (!DeclareBlocking(mc, mc.args()[1], ObjectType::kZSet)) return;
-  BuildMPop(mc, 2);
-}
+void BZMPop(MultiCommand& mc) { BuildMPop(mc, 2, /*blocking=*/true); }
 
 // BZPOPMIN / BZPOPMAX key [key ...] timeout: key, member, score.
 template <ZPopEnd end>
