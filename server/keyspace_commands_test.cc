@@ -3,6 +3,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "server/testing/command_fixture.h"
 
 namespace server {
@@ -92,6 +93,40 @@ TEST_F(KeyspaceCommandsTest, RenameAndCopyAcrossShardsKeepValueAndTtl) {
     EXPECT_EQ(Run({"get", src}), "\"v" + std::to_string(i) + "\"");
   }
   EXPECT_EQ(Run({"rename", "nothere", "x"}), "-\"ERR no such key\"");
+}
+
+TEST_F(KeyspaceCommandsTest, ScanTakesAnyCursorRedisTakes) {
+  for (int i = 0; i < 20; ++i) Run({"set", absl::StrCat("key", i), "v"});
+  for (std::string cursor : {"-1", "2147483647", "9223372036854775807", "18446744073709551615"}) {
+    resp::Value reply = RunValue({"scan", cursor});
+    ASSERT_EQ(reply.elements.size(), 2u) << cursor;
+  }
+  EXPECT_EQ(Run({"scan", "18446744073709551616"}), "-\"ERR invalid cursor\"");
+}
+
+TEST_F(KeyspaceCommandsTest, CommandListsSubcommandsAsRedis) {
+  resp::Value all = RunValue({"command", "list"});
+  auto has = [&](const std::string& name) {
+    for (const resp::Value& v : all.elements) {
+      if (v.str == name) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has("get"));
+  EXPECT_TRUE(has("client|unblock"));
+  EXPECT_TRUE(has("config|get"));
+  EXPECT_EQ(Run({"command", "list", "filterby", "pattern", "client|u*"}), "[\"client|unblock\"]");
+  EXPECT_EQ(Run({"command", "list", "filterby", "module", "x"}), "[]");
+  EXPECT_EQ(Run({"command", "list", "filterby", "x", "y"}), "-\"ERR syntax error\"");
+  EXPECT_EQ(Run({"command", "list", "filterby"}), "-\"ERR syntax error\"");
+  resp::Value info = RunValue({"command", "info", "client|list", "nosuch"});
+  ASSERT_EQ(info.elements.size(), 2u);
+  EXPECT_EQ(info.elements[0].elements[0].str, "client|list");
+  EXPECT_EQ(info.elements[0].elements[1].integer, -2);
+  EXPECT_EQ(resp::ToString(info.elements[1]), "nil");
+  // BLPOP's flags include blocking, which COMMAND used to drop.
+  EXPECT_NE(Run({"command", "info", "blpop"}).find("\"blocking\""), std::string::npos);
+  EXPECT_EQ(RunValue({"command", "help"}).elements.size(), 21u);
 }
 
 }  // namespace

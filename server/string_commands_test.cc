@@ -127,5 +127,44 @@ TEST_F(StringCommandsTest, PipelinedBatchesAnswerAsIfRunOneByOne) {
   EXPECT_EQ(RunRaw("", 3000, 1).size(), 3000u);
 }
 
+TEST_F(StringCommandsTest, SetRangeOffsetsNearTheEndOfTheIntegerRange) {
+  const std::string too_big = "-\"ERR string exceeds maximum allowed size (proto-max-bulk-len)\"";
+  EXPECT_EQ(Run({"setrange", "k", "9223372036854775807", "A"}), too_big);
+  EXPECT_EQ(Run({"set", "k", "abc"}), "+\"OK\"");
+  EXPECT_EQ(Run({"setrange", "k", "9223372036854775807", "A"}), too_big);
+  EXPECT_EQ(Run({"setrange", "k", "536870911", "AB"}), too_big);
+  EXPECT_EQ(Run({"setrange", "k", "-9223372036854775808", "A"}), "-\"ERR offset is out of range\"");
+  // An empty value changes nothing, whatever the offset.
+  EXPECT_EQ(Run({"setrange", "k", "9223372036854775807", ""}), ":3");
+  EXPECT_EQ(Run({"get", "k"}), "\"abc\"");
+  EXPECT_EQ(Run({"info", "stats"}).find("command_exceptions:0\\r\\n") != std::string::npos, true);
+}
+
+TEST_F(StringCommandsTest, KeyBeforeNumbersAsRedisOrdersThem) {
+  EXPECT_EQ(Run({"rpush", "list", "a"}), ":1");
+  const std::string wrong = "-\"WRONGTYPE Operation against a key holding the wrong kind of value\"";
+  EXPECT_EQ(Run({"getex", "list", "ex", "x"}), wrong);
+  EXPECT_EQ(Run({"getex", "nokey", "ex", "-1"}), "nil");
+  EXPECT_EQ(Run({"incrbyfloat", "list", "x"}), wrong);
+  EXPECT_EQ(Run({"lindex", "nokey", "x"}), "nil");
+  EXPECT_EQ(Run({"lset", "nokey", "x", "v"}), "-\"ERR no such key\"");
+  // Syntax before the expire value; repeats Redis accepts.
+  EXPECT_EQ(Run({"set", "k", "v", "px", "x", "y"}), "-\"ERR syntax error\"");
+  EXPECT_EQ(Run({"set", "k", "v", "ex", "100", "ex", "200"}), "+\"OK\"");
+  EXPECT_EQ(Run({"ttl", "k"}), ":200");
+  EXPECT_EQ(Run({"set", "k", "v", "ex", "1", "px", "2"}), "-\"ERR syntax error\"");
+  EXPECT_EQ(Run({"getex", "k", "persist", "persist"}), "\"v\"");
+  EXPECT_EQ(Run({"ttl", "k"}), ":-1");
+}
+
+TEST_F(StringCommandsTest, IncrByFloatTakesInfinityOnlyToRefuseTheResult) {
+  const std::string nan_or_inf = "-\"ERR increment would produce NaN or Infinity\"";
+  EXPECT_EQ(Run({"incrbyfloat", "f", "-inf"}), nan_or_inf);
+  EXPECT_EQ(Run({"incrbyfloat", "f", "nan"}), "-\"ERR value is not a valid float\"");
+  EXPECT_EQ(Run({"set", "f", "inf"}), "+\"OK\"");
+  EXPECT_EQ(Run({"incrbyfloat", "f", "1"}), nan_or_inf);
+  EXPECT_EQ(Run({"get", "f"}), "\"inf\"");
+}
+
 }  // namespace
 }  // namespace server
