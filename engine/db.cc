@@ -1,9 +1,20 @@
+// Db: one logical database of a shard - the libcds split-ordered map of
+// keys, the TTL index (expires_) and lazy/active expiry, and the retiring of
+// values through hazard pointers so readers on other threads stay safe.
 #include "engine/db.h"
 
+#include <cassert>
 #include <cstdlib>
 #include <new>
 
 namespace engine {
+
+namespace {
+
+// 2^64 / phi: multiplying by it spreads consecutive seeds over 64 bits.
+constexpr uint64_t kGoldenRatio64 = 0x9E3779B97F4A7C15ull;
+
+}  // namespace
 
 Entry* Entry::Create(std::string_view key) {
   void* mem = std::malloc(sizeof(Entry) + key.size());
@@ -48,6 +59,8 @@ KeyRef Db::Peek(std::string_view key, int64_t now_ms) {
   int64_t exp = e->expire_ms.load(std::memory_order_relaxed);
   if (exp != 0 && exp <= now_ms) {
     Erase(key);
+    lazily_expired_.store(lazily_expired_.load(std::memory_order_relaxed) + 1,
+                          std::memory_order_relaxed);
     return KeyRef{};
   }
   return KeyRef{e};
@@ -57,9 +70,10 @@ KeyRef Db::Insert(std::string_view key, Object* obj) {
   Entry* e = Entry::Create(key);
   // Set before linking: the insert's CAS publishes the node with its value.
   e->obj.store(obj, std::memory_order_relaxed);
-  if (!map_.insert(*e)) {
-    // Callers check first; a duplicate would be a bug, not a race (only the
-    // owner inserts). Keep the map consistent regardless.
+  bool inserted = map_.insert(*e);
+  // Callers check first, and only the owner inserts: a duplicate is a bug.
+  assert(inserted && "Db::Insert of a key that exists");
+  if (!inserted) {  // release builds: keep the map consistent regardless
     Entry::Destroy(e);
     KeyRef ref{Lookup(key)};
     Replace(ref, obj);
@@ -151,8 +165,14 @@ KeyRef Db::RandomExpiring(uint64_t rnd) {
 }
 
 size_t Db::ExpireSample(int64_t now_ms, size_t samples) {
+  if (expires_.empty()) {
+    avg_ttl_ms_.store(0, std::memory_order_relaxed);
+    return 0;
+  }
   size_t deleted = 0;
-  uint64_t x = static_cast<uint64_t>(now_ms) * 0x9E3779B97F4A7C15ull + expires_.size();
+  int64_t ttl_sum = 0, ttl_count = 0;
+  // Any cheap spread of positions will do: a xorshift from the clock.
+  uint64_t x = static_cast<uint64_t>(now_ms) * kGoldenRatio64 + expires_.size();
   for (size_t i = 0; i < samples && !expires_.empty(); ++i) {
     x ^= x << 13;
     x ^= x >> 7;
@@ -163,7 +183,18 @@ size_t Db::ExpireSample(int64_t now_ms, size_t samples) {
       std::string key(e->key());  // the node goes away with the erase
       Erase(key);
       ++deleted;
+    } else if (exp != 0) {
+      ttl_sum += exp - now_ms;
+      ++ttl_count;
     }
+  }
+  if (expires_.empty()) {
+    avg_ttl_ms_.store(0, std::memory_order_relaxed);
+  } else if (ttl_count > 0) {
+    // Redis's estimate: each sample moves the average 1/50 of the way.
+    int64_t sample = ttl_sum / ttl_count;
+    int64_t old = avg_ttl_ms_.load(std::memory_order_relaxed);
+    avg_ttl_ms_.store(old == 0 ? sample : old / 50 * 49 + sample / 50, std::memory_order_relaxed);
   }
   return deleted;
 }

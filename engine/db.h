@@ -95,6 +95,13 @@ class Db {
 
   size_t size() const { return size_; }
   size_t expires_size() const { return expires_.size(); }
+  // Any thread (INFO): keys deleted because their TTL passed when a lookup
+  // found them (lazy expiry; active expiry counts its own in the shard).
+  uint64_t lazily_expired() const { return lazily_expired_.load(std::memory_order_relaxed); }
+  // Any thread (INFO's avg_ttl): a running estimate of the TTL left on keys
+  // with one, in ms, from active expiry's samples as Redis keeps it; 0 when
+  // no key has a TTL.
+  int64_t avg_ttl_ms() const { return avg_ttl_ms_.load(std::memory_order_relaxed); }
 
   // Where storing a list or sorted set is reported (clients blocked on the
   // key), and this db's index there. Set by the owning shard.
@@ -114,8 +121,9 @@ class Db {
   template <typename F>
   uint64_t Scan(uint64_t from, size_t count, int64_t now_ms, F&& f);
 
-  // Active expiry: samples keys with a TTL and deletes the expired ones.
-  // Returns how many were deleted.
+  // Active expiry: samples keys with a TTL and deletes the expired ones
+  // (folding the others' TTLs into avg_ttl_ms). Returns how many were
+  // deleted.
   size_t ExpireSample(int64_t now_ms, size_t samples);
 
   // A random key with a TTL, or an empty ref (owner thread).
@@ -258,6 +266,9 @@ class Db {
   KeyWaiters* waiters_ = nullptr;
   int index_ = 0;
   std::vector<Entry*> expires_;  // owner only; keys with a TTL
+  // Owner-written, read by INFO on any thread.
+  std::atomic<uint64_t> lazily_expired_{0};
+  std::atomic<int64_t> avg_ttl_ms_{0};
 };
 
 template <typename F>

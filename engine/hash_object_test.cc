@@ -24,12 +24,18 @@ std::map<std::string, std::string> AsMap(const HashObject& h) {
   return {p.begin(), p.end()};
 }
 
-void RandomizedModelCheck(int64_t max_entries, int max_value_len, uint32_t seed) {
+// Sets *converted to whether the hash turned into a hashtable on the way.
+void RandomizedModelCheck(int64_t max_entries, int max_value_len, uint32_t seed,
+                          bool* converted_out) {
   EncodingLimits limits;
   limits.hash_max_listpack_entries = max_entries;
   HashObject h;
   std::map<std::string, std::string> model;
   std::mt19937 rng(seed);
+  // A listpack turns into a hashtable past max_entries fields or on a value
+  // longer than hash-max-listpack-value, and never back (as in Redis).
+  bool converted = false;
+  const size_t max_value = static_cast<size_t>(EncodingLimits::Get(limits.hash_max_listpack_value));
   for (int step = 0; step < 20000; ++step) {
     std::string f = "f" + std::to_string(rng() % 300);
     std::string v(rng() % (max_value_len + 1), static_cast<char>('a' + rng() % 26));
@@ -39,6 +45,7 @@ void RandomizedModelCheck(int64_t max_entries, int max_value_len, uint32_t seed)
         bool is_new = model.count(f) == 0;
         ASSERT_EQ(h.Set(f, v, limits), is_new);
         model[f] = v;
+        converted = converted || v.size() > max_value;
         break;
       }
       case 2:
@@ -46,6 +53,9 @@ void RandomizedModelCheck(int64_t max_entries, int max_value_len, uint32_t seed)
         break;
     }
     ASSERT_EQ(h.size(), model.size());
+    converted = converted || model.size() > static_cast<size_t>(max_entries);
+    ASSERT_EQ(h.encoding, converted ? Encoding::kHashtable : Encoding::kListpack)
+        << "step " << step << ", " << model.size() << " fields";
     auto got = h.Get(f);
     ASSERT_EQ(got.has_value(), model.count(f) == 1);
     if (got) {
@@ -61,13 +71,22 @@ void RandomizedModelCheck(int64_t max_entries, int max_value_len, uint32_t seed)
   EXPECT_EQ(copy->encoding, h.encoding);
   EXPECT_EQ(AllPairs(*copy), AllPairs(h));
   delete copy;
+  *converted_out = converted;
 }
 
-TEST(HashObjectTest, RandomizedListpackOnly) { RandomizedModelCheck(1000, 64, 1); }
+TEST(HashObjectTest, RandomizedListpackOnly) {
+  bool converted = true;
+  RandomizedModelCheck(1000, 64, 1, &converted);
+  EXPECT_FALSE(converted);
+}
 
 TEST(HashObjectTest, RandomizedWithConversions) {
-  RandomizedModelCheck(128, 64, 2);   // converts by entry count (300 fields in play)
-  RandomizedModelCheck(1000, 80, 3);  // converts by value length
+  bool converted = false;
+  RandomizedModelCheck(128, 64, 2, &converted);  // by entry count (300 fields in play)
+  EXPECT_TRUE(converted);
+  converted = false;
+  RandomizedModelCheck(1000, 80, 3, &converted);  // by value length
+  EXPECT_TRUE(converted);
 }
 
 TEST(HashObjectTest, ListpackKeepsInsertionOrderAndUpdatesInPlace) {

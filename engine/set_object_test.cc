@@ -1,5 +1,6 @@
 #include "engine/set_object.h"
 
+#include <algorithm>
 #include <random>
 #include <set>
 #include <string>
@@ -29,6 +30,10 @@ void RandomizedModelCheck(bool integers_only, int64_t intset_limit, uint32_t see
   SetObject set;
   std::set<std::string> model;
   std::mt19937 rng(seed);
+  // An intset turns into a hashtable past the limit or on a non-integer
+  // member, and never back (as in Redis).
+  bool converted = false;
+  size_t largest = 0;
   for (int step = 0; step < 20000; ++step) {
     std::string m = std::to_string(static_cast<int>(rng() % 600) - 100);
     if (!integers_only && rng() % 50 == 0) m = "m" + m;
@@ -49,7 +54,14 @@ void RandomizedModelCheck(bool integers_only, int64_t intset_limit, uint32_t see
     }
     ASSERT_EQ(set.size(), model.size());
     ASSERT_EQ(set.Contains(m), model.count(m) == 1);
+    largest = std::max(largest, model.size());
+    converted = converted || model.size() > static_cast<size_t>(intset_limit) ||
+                (model.count(m) == 1 && m[0] == 'm');
+    ASSERT_EQ(set.encoding, converted ? Encoding::kHashtable : Encoding::kIntset)
+        << "step " << step << ", " << model.size() << " members";
   }
+  // The runs are built to cross the limit or stay below it, as named.
+  EXPECT_EQ(converted, !integers_only || largest > static_cast<size_t>(intset_limit));
   EXPECT_EQ(MemberSet(set), model);
   SetObject* copy = set.Clone();
   EXPECT_EQ(copy->encoding, set.encoding);

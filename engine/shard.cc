@@ -108,6 +108,7 @@ size_t Shard::ActiveExpire(int64_t budget_us) {
   auto start = std::chrono::steady_clock::now();
   size_t total = 0;
   for (auto& db : storage_) {
+    if (db->expires_size() == 0) db->ExpireSample(now_ms_, 0);  // resets avg_ttl
     while (db->expires_size() > 0) {
       size_t deleted = db->ExpireSample(now_ms_, kSample);
       total += deleted;

@@ -127,23 +127,23 @@ TEST(TransactionTest, WorkWaitsForHoldInOrder) {
   std::promise<void> finished;
   threads.Post(0, [&, order](Shard& shard) {
     auto* tx = new Transaction(&shard, {0, 1});
-    tx->AddPhase([order](Shard& s) {
-      if (s.id() == 1) order->push_back(0);
-    });
+    // Phase 1 runs once both shards are held: work sent to shard 1 now
+    // reaches its mailbox before phase 2's part does, and must still wait.
+    tx->AddPhase(
+        [&, order](Shard&) {
+          EXPECT_TRUE(set.shard(1).held());
+          for (int i = 1; i <= 5; ++i) {
+            threads.Post(1, [order, i](Shard&) { order->push_back(i); });
+          }
+        },
+        {0});
+    tx->AddPhase([order](Shard&) { order->push_back(0); }, {1});
     tx->Start([&] { finished.set_value(); });
   });
-  for (int i = 1; i <= 5; ++i) {
-    threads.Post(1, [order, i](Shard&) { order->push_back(i); });
-  }
   finished.get_future().wait();
   threads.Run(1, [](Shard&) {}).wait();
-  ASSERT_EQ(order->size(), 6u);
-  // Whatever ran before the hold, the rest ran after it, in order.
-  std::vector<int> work;
-  for (int v : *order) {
-    if (v != 0) work.push_back(v);
-  }
-  EXPECT_EQ(work, (std::vector<int>{1, 2, 3, 4, 5}));
+  // A hold that did not hold would run the work first: 1 2 3 4 5 0.
+  EXPECT_EQ(*order, (std::vector<int>{0, 1, 2, 3, 4, 5}));
 }
 
 }  // namespace

@@ -53,11 +53,16 @@ struct Client {
   resp::Protocol proto = resp::Protocol::kResp2;
   resp::RequestParser parser;
   bool authenticated = true;
+  // The Config::limits_epoch its parser limits were derived at.
+  uint64_t limits_epoch = 0;
   int64_t created_ms;
   int64_t last_interaction_ms;
   // The last command run (CLIENT LIST cmd=); a table entry, not a copy.
   const CommandSpec* last_command = nullptr;
   bool close_after_reply = false;
+  // CLIENT NO-EVICT ON: shown in CLIENT LIST's flags (we never evict
+  // clients, so nothing else reads it).
+  bool no_evict = false;
 
   // Replies in command order; non-empty while anything is in flight.
   std::deque<PendingReply> pending;

@@ -3,6 +3,8 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -43,7 +45,11 @@ absl::Status SetOutputLimit(const std::string& value, Config* c) {
     limit.soft_seconds = seconds;
     if (cls == "normal") {
       c->normal_output_limit = limit;
-    } else if (cls != "replica" && cls != "slave" && cls != "pubsub") {
+    } else if (cls == "replica" || cls == "slave") {
+      c->replica_output_limit = limit;
+    } else if (cls == "pubsub") {
+      c->pubsub_output_limit = limit;
+    } else {
       return absl::InvalidArgumentError(
           "Invalid client class specified in buffer limit configuration.");
     }
@@ -102,8 +108,8 @@ absl::Status ApplyConfigOption(const std::string& raw_name, const std::string& v
     st = SetInt(name, value, 0, INT32_MAX, &v);
     c->timeout = v;
   } else if (name == "hz") {
-    st = SetInt(name, value, 1, 500, &v);
-    c->hz = static_cast<int>(v);
+    st = SetInt(name, value, 0, INT32_MAX, &v);
+    c->hz = std::clamp<int64_t>(v, 1, 500);  // Redis clamps, too
   } else if (name == "requirepass") {
     c->requirepass = value;
   } else if (name == "protected-mode") {
@@ -143,6 +149,16 @@ absl::Status ParseFlags(const std::vector<std::string>& argv, Config* config) {
     if (!st.ok()) return st;
   }
   return absl::OkStatus();
+}
+
+resp::ParserLimits ParserLimitsFor(const Config& config, bool authenticated) {
+  resp::ParserLimits limits;
+  limits.max_bulk_len = config.proto_max_bulk_len;
+  if (!authenticated && !config.requirepass.empty()) {
+    limits = resp::ParserLimits::Unauthenticated();
+    limits.proto_max_bulk_len = config.proto_max_bulk_len;
+  }
+  return limits;
 }
 
 bool ParseMemory(std::string_view text, int64_t* bytes) {

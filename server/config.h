@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "engine/eviction.h"
+#include "resp/request_parser.h"
 
 namespace server {
 
@@ -82,6 +83,10 @@ struct Config {
     Tunable<int64_t> soft_seconds = 0;
   };
   OutputLimit normal_output_limit;
+  // The other classes' limits, as CONFIG sets and shows them. Redis 7.0's
+  // defaults; no client of ours is a replica or a subscriber yet.
+  OutputLimit replica_output_limit{256ll << 20, 64ll << 20, 60};
+  OutputLimit pubsub_output_limit{32ll << 20, 8ll << 20, 60};
   // Back-pressure: stop reading a client's requests while this many reply
   // bytes wait for it to read, so a client that never reads cannot make the
   // server buffer without bound even with no limit configured.
@@ -94,8 +99,13 @@ struct Config {
   Tunable<engine::EvictionPolicy> maxmemory_policy = engine::EvictionPolicy::kNoEviction;
   Tunable<int64_t> maxmemory_samples = 5;
   Tunable<int64_t> maxmemory_eviction_tenacity = 10;
-  int hz = 10;
+  // Housekeeping runs per second (active expiry, timeouts), 1..500.
+  Tunable<int64_t> hz = 10;
   TunableText requirepass;
+  // Bumped when a setting that shapes open connections' parser limits
+  // changes (proto-max-bulk-len, requirepass): each client re-derives its
+  // limits before it parses again (ParserLimitsFor).
+  Tunable<uint64_t> limits_epoch = 0;
   // With no password, refuse clients that are not on the loopback
   // interface (Redis's protected mode).
   Tunable<bool> protected_mode = true;
@@ -113,6 +123,11 @@ absl::Status ParseFlags(const std::vector<std::string>& argv, Config* config);
 // Applies one setting (a flag, or a line of a config file; the arguments
 // joined by spaces).
 absl::Status ApplyConfigOption(const std::string& name, const std::string& value, Config* config);
+
+// The request limits of a client: Redis's unauthenticated ones while a
+// password is required and the client has not given it, else
+// proto-max-bulk-len.
+resp::ParserLimits ParserLimitsFor(const Config& config, bool authenticated);
 
 // Parses a memory amount as redis.conf does: "1gb", "64mb", "100k", "1024".
 bool ParseMemory(std::string_view text, int64_t* bytes);

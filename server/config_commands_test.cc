@@ -71,5 +71,87 @@ TEST_F(ConfigCommandsTest, ResetStatZeroesCounters) {
   EXPECT_NE(stats.find("keyspace_hits:0"), std::string::npos) << stats;
 }
 
+TEST_F(ConfigCommandsTest, PersistenceAndNotificationsAreRefusedUntilTheyExist) {
+  auto failed = [](const std::string& name, const std::string& why) {
+    return "-\"ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + why +
+           "\"";
+  };
+  // "Off" is what we do: accepted.
+  EXPECT_EQ(Run({"config", "set", "save", "", "appendonly", "no"}), "+\"OK\"");
+  EXPECT_EQ(Run({"config", "set", "notify-keyspace-events", ""}), "+\"OK\"");
+  // Anything that needs what we lack is refused, never stored.
+  EXPECT_EQ(Run({"config", "set", "save", "900 1"}),
+            failed("save", "snapshots (RDB) are not supported by this server yet"));
+  EXPECT_EQ(Run({"config", "set", "save", "900"}), failed("save", "Invalid save parameters"));
+  EXPECT_EQ(Run({"config", "set", "save", "0 1"}), failed("save", "Invalid save parameters"));
+  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}),
+            failed("appendonly", "the append-only file is not supported by this server yet"));
+  EXPECT_EQ(Run({"config", "set", "appendonly", "maybe"}),
+            failed("appendonly", "argument must be 'yes' or 'no'"));
+  EXPECT_EQ(Run({"config", "set", "notify-keyspace-events", "KEA"}),
+            failed("notify-keyspace-events",
+                   "keyspace notifications are not supported by this server yet"));
+  EXPECT_EQ(Run({"config", "set", "notify-keyspace-events", "Q"}),
+            failed("notify-keyspace-events", "Invalid event class character. Use 'Ag$lshzxeKEtmd'."));
+  EXPECT_EQ(Run({"config", "get", "save"}), "[\"save\", \"\"]");
+  EXPECT_EQ(Run({"config", "get", "appendonly"}), "[\"appendonly\", \"no\"]");
+  EXPECT_EQ(Run({"config", "get", "notify-keyspace-events"}), "[\"notify-keyspace-events\", \"\"]");
+}
+
+TEST_F(ConfigCommandsTest, HzAndOutputLimitsAreSettableAsInRedis) {
+  EXPECT_EQ(Run({"config", "set", "hz", "100"}), "+\"OK\"");
+  EXPECT_EQ(Run({"config", "get", "hz"}), "[\"hz\", \"100\"]");
+  EXPECT_EQ(Run({"config", "set", "hz", "100000"}), "+\"OK\"");  // clamped, as Redis does
+  EXPECT_EQ(Run({"config", "get", "hz"}), "[\"hz\", \"500\"]");
+  EXPECT_EQ(Run({"config", "set", "hz", "0"}), "+\"OK\"");
+  EXPECT_EQ(Run({"config", "get", "hz"}), "[\"hz\", \"1\"]");
+  EXPECT_EQ(Run({"config", "set", "hz", "10"}), "+\"OK\"");
+  EXPECT_EQ(Run({"config", "set", "client-output-buffer-limit", "normal 1mb 512kb 10 pubsub 0 0 0"}),
+            "+\"OK\"");
+  EXPECT_EQ(Run({"config", "get", "client-output-buffer-limit"}),
+            "[\"client-output-buffer-limit\", \"normal 1048576 524288 10 slave 268435456 67108864 "
+            "60 pubsub 0 0 0\"]");
+  EXPECT_EQ(server().config().normal_output_limit.hard.get(), 1 << 20);
+  EXPECT_EQ(Run({"config", "set", "client-output-buffer-limit", "normal 1mb 0"}),
+            "-\"ERR CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') "
+            "- Wrong number of arguments in buffer limit configuration.\"");
+  EXPECT_EQ(Run({"config", "set", "client-output-buffer-limit", "normal 0 0 0 nobody 0 0 0"}),
+            "-\"ERR CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') "
+            "- Invalid client class specified in buffer limit configuration.\"");
+  // A refused value changes nothing.
+  EXPECT_EQ(server().config().normal_output_limit.hard.get(), 1 << 20);
+}
+
+TEST_F(ConfigCommandsTest, RuntimeLimitsReachOpenConnections) {
+  Run({"ping"}, 1);  // connection 1 is open before the change
+  EXPECT_EQ(Run({"config", "set", "proto-max-bulk-len", "1mb"}), "+\"OK\"");
+  std::string big = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2000000\r\n";
+  std::vector<resp::Value> reply = RunRaw(big, 1, 1);
+  ASSERT_EQ(reply.size(), 1u);
+  EXPECT_EQ(reply[0].str, "ERR Protocol error: invalid bulk length");
+  EXPECT_EQ(Run({"config", "set", "proto-max-bulk-len", "512mb"}), "+\"OK\"");
+  // A client that connected while a password was required gets the normal
+  // limits once it is cleared.
+  EXPECT_EQ(Run({"config", "set", "requirepass", "secret"}), "+\"OK\"");
+  EXPECT_EQ(Run({"auth", "secret"}), "+\"OK\"");
+  Disconnect(2);
+  EXPECT_EQ(Run({"ping"}, 2), "-\"NOAUTH Authentication required.\"");
+  EXPECT_EQ(Run({"config", "set", "requirepass", ""}), "+\"OK\"");
+  std::vector<std::string> eleven = {"rpush", "l"};
+  for (int i = 0; i < 9; ++i) eleven.push_back("x");
+  EXPECT_EQ(Run(eleven, 2), ":9");
+}
+
+TEST_F(ConfigCommandsTest, ClientNoEvictShowsInClientList) {
+  EXPECT_EQ(Run({"client", "no-evict", "on"}), "+\"OK\"");
+  EXPECT_NE(RunValue({"client", "info"}).str.find(" flags=e "), std::string::npos);
+  EXPECT_EQ(Run({"client", "no-evict", "off"}), "+\"OK\"");
+  std::string info = RunValue({"client", "info"}).str;
+  EXPECT_NE(info.find(" flags=N "), std::string::npos) << info;
+  // Memory fields are the client's, not zeros.
+  EXPECT_EQ(info.find(" tot-mem=0 "), std::string::npos) << info;
+  EXPECT_EQ(info.find(" argv-mem=0 "), std::string::npos) << info;
+}
+
 }  // namespace
 }  // namespace server

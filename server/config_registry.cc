@@ -1,9 +1,11 @@
 #include "server/config_registry.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "engine/shard_set.h"
 #include "server/glob.h"
 #include "server/server.h"
@@ -59,16 +61,46 @@ ConfigRegistry::ConfigRegistry(Server* server) : server_(server) {
       [&c](int64_t n) { c.maxclients = n; });
   AddMemory(
       "proto-max-bulk-len", 1 << 20, [&c] { return c.proto_max_bulk_len.get(); },
-      [&c](int64_t n) { c.proto_max_bulk_len = n; });
+      [&c](int64_t n) {
+        c.proto_max_bulk_len = n;
+        c.limits_epoch = c.limits_epoch.get() + 1;  // open connections too
+      });
   AddMemory(
       "client-query-buffer-limit", 1 << 20, [&c] { return c.client_query_buffer_limit.get(); },
       [&c](int64_t n) { c.client_query_buffer_limit = n; });
-  Add("client-output-buffer-limit", "", Kind::kImmutable, [&c] {
-    const Config::OutputLimit& n = c.normal_output_limit;
-    return absl::StrCat("normal ", n.hard.get(), " ", n.soft.get(), " ", n.soft_seconds.get(),
-                        " slave 268435456 67108864 60 pubsub 33554432 8388608 60");
-  });
-  Add("hz", "", Kind::kImmutable, [&c] { return absl::StrCat(c.hz); });
+  Add(
+      "client-output-buffer-limit", "", Kind::kModifiable,
+      [&c] {
+        auto text = [](const char* cls, const Config::OutputLimit& l) {
+          return absl::StrCat(cls, " ", l.hard.get(), " ", l.soft.get(), " ", l.soft_seconds.get());
+        };
+        return absl::StrCat(text("normal", c.normal_output_limit), " ",
+                            text("slave", c.replica_output_limit), " ",
+                            text("pubsub", c.pubsub_output_limit));
+      },
+      [&c](std::string_view value, std::function<void()>* apply) -> std::string {
+        // Validated on a copy, applied whole (a bad class leaves all as is).
+        auto parsed = std::make_shared<Config>();
+        absl::Status st = ApplyConfigOption("client-output-buffer-limit", std::string(value),
+                                            parsed.get());
+        if (!st.ok()) return std::string(st.message());
+        std::vector<std::string> classes =
+            absl::StrSplit(Lower(value), ' ', absl::SkipEmpty());
+        *apply = [&c, parsed, classes] {
+          for (size_t i = 0; i < classes.size(); i += 4) {
+            if (classes[i] == "normal") c.normal_output_limit = parsed->normal_output_limit;
+            if (classes[i] == "slave" || classes[i] == "replica") {
+              c.replica_output_limit = parsed->replica_output_limit;
+            }
+            if (classes[i] == "pubsub") c.pubsub_output_limit = parsed->pubsub_output_limit;
+          }
+        };
+        return "";
+      });
+  // Redis takes any int and clamps it to 1..500.
+  AddInteger(
+      "hz", "", 0, INT32_MAX, [&c] { return c.hz.get(); },
+      [&c](int64_t n) { c.hz = std::clamp<int64_t>(n, 1, 500); });
   Add("port", "", Kind::kImmutable, [this] { return absl::StrCat(server_->port()); });
   Add("bind", "", Kind::kImmutable, [&c] { return c.bind; });
   Add("databases", "", Kind::kImmutable, [&c] { return absl::StrCat(c.databases); });
@@ -76,7 +108,10 @@ ConfigRegistry::ConfigRegistry(Server* server) : server_(server) {
   Add(
       "requirepass", "", Kind::kModifiable, [&c] { return c.requirepass.get(); },
       [&c](std::string_view value, std::function<void()>* apply) -> std::string {
-        *apply = [&c, v = std::string(value)] { c.requirepass = v; };
+        *apply = [&c, v = std::string(value)] {
+          c.requirepass = v;
+          c.limits_epoch = c.limits_epoch.get() + 1;  // open connections too
+        };
         return "";
       });
   Add(
@@ -94,8 +129,37 @@ ConfigRegistry::ConfigRegistry(Server* server) : server_(server) {
   AddFixed("dbfilename", "dump.rdb", Kind::kProtected);
   AddFixed("daemonize", "no");
   AddFixed("list-compress-depth", "0");
-  AddStored("save", "");
-  AddStored("appendonly", "no", {"yes", "no"});
+  // Persistence does not exist yet: the values that mean "off" are taken,
+  // the others refused, never stored as if they did something.
+  Add(
+      "save", "", Kind::kModifiable, [] { return std::string(); },
+      [](std::string_view value, std::function<void()>* apply) -> std::string {
+        std::vector<std::string> parts = absl::StrSplit(AV(value), ' ', absl::SkipEmpty());
+        if (parts.size() % 2 != 0) return "Invalid save parameters";
+        for (size_t i = 0; i < parts.size(); ++i) {
+          int64_t v;
+          if (!absl::SimpleAtoi(parts[i], &v) || v < (i % 2 == 0 ? 1 : 0)) {
+            return "Invalid save parameters";
+          }
+        }
+        if (!parts.empty()) return "snapshots (RDB) are not supported by this server yet";
+        *apply = [] {};
+        return "";
+      });
+  Add(
+      "appendonly", "", Kind::kModifiable, [] { return std::string("no"); },
+      [](std::string_view value, std::function<void()>* apply) -> std::string {
+        if (!EqualsIgnoreCase(value, "yes") && !EqualsIgnoreCase(value, "no")) {
+          return "argument must be 'yes' or 'no'";
+        }
+        if (EqualsIgnoreCase(value, "yes")) {
+          return "the append-only file is not supported by this server yet";
+        }
+        *apply = [] {};
+        return "";
+      });
+  // With appendonly off (always, here) the fsync policy is only a stored
+  // choice, as in Redis.
   AddStored("appendfsync", "everysec", {"always", "everysec", "no"});
   AddMemory(
       "maxmemory", 0, [&c] { return c.maxmemory.get(); }, [&c](int64_t n) { c.maxmemory = n; });
@@ -130,7 +194,18 @@ ConfigRegistry::ConfigRegistry(Server* server) : server_(server) {
   AddInteger(
       "lfu-decay-time", "", 0, INT32_MAX, [&access] { return access.lfu_decay_minutes.load(); },
       [&access](int64_t n) { access.lfu_decay_minutes = n; });
-  AddStored("notify-keyspace-events", "");
+  Add(
+      "notify-keyspace-events", "", Kind::kModifiable, [] { return std::string(); },
+      [](std::string_view value, std::function<void()>* apply) -> std::string {
+        for (char ch : value) {
+          if (std::string_view("Ag$lshzxeKEtmdn").find(ch) == std::string_view::npos) {
+            return "Invalid event class character. Use 'Ag$lshzxeKEtmd'.";
+          }
+        }
+        if (!value.empty()) return "keyspace notifications are not supported by this server yet";
+        *apply = [] {};
+        return "";
+      });
 }
 
 void ConfigRegistry::Add(std::string name, std::string alias, Kind kind, Getter get, Setter set) {

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/command_table.h"
+#include "server/help_reply.h"
 #include "server/int_argument.h"
 #include "server/server.h"
 #include "server/text.h"
@@ -66,9 +67,7 @@ bool Authenticate(ClientContext& ctx, std::string_view user, std::string_view pa
     return false;
   }
   ctx.client.authenticated = true;
-  resp::ParserLimits limits;
-  limits.max_bulk_len = ctx.server.config().proto_max_bulk_len;
-  ctx.client.parser.set_limits(limits);
+  ctx.client.parser.set_limits(ParserLimitsFor(ctx.server.config(), true));
   return true;
 }
 
@@ -129,18 +128,43 @@ void Hello(Args args, ClientContext& ctx) {
   ctx.out.ArrayHeader(0);
 }
 
-std::string ClientInfoLine(const Client& c, int64_t now_ms) {
+// Redis's flag letters (in its order) for what our clients can be.
+std::string ClientFlags(const Client& c) {
+  std::string flags;
+  if (c.blocked != nullptr) flags += 'b';
+  if (c.close_after_reply) flags += 'c';
+  if (c.conn != nullptr && c.conn->is_unix()) flags += 'U';
+  if (c.no_evict) flags += 'e';
+  return flags.empty() ? "N" : flags;
+}
+
+// One CLIENT LIST line. argv_mem: the bytes of the command the client is
+// running (the caller's own CLIENT LIST / INFO; 0 for the others, which
+// hold no arguments between commands).
+std::string ClientInfoLine(const Client& c, int64_t now_ms, size_t argv_mem = 0) {
   const net::Connection* conn = c.conn;
+  size_t qbuf = conn ? conn->input().size() : 0;
+  size_t rbs = conn ? conn->input_capacity() : 0;
+  size_t omem = conn ? conn->output_bytes() : 0;
+  size_t pending = 0;
+  for (const PendingReply& r : c.pending) pending += r.data.size();
+  size_t tot_mem = rbs + omem + pending + argv_mem + sizeof(Client);
   return absl::StrCat("id=", c.id, " addr=", conn ? conn->peer_address() : "",
                       " laddr=", conn ? conn->local_address() : "", " fd=", conn ? conn->fd() : -1,
                       " name=", c.name, " age=", (now_ms - c.created_ms) / 1000,
-                      " idle=", (now_ms - c.last_interaction_ms) / 1000, " flags=N db=", c.db,
-                      " sub=0 psub=0 ssub=0 multi=-1 qbuf=", conn ? conn->input().size() : 0,
-                      " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=", conn ? conn->input_capacity() : 0,
-                      " rbp=0 obl=0 oll=", c.pending.size(),
-                      " omem=", conn ? conn->output_bytes() : 0,
-                      " tot-mem=0 events=r cmd=", c.last_command ? c.last_command->name : "NULL",
+                      " idle=", (now_ms - c.last_interaction_ms) / 1000, " flags=", ClientFlags(c),
+                      " db=", c.db, " sub=0 psub=0 ssub=0 multi=-1 qbuf=", qbuf,
+                      " qbuf-free=", rbs > qbuf ? rbs - qbuf : 0, " argv-mem=", argv_mem,
+                      " multi-mem=0 rbs=", rbs, " rbp=0 obl=0 oll=", c.pending.size(),
+                      " omem=", omem + pending, " tot-mem=", tot_mem,
+                      " events=r cmd=", c.last_command ? c.last_command->name : "NULL",
                       " user=default redir=-1 resp=", static_cast<int>(c.proto), "\n");
+}
+
+size_t ArgvBytes(Args args) {
+  size_t n = 0;
+  for (std::string_view a : args) n += a.size();
+  return n;
 }
 
 bool ValidClientName(std::string_view name) {
@@ -268,15 +292,17 @@ void ClientList(Args args, ClientContext& ctx) {
     return ctx.out.Error(errors::kSyntax);
   }
   int64_t now = ctx.now_ms;
+  const Client* me = &ctx.client;
+  size_t my_argv = ArgvBytes(args);
   ctx.worker.GatherFromWorkers(
       ctx.client,
-      [now, none, by_id, ids](Worker& w) {
+      [now, none, by_id, ids, me, my_argv](Worker& w) {
         std::string lines;
         if (none) return lines;
         for (const auto& [id, c] : w.clients()) {
           if (c->conn == nullptr) continue;
           if (by_id && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
-          lines += ClientInfoLine(*c, now);
+          lines += ClientInfoLine(*c, now, c.get() == me ? my_argv : 0);
         }
         return lines;
       },
@@ -335,8 +361,7 @@ void ClientUnblock(Args args, ClientContext& ctx) {
 }
 
 void ClientHelp(resp::ReplyWriter& out) {
-  const char* lines[] = {
-      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  WriteHelp(out, "CLIENT", {
       "CACHING (YES|NO)",
       "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
       "GETREDIR",
@@ -382,11 +407,7 @@ void ClientHelp(resp::ReplyWriter& out) {
       "    Report tracking status for the current connection.",
       "NO-EVICT (ON|OFF)",
       "    Protect current client connection from eviction.",
-      "HELP",
-      "    Prints this help.",
-  };
-  out.ArrayHeader(std::size(lines));
-  for (const char* line : lines) out.SimpleString(line);
+  });
 }
 
 void ClientCmd(Args args, ClientContext& ctx) {
@@ -405,7 +426,7 @@ void ClientCmd(Args args, ClientContext& ctx) {
     return ctx.out.Ok();
   }
   if (sub == "info" && argc == 2) {
-    return ctx.out.Verbatim("txt", ClientInfoLine(ctx.client, ctx.now_ms));
+    return ctx.out.Verbatim("txt", ClientInfoLine(ctx.client, ctx.now_ms, ArgvBytes(args)));
   }
   if (sub == "list") return ClientList(args, ctx);
   if (sub == "unblock" && (argc == 3 || argc == 4)) return ClientUnblock(args, ctx);
@@ -427,6 +448,7 @@ void ClientCmd(Args args, ClientContext& ctx) {
     if (!EqualsIgnoreCase(args[2], "on") && !EqualsIgnoreCase(args[2], "off")) {
       return ctx.out.Error(errors::kSyntax);
     }
+    ctx.client.no_evict = EqualsIgnoreCase(args[2], "on");
     return ctx.out.Ok();
   }
   // (SETINFO and NO-TOUCH came after Redis 7.0: unknown, as there.)

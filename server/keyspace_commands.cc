@@ -10,8 +10,10 @@
 #include "absl/strings/str_cat.h"
 #include "server/command_table.h"
 #include "server/glob.h"
+#include "server/help_reply.h"
 #include "server/lookup.h"
 #include "server/multi_command.h"
+#include "server/random_pick.h"
 #include "server/scan_options.h"
 #include "server/text.h"
 
@@ -249,11 +251,23 @@ void RandomKey(MultiCommand& mc) {
   mc.AddPhase([offers, seed](Shard& shard, engine::Db& db) {
     Offer& offer = (*offers)[shard.id()];
     if (db.size() == 0) return;
-    uint64_t target = (*seed ^ (shard.id() * 0x9E3779B97F4A7C15ull)) % db.size();
-    uint64_t i = 0;
-    db.ForEach(shard.now_ms(), [&](std::string_view key, engine::Entry&) {
-      if (i++ == target || offer.key.empty()) offer.key = std::string(key);
+    uint64_t rnd = NextRandom();
+    // A few keys from a random point of the map (O(1), as Redis's
+    // dictGetFairRandomKey); one of the live ones among them.
+    std::vector<std::string_view> live;
+    int64_t now = shard.now_ms();
+    db.SampleKeys(rnd, 16, [&](engine::Entry& e) {
+      int64_t exp = e.expire_ms.load(std::memory_order_relaxed);
+      if (exp == 0 || exp > now) live.push_back(e.key());
     });
+    if (!live.empty()) {
+      offer.key = std::string(live[(rnd >> 32) % live.size()]);
+    } else {
+      // Every sampled key had expired: walk until a live one.
+      db.ForEach(now, [&](std::string_view key, engine::Entry&) {
+        if (offer.key.empty()) offer.key = std::string(key);
+      });
+    }
     offer.size = db.size();
   });
   mc.SetReply([offers, seed](resp::ReplyWriter& out) {
@@ -304,8 +318,7 @@ void FlushAll(MultiCommand& mc) {
 void Object(Args args, ShardContext& ctx) {
   std::string sub = Lower(args[1]);
   if (sub == "help" && args.size() == 2) {
-    const char* lines[] = {
-        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    WriteHelp(ctx.out, "OBJECT", {
         "ENCODING <key>",
         "    Return the kind of internal representation used in order to store the value",
         "    associated with a <key>.",
@@ -318,10 +331,7 @@ void Object(Args args, ShardContext& ctx) {
         "REFCOUNT <key>",
         "    Return the number of references of the value associated with the specified",
         "    <key>.",
-        "HELP",
-        "    Prints this help."};
-    ctx.out.ArrayHeader(std::size(lines));
-    for (const char* l : lines) ctx.out.SimpleString(l);
+    });
     return;
   }
   if (sub != "encoding" && sub != "freq" && sub != "idletime" && sub != "refcount") {

@@ -11,6 +11,7 @@
 #include "server/config_registry.h"
 #include "server/glob.h"
 #include "server/handler_guard.h"
+#include "server/help_reply.h"
 #include "server/memory_stats.h"
 #include "server/server.h"
 #include "server/text.h"
@@ -50,7 +51,7 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
                     "\r\ntcp_port:", server.port(),
                     "\r\nuptime_in_seconds:", (now_ms - server.start_ms()) / 1000,
                     "\r\nuptime_in_days:", (now_ms - server.start_ms()) / 86400000,
-                    "\r\nhz:", server.config().hz,
+                    "\r\nhz:", server.config().hz.get(),
                     "\r\nio_threads_active:0\r\nserver_threads:", server.num_workers(), "\r\n\r\n");
   }
   if (want("clients")) {
@@ -89,7 +90,8 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
     }
     for (size_t i = 0; i < server.shards().size(); ++i) {
       engine::Shard& sh = server.shards().shard(i);
-      expired += sh.expired_keys.load();
+      expired += sh.expired_keys.load();  // active expiry
+      for (int db = 0; db < sh.num_dbs(); ++db) expired += sh.db(db).lazily_expired();
       evicted += sh.evicted_keys.load();
       hits += sh.keyspace_hits.load();
       misses += sh.keyspace_misses.load();
@@ -108,12 +110,19 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
     absl::StrAppend(&out, "# Keyspace\r\n");
     for (int db = 0; db < server.config().databases; ++db) {
       uint64_t keys = 0, expires = 0;
+      // Each shard's estimate, weighted by how many keys with a TTL it has.
+      double ttl_weighted = 0;
       for (size_t i = 0; i < server.shards().size(); ++i) {
-        keys += server.shards().shard(i).published_sizes[db].load();
-        expires += server.shards().shard(i).published_expires[db].load();
+        engine::Shard& sh = server.shards().shard(i);
+        uint64_t shard_expires = sh.published_expires[db].load();
+        keys += sh.published_sizes[db].load();
+        expires += shard_expires;
+        ttl_weighted += static_cast<double>(sh.db(db).avg_ttl_ms()) * shard_expires;
       }
       if (keys > 0) {
-        absl::StrAppend(&out, "db", db, ":keys=", keys, ",expires=", expires, ",avg_ttl=0\r\n");
+        int64_t avg_ttl = expires > 0 ? static_cast<int64_t>(ttl_weighted / expires) : 0;
+        absl::StrAppend(&out, "db", db, ":keys=", keys, ",expires=", expires,
+                        ",avg_ttl=", avg_ttl, "\r\n");
       }
     }
     absl::StrAppend(&out, "\r\n");
@@ -179,8 +188,7 @@ void ConfigCmd(Args args, ClientContext& ctx) {
     return;
   }
   if (sub == "help" && args.size() == 2) {
-    const char* lines[] = {
-        "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    WriteHelp(ctx.out, "CONFIG", {
         "GET <pattern>",
         "    Return parameters matching the glob-like <pattern> and their values.",
         "SET <directive> <value>",
@@ -189,11 +197,7 @@ void ConfigCmd(Args args, ClientContext& ctx) {
         "    Reset statistics reported by the INFO command.",
         "REWRITE",
         "    Rewrite the configuration file.",
-        "HELP",
-        "    Prints this help.",
-    };
-    ctx.out.ArrayHeader(std::size(lines));
-    for (const char* line : lines) ctx.out.SimpleString(line);
+    });
     return;
   }
   ctx.out.Error(errors::UnknownSubcommand("CONFIG", args[1]));
@@ -279,8 +283,7 @@ void CommandList(Args args, ClientContext& ctx) {
 }
 
 void CommandHelp(resp::ReplyWriter& out) {
-  const char* lines[] = {
-      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  WriteHelp(out, "COMMAND", {
       "(no subcommand)",
       "    Return details about all Redis commands.",
       "COUNT",
@@ -299,11 +302,7 @@ void CommandHelp(resp::ReplyWriter& out) {
       "    Return the keys from a full Redis command.",
       "GETKEYSANDFLAGS <full-command>",
       "    Return the keys and the access flags from a full Redis command.",
-      "HELP",
-      "    Prints this help.",
-  };
-  out.ArrayHeader(std::size(lines));
-  for (const char* line : lines) out.SimpleString(line);
+  });
 }
 
 void Command(Args args, ClientContext& ctx) {

@@ -1,3 +1,8 @@
+// Worker: the thread's event loop and connections, and the life of a
+// command on it - parse, route (inline on the own shard, read fast path,
+// hop batch to another shard, or multi-shard transaction), and replies
+// written back in request order. Blocking commands are worker_blocking.cc;
+// timers, output limits and gathers worker_housekeeping.cc.
 #include "server/worker.h"
 
 #include <pthread.h>
@@ -123,11 +128,14 @@ void Worker::Run(int listen_fd, int unix_fd) {
   engine::CdsThreadScope cds_scope;
   PinToAllowedCpu(id_);
   pthread_setname_np(pthread_self(), absl::StrCat("worker-", id_).c_str());
-  acceptors_.push_back(std::make_unique<net::Acceptor>(&loop_, listen_fd, false, false, this));
+  acceptors_.push_back(std::make_unique<net::Acceptor>(
+      &loop_, listen_fd, /*is_unix=*/false, /*shared_fd=*/false, this));
   if (unix_fd >= 0) {
-    acceptors_.push_back(std::make_unique<net::Acceptor>(&loop_, unix_fd, true, true, this));
+    acceptors_.push_back(std::make_unique<net::Acceptor>(&loop_, unix_fd, /*is_unix=*/true,
+                                                         /*shared_fd=*/true, this));
   }
-  loop_.AddPeriodicTimer(1000 / server_->config().hz, [this] { OnTimer(); });
+  housekeeping_period_ms_ = 1000 / server_->config().hz;
+  housekeeping_timer_ = loop_.AddPeriodicTimer(housekeeping_period_ms_, [this] { OnTimer(); });
   shard_.set_now_ms(loop_.now_ms());
   loop_.Run();
 
@@ -165,13 +173,9 @@ void Worker::OnOpen(net::Connection* conn) {
     return;
   }
   auto client = std::make_unique<Client>(conn, loop_.now_ms());
-  resp::ParserLimits limits;
-  limits.max_bulk_len = cfg.proto_max_bulk_len;
-  if (!cfg.requirepass.empty()) {
-    client->authenticated = false;
-    limits = resp::ParserLimits::Unauthenticated();
-  }
-  client->parser.set_limits(limits);
+  client->authenticated = cfg.requirepass.empty();
+  client->limits_epoch = cfg.limits_epoch;
+  client->parser.set_limits(ParserLimitsFor(cfg, client->authenticated));
   client->batches.resize(server_->shards().size());
   conn->set_user_data(client.get());
   clients_[client->id] = std::move(client);
@@ -231,6 +235,10 @@ void Worker::ProcessInput(Client& c) {
   {
     ClientPin pin(&c);
     const Config& cfg = server_->config();
+    if (c.limits_epoch != cfg.limits_epoch.get()) {  // CONFIG SET changed them
+      c.limits_epoch = cfg.limits_epoch;
+      c.parser.set_limits(ParserLimitsFor(cfg, c.authenticated));
+    }
     size_t prefetched = 0;  // commands ahead whose keys were prefetched
     while (c.conn != nullptr && !c.conn->closed()) {
       if (c.waiting_for_transaction || c.blocked != nullptr || c.close_after_reply ||
@@ -466,6 +474,8 @@ void Worker::SendBatches(Client& c) {
       }
       auto done = [this, client, batch = std::move(batch)](engine::Shard&) mutable {
         for (const HopBatch::Command& cmd : batch->commands) cmd.reply->ready = true;
+        // Each command of the batch counted one in flight; Complete takes
+        // off the last of them.
         client->in_flight -= static_cast<int>(batch->commands.size()) - 1;
         Complete(client);
       };

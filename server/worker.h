@@ -153,6 +153,10 @@ class Worker : public net::ConnectionHandler {
   // deadlines while there are any.
   absl::flat_hash_map<uint64_t, std::shared_ptr<BlockedCommand>> blocked_;
   net::EventLoop::TimerId block_timer_ = 0;
+  // The housekeeping timer (OnTimer) runs `hz` times a second; CONFIG SET
+  // hz re-arms it on its next run.
+  net::EventLoop::TimerId housekeeping_timer_ = 0;
+  int64_t housekeeping_period_ms_ = 100;
   WorkerStats stats_;
   // Separate memos, so that peeking ahead does not evict what the command
   // being run needs (a pipeline alternating two commands still hits).

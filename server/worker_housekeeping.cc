@@ -142,6 +142,12 @@ void Worker::OnTimer() {
     Client* c = FindClient(id);  // closing idle clients above may have freed it
     if (c != nullptr && c->conn != nullptr) EnforceOutputLimit(*c);
   }
+  int64_t period = 1000 / server_->config().hz;
+  if (period != housekeeping_period_ms_) {  // CONFIG SET hz
+    loop_.CancelTimer(housekeeping_timer_);
+    housekeeping_period_ms_ = period;
+    housekeeping_timer_ = loop_.AddPeriodicTimer(period, [this] { OnTimer(); });
+  }
 }
 
 }  // namespace server

@@ -89,45 +89,50 @@ TEST_F(ZSetCommandsTest, EncodingConvertsPastLimitsAndNeverBack) {
 }
 
 // The same queries against a listpack and a skiplist set whose low members
-// are equal must agree.
+// are equal, each against the answer worked out by hand (member mNNN has
+// score NNN): the two encodings share the range parser, so comparing them
+// with each other alone would let a parser bug pass.
 TEST_F(ZSetCommandsTest, RangesAgreeAcrossEncodings) {
   Fill("small", 20);
   Fill("large", 300);
   EXPECT_EQ(Run({"object", "encoding", "small"}), "\"listpack\"");
   EXPECT_EQ(Run({"object", "encoding", "large"}), "\"skiplist\"");
-  const std::vector<std::vector<std::string>> queries = {
-      {"zrange", "K", "2", "5", "withscores"},
-      {"zrange", "K", "(3", "7", "byscore", "limit", "1", "3"},
-      {"zrange", "K", "7", "(3", "byscore", "rev", "withscores"},
-      {"zrangebyscore", "K", "-inf", "(2"},
-      {"zrevrangebyscore", "K", "5", "-inf", "limit", "2", "2"},
-      {"zcount", "K", "(1", "4"},
-      {"zrank", "K", "m007"},
-      {"zscore", "K", "m019"},
-      {"zrangebyscore", "K", "5", "3"},
-      {"zrange", "K", "0", "2", "rev"},
+  const std::vector<std::pair<std::vector<std::string>, std::string>> queries = {
+      {{"zrange", "K", "2", "5", "withscores"},
+       "[\"m002\", \"2\", \"m003\", \"3\", \"m004\", \"4\", \"m005\", \"5\"]"},
+      {{"zrange", "K", "(3", "7", "byscore", "limit", "1", "3"},
+       "[\"m005\", \"m006\", \"m007\"]"},
+      {{"zrange", "K", "7", "(3", "byscore", "rev", "withscores"},
+       "[\"m007\", \"7\", \"m006\", \"6\", \"m005\", \"5\", \"m004\", \"4\"]"},
+      {{"zrangebyscore", "K", "-inf", "(2"}, "[\"m000\", \"m001\"]"},
+      {{"zrevrangebyscore", "K", "5", "-inf", "limit", "2", "2"}, "[\"m003\", \"m002\"]"},
+      {{"zcount", "K", "(1", "4"}, ":3"},
+      {{"zrank", "K", "m007"}, ":7"},
+      {{"zscore", "K", "m019"}, "\"19\""},
+      {{"zrangebyscore", "K", "5", "3"}, "[]"},
   };
-  for (auto q : queries) {
-    auto small = q, large = q;
-    small[1] = "small";
-    large[1] = "large";
-    if (q[0] == "zrange" && q[2] == "0" && q[4] == "rev") {
-      EXPECT_EQ(Run(small), "[\"m019\", \"m018\", \"m017\"]");
-      EXPECT_EQ(Run(large), "[\"m299\", \"m298\", \"m297\"]");
-      continue;
+  for (const auto& [q, want] : queries) {
+    for (const char* key : {"small", "large"}) {
+      auto query = q;
+      query[1] = key;
+      EXPECT_EQ(Run(query), want) << q[0] << " on " << key;
     }
-    EXPECT_EQ(Run(small), Run(large)) << q[0];
   }
-  EXPECT_EQ(Run({"zrange", "large", "(3", "7", "byscore", "limit", "1", "3"}),
-            "[\"m005\", \"m006\", \"m007\"]");
-  EXPECT_EQ(Run({"zrange", "large", "-9223372036854775808", "9223372036854775807"}).size(),
-            Run({"zrange", "large", "0", "-1"}).size());
+  EXPECT_EQ(Run({"zrange", "small", "0", "2", "rev"}), "[\"m019\", \"m018\", \"m017\"]");
+  EXPECT_EQ(Run({"zrange", "large", "0", "2", "rev"}), "[\"m299\", \"m298\", \"m297\"]");
+  // Index and LIMIT bounds at the ends of the integer range clamp to the set.
+  for (std::vector<std::string> q :
+       {std::vector<std::string>{"zrange", "large", "-9223372036854775808", "9223372036854775807"},
+        std::vector<std::string>{"zrangebyscore", "large", "0", "+inf", "limit", "0",
+                                 "9223372036854775807"}}) {
+    resp::Value all = RunValue(q);
+    ASSERT_EQ(all.elements.size(), 300u) << q[0];
+    EXPECT_EQ(all.elements.front().str, "m000");
+    EXPECT_EQ(all.elements.back().str, "m299");
+  }
   EXPECT_EQ(Run({"zrange", "large", "0", "-1", "limit", "0", "1"}),
             "-\"ERR syntax error, LIMIT is only supported in combination with either BYSCORE or "
             "BYLEX\"");
-  EXPECT_EQ(
-      Run({"zrangebyscore", "large", "0", "+inf", "limit", "0", "9223372036854775807"}).size(),
-      Run({"zrange", "large", "0", "-1"}).size());
   EXPECT_EQ(Run({"zrangebyscore", "large", "a", "1"}), "-\"ERR min or max is not a float\"");
   EXPECT_EQ(Run({"zrange", "nokey", "0", "-1"}), "[]");
 }

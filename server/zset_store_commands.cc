@@ -1,8 +1,8 @@
 // Sorted-set commands over several keys: ZUNION, ZINTER, ZDIFF and their
-// *STORE forms (sets count as sorted sets with every score 1, as in Redis),
-// and ZMPOP. Each runs as MultiCommand phases, so it is atomic across
-// shards: phase one copies what it needs from the inputs on their shards,
-// phase two (the *STORE forms, ZMPOP) writes on the destination's shard.
+// *STORE forms (sets count as sorted sets with every score 1, as in Redis).
+// Each runs as MultiCommand phases, so it is atomic across shards: the
+// inputs' shards report and copy what the result needs, then (*STORE) the
+// destination's shard writes it. ZMPOP is zset_pop_commands.cc.
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -201,15 +201,116 @@ void CopyEntries(const engine::Object* obj, Entries* out) {
               [&](std::string_view m, double s) { out->emplace_back(m, s); });
 }
 
+// The phases of one Z{UNION,INTER,DIFF}[STORE], each a function named for
+// what it does. They share the request and the state; every phase reads
+// only what earlier phases wrote (a phase runs on all its shards before the
+// next starts).
+struct SetOpPhases {
+  MultiCommand* mc;
+  std::shared_ptr<SetOpRequest> req;
+  std::shared_ptr<SetOpState> st;
+
+  // Calls f(input index, live object) for the existing inputs on `shard`.
+  template <typename F>
+  void EachInput(engine::Shard& shard, engine::Db& db, F&& f) const {
+    for (int pos : mc->KeysOn(shard.id())) {
+      if (static_cast<size_t>(pos) < req->first_key) continue;  // the destination
+      engine::KeyRef ref = db.Find(mc->args()[pos], shard.now_ms());
+      if (ref) f(pos - req->first_key, ref.obj());
+    }
+  }
+  bool Proceed() const { return !st->wrong_type && req->option_error.empty(); }
+
+  // (1) Every input's type and size; copies of the inputs the result walks
+  // (all of a union, the first of a difference).
+  void TypesSizesAndWalkedCopies(engine::Shard& shard, engine::Db& db) const {
+    EachInput(shard, db, [&](size_t i, engine::Object* obj) {
+      if (obj->type != ObjectType::kZSet && obj->type != ObjectType::kSet) {
+        st->wrong_type = true;
+        return;
+      }
+      Input& in = st->inputs[i];
+      in.size = obj->type == ObjectType::kSet ? static_cast<engine::SetObject*>(obj)->size()
+                                              : static_cast<ZSetObject*>(obj)->size();
+      // Another shard may still flag a wrong type: copying is wasted then,
+      // never wrong.
+      if (req->op == SetOp::kUnion || (req->op == SetOp::kDiff && i == 0)) {
+        if (Proceed()) CopyEntries(obj, &in.entries);
+      }
+    });
+  }
+
+  // (2, intersections) A copy of the smallest input, now that sizes are known.
+  void CopySmallestInput(engine::Shard& shard, engine::Db& db) const {
+    if (!Proceed()) return;
+    size_t base = BaseInput(req->op, st->inputs);
+    EachInput(shard, db, [&](size_t i, engine::Object* obj) {
+      if (i == base && st->inputs[i].entries.empty()) CopyEntries(obj, &st->inputs[i].entries);
+    });
+  }
+
+  // (3, intersections and differences) The other inputs' shards look the
+  // base's members up: a large input is probed, never copied, as in Redis.
+  void ProbeOtherInputs(engine::Shard& shard, engine::Db& db) const {
+    if (!Proceed()) return;
+    size_t base_index = BaseInput(req->op, st->inputs);
+    const Entries& base = st->inputs[base_index].entries;
+    EachInput(shard, db, [&](size_t i, engine::Object* obj) {
+      if (i == base_index) return;
+      std::vector<double>& found = st->inputs[i].found;
+      found.reserve(base.size());
+      for (const auto& entry : base) {
+        double score = std::nan("");
+        if (obj->type == ObjectType::kSet) {
+          if (static_cast<engine::SetObject*>(obj)->Contains(entry.first)) score = 1;
+        } else {
+          static_cast<ZSetObject*>(obj)->Score(entry.first, &score);
+        }
+        found.push_back(score);
+      }
+    });
+  }
+
+  // Missing inputs found nothing; they had no shard to say so.
+  void MissingInputsFoundNothing() const {
+    if (req->op == SetOp::kUnion) return;
+    size_t n = st->inputs[BaseInput(req->op, st->inputs)].entries.size();
+    for (Input& in : st->inputs) {
+      if (in.found.empty()) in.found.assign(n, std::nan(""));
+    }
+  }
+
+  // (4, *STORE) The destination's shard computes and writes the result.
+  void StoreResult(engine::Shard& shard, engine::Db& db) const {
+    std::string_view dst = mc->args()[1];
+    if (!Proceed() || shard.shard_set().ShardOf(dst) != shard.id()) return;
+    MissingInputsFoundNothing();
+    st->result = Compute(*req, *st);
+    if (st->result.empty()) {
+      db.Erase(dst);
+      return;
+    }
+    size_t longest = 0;
+    for (const auto& entry : st->result) longest = std::max(longest, entry.first.size());
+    const engine::EncodingLimits& limits = shard.shard_set().limits();
+    ZSetObject* zset = ZSetObject::CreateSized(st->result.size(), longest, limits);
+    for (const auto& [m, s] : st->result) zset->Add(m, s, 0, limits);
+    db.Set(dst, zset, 0, false, shard.now_ms());
+  }
+
+  void WriteReply(bool store, resp::ReplyWriter& out) const {
+    if (st->wrong_type) return out.Error(errors::kWrongType);
+    if (!req->option_error.empty()) return out.Error(req->option_error);
+    if (store) return out.Integer(static_cast<int64_t>(st->result.size()));
+    MissingInputsFoundNothing();
+    Entries result = Compute(*req, *st);
+    ZArrayHeader(out, result.size(), req->withscores);
+    for (const auto& [m, s] : result) ZArrayItem(out, m, s, req->withscores);
+  }
+};
+
 // Z{UNION,INTER,DIFF} numkeys key... [WEIGHTS w...] [AGGREGATE SUM|MIN|MAX]
 // [WITHSCORES], and the *STORE forms with a destination first.
-//
-// Phases: (1) every input's type and size, copying the inputs the result
-// walks (all for a union, the first for a difference); for an intersection
-// (2) the smallest input is copied; for both, (3) the other inputs' shards
-// look the base's members up, so a large input is probed, never copied, as
-// in Redis; (4) the *STORE forms write the result on the destination's
-// shard.
 template <SetOp op, bool store>
 void ZSetOperation(MultiCommand& mc) {
   Args args = mc.args();
@@ -231,101 +332,20 @@ void ZSetOperation(MultiCommand& mc) {
   req->num_keys = static_cast<size_t>(num_keys);
   req->weights.assign(req->num_keys, 1.0);
   ParseSetOpOptions(args, store, req.get());
-
   auto st = std::make_shared<SetOpState>();
   st->inputs.resize(req->num_keys);
   for (size_t i = 0; i < req->num_keys; ++i) st->inputs[i].weight = req->weights[i];
-  // The inputs of this shard: (input index, live object) for existing keys.
-  auto each_input = [&mc, req](engine::Shard& shard, engine::Db& db, auto&& f) {
-    for (int pos : mc.KeysOn(shard.id())) {
-      if (static_cast<size_t>(pos) < req->first_key) continue;  // the destination
-      engine::KeyRef ref = db.Find(mc.args()[pos], shard.now_ms());
-      if (ref) f(pos - req->first_key, ref.obj());
-    }
-  };
-  auto proceed = [st, req] { return !st->wrong_type && req->option_error.empty(); };
 
-  mc.AddPhase([st, each_input, proceed](engine::Shard& shard, engine::Db& db) {
-    each_input(shard, db, [&](size_t i, engine::Object* obj) {
-      if (obj->type != ObjectType::kZSet && obj->type != ObjectType::kSet) {
-        st->wrong_type = true;
-        return;
-      }
-      Input& in = st->inputs[i];
-      in.size = obj->type == ObjectType::kSet ? static_cast<engine::SetObject*>(obj)->size()
-                                              : static_cast<ZSetObject*>(obj)->size();
-      // Another shard may still flag a wrong type: copying is wasted then,
-      // never wrong.
-      if (op == SetOp::kUnion || (op == SetOp::kDiff && i == 0)) {
-        if (proceed()) CopyEntries(obj, &in.entries);
-      }
-    });
-  });
+  SetOpPhases p{&mc, req, st};
+  mc.AddPhase([p](engine::Shard& s, engine::Db& db) { p.TypesSizesAndWalkedCopies(s, db); });
   if (op == SetOp::kInter) {
-    mc.AddPhase([st, each_input, proceed](engine::Shard& shard, engine::Db& db) {
-      if (!proceed()) return;
-      size_t base = BaseInput(op, st->inputs);
-      each_input(shard, db, [&](size_t i, engine::Object* obj) {
-        if (i == base && st->inputs[i].entries.empty()) CopyEntries(obj, &st->inputs[i].entries);
-      });
-    });
+    mc.AddPhase([p](engine::Shard& s, engine::Db& db) { p.CopySmallestInput(s, db); });
   }
   if (op != SetOp::kUnion) {
-    mc.AddPhase([st, each_input, proceed](engine::Shard& shard, engine::Db& db) {
-      if (!proceed()) return;
-      size_t base_index = BaseInput(op, st->inputs);
-      const Entries& base = st->inputs[base_index].entries;
-      each_input(shard, db, [&](size_t i, engine::Object* obj) {
-        if (i == base_index) return;
-        std::vector<double>& found = st->inputs[i].found;
-        found.reserve(base.size());
-        for (const auto& entry : base) {
-          double score = std::nan("");
-          if (obj->type == ObjectType::kSet) {
-            if (static_cast<engine::SetObject*>(obj)->Contains(entry.first)) score = 1;
-          } else {
-            static_cast<ZSetObject*>(obj)->Score(entry.first, &score);
-          }
-          found.push_back(score);
-        }
-      });
-    });
+    mc.AddPhase([p](engine::Shard& s, engine::Db& db) { p.ProbeOtherInputs(s, db); });
   }
-  // Missing inputs found nothing; they had no shard to say so.
-  auto absent_is_missing = [st] {
-    if (op == SetOp::kUnion) return;
-    size_t n = st->inputs[BaseInput(op, st->inputs)].entries.size();
-    for (Input& in : st->inputs) {
-      if (in.found.empty()) in.found.assign(n, std::nan(""));
-    }
-  };
-  if (store) {
-    std::string dst(args[1]);
-    mc.AddPhase([st, req, dst, proceed, absent_is_missing](engine::Shard& shard, engine::Db& db) {
-      if (!proceed() || shard.shard_set().ShardOf(dst) != shard.id()) return;
-      absent_is_missing();
-      st->result = Compute(*req, *st);
-      if (st->result.empty()) {
-        db.Erase(dst);
-        return;
-      }
-      size_t longest = 0;
-      for (const auto& entry : st->result) longest = std::max(longest, entry.first.size());
-      const engine::EncodingLimits& limits = shard.shard_set().limits();
-      ZSetObject* zset = ZSetObject::CreateSized(st->result.size(), longest, limits);
-      for (const auto& [m, s] : st->result) zset->Add(m, s, 0, limits);
-      db.Set(dst, zset, 0, false, shard.now_ms());
-    });
-  }
-  mc.SetReply([st, req, absent_is_missing](resp::ReplyWriter& out) {
-    if (st->wrong_type) return out.Error(errors::kWrongType);
-    if (!req->option_error.empty()) return out.Error(req->option_error);
-    if (store) return out.Integer(static_cast<int64_t>(st->result.size()));
-    absent_is_missing();
-    Entries result = Compute(*req, *st);
-    ZArrayHeader(out, result.size(), req->withscores);
-    for (const auto& [m, s] : result) ZArrayItem(out, m, s, req->withscores);
-  });
+  if (store) mc.AddPhase([p](engine::Shard& s, engine::Db& db) { p.StoreResult(s, db); });
+  mc.SetReply([p](resp::ReplyWriter& out) { p.WriteReply(store, out); });
 }
 
 CommandSpec CountedKeys(CommandSpec spec, bool with_destination) {

@@ -34,12 +34,26 @@ class AtomicityTest(unittest.TestCase):
                     if len(set(values)) != 1:
                         torn.append(values)
 
+            went_back = []
+
             def single_reader():
-                # Fast-path GETs after an MGET must never go back in time.
+                # Fast-path GETs after an MGET (and MGETs after a GET) must
+                # never go back in time: once a reader saw writer w's
+                # generation g, it may never again see an older one of w
+                # (w wrote g after every older one had completed).
                 c = redis.Redis(port=srv.port)
+                newest = {}
+
+                def observe(value, what):
+                    wid, gen = divmod(int(value), 100000)
+                    if gen < newest.get(wid, -1):
+                        went_back.append((what, wid, gen, newest[wid]))
+                    newest[wid] = max(gen, newest.get(wid, -1))
+
                 while not stop.is_set():
-                    first = c.mget(GROUP)
-                    c.get(GROUP[0])
+                    for value in c.mget(GROUP):
+                        observe(value, "mget")
+                    observe(c.get(GROUP[0]), "get")
 
             writers = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
             readers = [threading.Thread(target=reader) for _ in range(4)]
@@ -52,6 +66,7 @@ class AtomicityTest(unittest.TestCase):
             for t in readers:
                 t.join()
             self.assertEqual(torn, [])
+            self.assertEqual(went_back[:10], [])
             self.assertGreater(reads[0], 0)
             # Deleting the group across shards is atomic too.
             c = redis.Redis(port=srv.port)

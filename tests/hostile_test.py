@@ -20,6 +20,20 @@ def used_memory(client):
     return client.info("memory")["used_memory"]
 
 
+def settled_memory(client, deadline_s=10):
+    """used_memory once it stops falling: values and buffers an earlier test
+    dropped are freed lazily (hazard pointers, jemalloc's decay)."""
+    deadline = time.time() + deadline_s
+    last = used_memory(client)
+    while time.time() < deadline:
+        time.sleep(0.05)
+        now = used_memory(client)
+        if now >= last - (64 << 10):
+            return now
+        last = now
+    return last
+
+
 class HostileClientTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -40,15 +54,15 @@ class HostileClientTest(unittest.TestCase):
         self.client.flushall()
         self.client.mset({"keep:%d" % i: "v%d" % i for i in range(1000)})
         self.client.rpush("keep:list", *range(100))
-        time.sleep(0.3)  # let freed memory from earlier tests settle
-        self.baseline = used_memory(self.client)
+        self.baseline = settled_memory(self.client)
 
     def assert_intact(self, slack_mb=8):
+        """Every key the well-behaved client wrote holds exactly its value,
+        and the server gave back what the hostile client made it hold."""
         c = self.client
-        self.assertTrue(c.ping())
-        self.assertEqual(c.mget(["keep:%d" % i for i in range(0, 1000, 37)]),
-                         [b"v%d" % i for i in range(0, 1000, 37)])
-        self.assertEqual(c.llen("keep:list"), 100)
+        self.assertEqual(c.mget(["keep:%d" % i for i in range(1000)]),
+                         [b"v%d" % i for i in range(1000)])
+        self.assertEqual(c.lrange("keep:list", 0, -1), [b"%d" % i for i in range(100)])
         if not str(c.info("memory")["mem_allocator"]).startswith("jemalloc"):
             return  # sanitizer builds: the allocator's figures are not comparable
         deadline = time.time() + 10
@@ -82,7 +96,8 @@ class HostileClientTest(unittest.TestCase):
         for _ in range(40):  # 40 MB of the 100, a megabyte at a time
             s.sendall(chunk)
             time.sleep(0.005)
-        self.assertTrue(self.client.ping())  # others are served meanwhile
+        # Others are served meanwhile, their data untouched.
+        self.assertEqual(self.client.get("keep:7"), b"v7")
         s.close()
         self.assertFalse(self.client.exists("huge"))
         self.assert_intact()

@@ -22,6 +22,13 @@ def raise_fd_limit(want):
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
+def ping_once(port):
+    """One PING on a new connection: its first reply (or b"" if closed)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(b"PING\r\n")
+        return s.recv(64)
+
+
 def exchange(port, payload, timeout=5.0):
     """Sends payload, returns everything the server sends until it closes."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
@@ -172,8 +179,11 @@ class ConfiguredLimitsTest(unittest.TestCase):
             reply = exchange(srv.port, b"PING\r\n")
             self.assertEqual(reply, b"-ERR max number of clients reached\r\n")
             keep[0].close()
-            time.sleep(0.2)
-            self.assertTrue(redis.Redis(port=srv.port).ping())
+            # The freed slot is taken again once the server saw the close.
+            deadline = time.time() + 10
+            while ping_once(srv.port) != b"+PONG\r\n" and time.time() < deadline:
+                time.sleep(0.02)
+            self.assertEqual(ping_once(srv.port), b"+PONG\r\n")
             for k in keep[1:]:
                 k.close()
         finally:
@@ -202,7 +212,10 @@ class ConfiguredLimitsTest(unittest.TestCase):
             slow = socket.create_connection(("127.0.0.1", srv.port))
             slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             slow.sendall(b"*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n" * 64)
-            time.sleep(0.5)
+            deadline = time.time() + 10
+            while (c.info("stats").get("client_output_buffer_limit_disconnections") != 1 and
+                   time.time() < deadline):
+                time.sleep(0.02)
             self.assertEqual(c.info("stats").get("client_output_buffer_limit_disconnections"), 1)
             names = [cl["id"] for cl in c.client_list()]
             self.assertEqual(len(names), 1)  # only `c` is left
