@@ -1,4 +1,7 @@
 // CONFIG GET / SET / RESETSTAT in-process.
+#include <chrono>
+#include <string>
+
 #include "engine/shard_set.h"
 #include "server/testing/command_fixture.h"
 
@@ -151,6 +154,25 @@ TEST_F(ConfigCommandsTest, ClientNoEvictShowsInClientList) {
   // Memory fields are the client's, not zeros.
   EXPECT_EQ(info.find(" tot-mem=0 "), std::string::npos) << info;
   EXPECT_EQ(info.find(" argv-mem=0 "), std::string::npos) << info;
+}
+
+TEST_F(ConfigCommandsTest, TimeIsTheClockInSecondsAndMicroseconds) {
+  auto now_us = [] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  int64_t before = now_us();
+  resp::Value t = RunValue({"time"});
+  int64_t after = now_us();
+  ASSERT_EQ(t.elements.size(), 2u);
+  int64_t seconds = std::stoll(t.elements[0].str), micros = std::stoll(t.elements[1].str);
+  EXPECT_GE(micros, 0);
+  EXPECT_LT(micros, 1000000);
+  int64_t at = seconds * 1000000 + micros;
+  EXPECT_GE(at, before);
+  EXPECT_LE(at, after);
+  EXPECT_EQ(Run({"time", "x"}), "-\"ERR wrong number of arguments for 'time' command\"");
 }
 
 }  // namespace

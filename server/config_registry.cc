@@ -212,39 +212,36 @@ void ConfigRegistry::Add(std::string name, std::string alias, Kind kind, Getter 
   params_.push_back({std::move(name), std::move(alias), kind, std::move(get), std::move(set)});
 }
 
-void ConfigRegistry::AddInteger(std::string name, std::string alias, int64_t min, int64_t max,
-                                std::function<int64_t()> get, std::function<void(int64_t)> set) {
-  std::string n = name;
+void ConfigRegistry::AddBounded(std::string name, std::string alias, int64_t min, int64_t max,
+                                bool (*parse)(std::string_view, int64_t*),
+                                const char* parse_error, std::function<int64_t()> get,
+                                std::function<void(int64_t)> set) {
   Add(
       std::move(name), std::move(alias), Kind::kModifiable, [get] { return absl::StrCat(get()); },
-      [n, min, max, set](std::string_view value, std::function<void()>* apply) -> std::string {
+      [min, max, parse, parse_error, set](std::string_view value,
+                                          std::function<void()>* apply) -> std::string {
         int64_t v;
-        if (!absl::SimpleAtoi(AV(value), &v)) {
-          return ("argument couldn't be parsed into an integer");
-        }
+        if (!parse(value, &v)) return parse_error;
         if (v < min || v > max) {
-          return (absl::StrCat("argument must be between ", min, " and ", max, " inclusive"));
+          return absl::StrCat("argument must be between ", min, " and ", max, " inclusive");
         }
         *apply = [set, v] { set(v); };
         return "";
       });
 }
 
+void ConfigRegistry::AddInteger(std::string name, std::string alias, int64_t min, int64_t max,
+                                std::function<int64_t()> get, std::function<void(int64_t)> set) {
+  AddBounded(
+      std::move(name), std::move(alias), min, max,
+      [](std::string_view text, int64_t* v) { return absl::SimpleAtoi(AV(text), v); },
+      "argument couldn't be parsed into an integer", std::move(get), std::move(set));
+}
+
 void ConfigRegistry::AddMemory(std::string name, int64_t min, std::function<int64_t()> get,
                                std::function<void(int64_t)> set) {
-  std::string n = name;
-  Add(
-      std::move(name), "", Kind::kModifiable, [get] { return absl::StrCat(get()); },
-      [n, min, set](std::string_view value, std::function<void()>* apply) -> std::string {
-        int64_t v;
-        if (!ParseMemory(value, &v)) return ("argument must be a memory value");
-        if (v < min) {
-          return (
-              absl::StrCat("argument must be between ", min, " and 9223372036854775807 inclusive"));
-        }
-        *apply = [set, v] { set(v); };
-        return "";
-      });
+  AddBounded(std::move(name), "", min, INT64_MAX, ParseMemory, "argument must be a memory value",
+             std::move(get), std::move(set));
 }
 
 void ConfigRegistry::AddStored(std::string name, std::string initial,

@@ -46,12 +46,16 @@ class ConfigRegistry {
   };
 
   void Add(std::string name, std::string alias, Kind kind, Getter get, Setter set = nullptr);
+  // A number in [min, max] read by `parse` (parse_error when it cannot).
+  void AddBounded(std::string name, std::string alias, int64_t min, int64_t max,
+                  bool (*parse)(std::string_view, int64_t*), const char* parse_error,
+                  std::function<int64_t()> get, std::function<void(int64_t)> set);
   void AddInteger(std::string name, std::string alias, int64_t min, int64_t max,
                   std::function<int64_t()> get, std::function<void(int64_t)> set);
   void AddMemory(std::string name, int64_t min, std::function<int64_t()> get,
                  std::function<void(int64_t)> set);
-  // A string parameter kept here only (persistence settings that tools set
-  // and read back, with no effect on an in-memory server).
+  // A string parameter kept here only: a choice that changes nothing yet
+  // (appendfsync while appendonly is off, as in Redis), read back by tools.
   void AddStored(std::string name, std::string initial, std::vector<std::string> allowed = {});
   void AddFixed(std::string name, std::string value, Kind kind = Kind::kImmutable);
   const Param* Find(std::string_view name) const;
