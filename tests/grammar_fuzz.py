@@ -191,12 +191,18 @@ def run(seed, seconds=None, executions=None, threads=3, report=sys.stderr):
             side.client.call("FLUSHALL")
         deadline = time.time() + seconds if seconds else None
         next_report = time.time() + 60
+        shown = 0
         while True:
             if executions is not None and fuzzer.executions >= executions:
                 break
             if deadline is not None and time.time() >= deadline:
                 break
             fuzzer.step()
+            if len(fuzzer.mismatches) > shown:  # as they happen, for long runs
+                for m in fuzzer.mismatches[shown:]:
+                    report.write("mismatch at execution %d: %s\n" % (fuzzer.executions, m))
+                shown = len(fuzzer.mismatches)
+                report.flush()
             if time.time() >= next_report:
                 next_report += 60
                 report.write("fuzz: %d executions, %d mismatches\n" % (
