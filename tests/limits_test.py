@@ -154,8 +154,11 @@ class LimitsTest(unittest.TestCase):
             self.assertLess(time.time() - start, 1.0)
         grown_mb = (rss_kb(pid) - before) / 1024
         # Back-pressure: the server stops reading this client once ~64 MB of
-        # replies wait for it, instead of buffering the whole gigabyte.
-        self.assertLess(grown_mb, 400, "server buffered %d MB for one client" % grown_mb)
+        # replies wait for it, instead of buffering the whole gigabyte
+        # (measured: 59-64 MB of growth; the margin is the read buffer and
+        # allocator slack).
+        sys.stderr.write("slow reader: RSS grew %.0f MB\n" % grown_mb)
+        self.assertLess(grown_mb, 96, "server buffered %d MB for one client" % grown_mb)
         slow.close()
         self.assert_alive(self.ours.port)
 
