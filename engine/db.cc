@@ -3,6 +3,7 @@
 // values through hazard pointers so readers on other threads stay safe.
 #include "engine/db.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdlib>
 #include <new>
@@ -170,7 +171,9 @@ size_t Db::ExpireSample(int64_t now_ms, size_t samples) {
     return 0;
   }
   size_t deleted = 0;
-  int64_t ttl_sum = 0, ttl_count = 0;
+  // A double: TTLs up to INT64_MAX ms would overflow an integer sum.
+  double ttl_sum = 0;
+  int64_t ttl_count = 0;
   // Any cheap spread of positions will do: a xorshift from the clock.
   uint64_t x = static_cast<uint64_t>(now_ms) * kGoldenRatio64 + expires_.size();
   for (size_t i = 0; i < samples && !expires_.empty(); ++i) {
@@ -184,7 +187,7 @@ size_t Db::ExpireSample(int64_t now_ms, size_t samples) {
       Erase(key);
       ++deleted;
     } else if (exp != 0) {
-      ttl_sum += exp - now_ms;
+      ttl_sum += static_cast<double>(exp) - static_cast<double>(now_ms);
       ++ttl_count;
     }
   }
@@ -192,9 +195,10 @@ size_t Db::ExpireSample(int64_t now_ms, size_t samples) {
     avg_ttl_ms_.store(0, std::memory_order_relaxed);
   } else if (ttl_count > 0) {
     // Redis's estimate: each sample moves the average 1/50 of the way.
-    int64_t sample = ttl_sum / ttl_count;
-    int64_t old = avg_ttl_ms_.load(std::memory_order_relaxed);
-    avg_ttl_ms_.store(old == 0 ? sample : old / 50 * 49 + sample / 50, std::memory_order_relaxed);
+    double sample = ttl_sum / static_cast<double>(ttl_count);
+    double old = static_cast<double>(avg_ttl_ms_.load(std::memory_order_relaxed));
+    double avg = old == 0 ? sample : old / 50 * 49 + sample / 50;
+    avg_ttl_ms_.store(static_cast<int64_t>(std::min(avg, 9.2e18)), std::memory_order_relaxed);
   }
   return deleted;
 }
