@@ -128,10 +128,17 @@ class RuntimeAccessTest(unittest.TestCase):
         server = server_fixture.start_ours(threads=1, extra=("--bind", "0.0.0.0"))
         try:
             def remote_ping():
+                # The whole first reply: the DENIED text is one line, sent
+                # before the server closes (recv waits for it).
                 with socket.create_connection((addr, server.port), timeout=5) as s:
                     s.sendall(b"PING\r\n")
-                    time.sleep(0.2)
-                    return s.recv(4096)
+                    data = b""
+                    while not data.endswith(b"\r\n"):
+                        chunk = s.recv(4096)
+                        if not chunk:
+                            break
+                        data += chunk
+                    return data
             self.assertTrue(remote_ping().startswith(b"-DENIED Redis is running in protected mode"))
             self.assertTrue(redis.Redis(port=server.port).ping())  # loopback is fine
             redis.Redis(port=server.port).config_set("protected-mode", "no")
