@@ -9,6 +9,7 @@
 
 #include "engine/list_object.h"
 #include "server/command_table.h"
+#include "server/first_existing_key.h"
 #include "server/list_access.h"
 #include "server/multi_command.h"
 #include "server/pop_args.h"
@@ -107,32 +108,20 @@ void BuildMove(MultiCommand& mc, bool from_left, bool to_left) {
 void BuildPopFirst(MultiCommand& mc, std::vector<int> keys, bool left, size_t count,
                    bool nested_reply) {
   struct State {
-    std::vector<KeyStatus> status;
+    explicit State(std::vector<int> keys) : first(std::move(keys), ObjectType::kList) {}
+    FirstExistingKey first;
     std::string key;
     std::vector<std::string> popped;
   };
-  auto st = std::make_shared<State>();
-  st->status.resize(keys.size(), kMissing);
-  auto first = [st]() -> int {
-    for (size_t i = 0; i < st->status.size(); ++i) {
-      if (st->status[i] != kMissing) return static_cast<int>(i);
-    }
-    return -1;
-  };
-  mc.AddPhase([st, &mc, keys](Shard& shard, engine::Db& db) {
-    for (size_t i = 0; i < keys.size(); ++i) {
-      std::string_view key = mc.args()[keys[i]];
-      if (OnShard(shard, key)) st->status[i] = StatusOf(shard, db, key);
-    }
-  });
-  mc.AddPhase([st, &mc, keys, first, left, count](Shard& shard, engine::Db& db) {
-    int chosen = first();
-    if (chosen < 0) {
-      if (mc.may_block()) mc.WaitOn(shard, keys);
+  auto st = std::make_shared<State>(std::move(keys));
+  mc.AddPhase([st, &mc](Shard& shard, engine::Db& db) { st->first.Note(mc, shard, db); });
+  mc.AddPhase([st, &mc, left, count](Shard& shard, engine::Db& db) {
+    if (st->first.Chosen() < 0) {
+      if (mc.may_block()) mc.WaitOn(shard, st->first.keys());
       return;
     }
-    std::string_view key = mc.args()[keys[chosen]];
-    if (st->status[chosen] != kList || !OnShard(shard, key)) return;
+    std::string_view key = st->first.KeyToPopOn(mc, shard);
+    if (key.empty()) return;
     auto* list = static_cast<ListObject*>(db.Find(key, shard.now_ms()).obj());
     for (size_t i = 0; i < count && !list->empty(); ++i) {
       st->popped.push_back(left ? list->PopFront() : list->PopBack());
@@ -140,10 +129,9 @@ void BuildPopFirst(MultiCommand& mc, std::vector<int> keys, bool left, size_t co
     st->key = std::string(key);
     if (list->empty()) db.Erase(key);
   });
-  mc.SetReply([st, first, nested_reply](resp::ReplyWriter& out) {
-    int chosen = first();
-    if (chosen < 0) return out.NullArray();
-    if (st->status[chosen] == kOtherType) return out.Error(errors::kWrongType);
+  mc.SetReply([st, nested_reply](resp::ReplyWriter& out) {
+    if (st->first.Chosen() < 0) return out.NullArray();
+    if (!st->first.ChosenHasType()) return out.Error(errors::kWrongType);
     out.ArrayHeader(2);
     out.Bulk(st->key);
     if (!nested_reply) return out.Bulk(st->popped.front());

@@ -9,6 +9,7 @@
 #include "engine/shard_set.h"
 #include "engine/zset_object.h"
 #include "server/command_table.h"
+#include "server/first_existing_key.h"
 #include "server/multi_command.h"
 #include "server/pop_args.h"
 #include "server/text.h"
@@ -26,46 +27,30 @@ using engine::ZSetObject;
 // a blocking command waits on all of them; otherwise the reply is nil.
 void BuildPopFirst(MultiCommand& mc, std::vector<int> keys, ZPopEnd end, size_t count,
                    ZPopShape shape) {
-  enum Found : uint8_t { kMissing, kZSet, kOtherType };
   struct State {
-    std::vector<Found> found;  // per key, written by the key's shard
+    explicit State(std::vector<int> keys) : first(std::move(keys), ObjectType::kZSet) {}
+    FirstExistingKey first;
     std::string key;
     ZPopped popped;
   };
-  auto st = std::make_shared<State>();
-  st->found.assign(keys.size(), kMissing);
-  auto first = [st]() -> int {
-    for (size_t i = 0; i < st->found.size(); ++i) {
-      if (st->found[i] != kMissing) return static_cast<int>(i);
-    }
-    return -1;
-  };
-  mc.AddPhase([&mc, st, keys](engine::Shard& shard, engine::Db& db) {
-    for (size_t i = 0; i < keys.size(); ++i) {
-      std::string_view key = mc.args()[keys[i]];
-      if (shard.shard_set().ShardOf(key) != shard.id()) continue;
-      engine::KeyRef ref = db.Find(key, shard.now_ms());
-      if (ref) st->found[i] = ref.obj()->type == ObjectType::kZSet ? kZSet : kOtherType;
-    }
-  });
-  mc.AddPhase([&mc, st, keys, first, end, count](engine::Shard& shard, engine::Db& db) {
+  auto st = std::make_shared<State>(std::move(keys));
+  mc.AddPhase([&mc, st](engine::Shard& shard, engine::Db& db) { st->first.Note(mc, shard, db); });
+  mc.AddPhase([&mc, st, end, count](engine::Shard& shard, engine::Db& db) {
     // Every shard agrees on the first existing key; only its owner pops.
-    int chosen = first();
-    if (chosen < 0) {
-      if (mc.may_block()) mc.WaitOn(shard, keys);
+    if (st->first.Chosen() < 0) {
+      if (mc.may_block()) mc.WaitOn(shard, st->first.keys());
       return;
     }
-    std::string_view key = mc.args()[keys[chosen]];
-    if (st->found[chosen] != kZSet || shard.shard_set().ShardOf(key) != shard.id()) return;
+    std::string_view key = st->first.KeyToPopOn(mc, shard);
+    if (key.empty()) return;
     auto* zset = static_cast<ZSetObject*>(db.Find(key, shard.now_ms()).obj());
     st->key = std::string(key);
     st->popped = end == ZPopEnd::kMin ? zset->PopMin(count) : zset->PopMax(count);
     if (zset->size() == 0) db.Erase(key);
   });
-  mc.SetReply([st, first, shape](resp::ReplyWriter& out) {
-    int chosen = first();
-    if (chosen < 0) return out.NullArray();
-    if (st->found[chosen] != kZSet) return out.Error(errors::kWrongType);
+  mc.SetReply([st, shape](resp::ReplyWriter& out) {
+    if (st->first.Chosen() < 0) return out.NullArray();
+    if (!st->first.ChosenHasType()) return out.Error(errors::kWrongType);
     WriteZPopReply(out, shape, st->key, st->popped);
   });
 }
