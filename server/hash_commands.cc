@@ -257,23 +257,17 @@ void HRandField(Args args, ShardContext& ctx) {
 
 // HSCAN key cursor [MATCH pattern] [COUNT count].
 void HScan(Args args, ShardContext& ctx) {
-  uint64_t cursor;
-  if (!ParseScanCursor(args[2], &cursor)) return ctx.out.Error(kInvalidCursor);
-  bool failed;
-  HashObject* hash = ReadHash(ctx, args[1], &failed);
-  if (failed) return;
-  if (hash == nullptr) return WriteScanReply(ctx.out, 0, {});
-  ScanOptions options;
-  std::string_view error;
-  if (!ParseScanOptions(args, 3, false, &options, &error)) return ctx.out.Error(error);
-  std::vector<std::string_view> items;
-  uint64_t next = hash->Scan(cursor, static_cast<size_t>(options.count),
-                             [&](std::string_view field, std::string_view value) {
-                               if (!options.Matches(field)) return;
-                               items.push_back(field);
-                               items.push_back(value);
-                             });
-  WriteScanReply(ctx.out, next, items);
+  ScanContainer<HashObject>(
+      args, ctx, ObjectType::kHash,
+      [](HashObject* hash, uint64_t cursor, const ScanOptions& options,
+         std::vector<std::string>* items) {
+        return hash->Scan(cursor, static_cast<size_t>(options.count),
+                          [&](std::string_view field, std::string_view value) {
+                            if (!options.Matches(field)) return;
+                            items->emplace_back(field);
+                            items->emplace_back(value);
+                          });
+      });
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "resp/reply_writer.h"
 #include "server/command.h"
+#include "server/lookup.h"
 
 namespace server {
 
@@ -41,6 +42,26 @@ bool ParseScanOptions(Args args, size_t first, bool allow_type, ScanOptions* out
 // The reply of every SCAN command: [next cursor as a bulk string, [items]].
 void WriteScanReply(resp::ReplyWriter& out, uint64_t next_cursor,
                     const std::vector<std::string_view>& items);
+
+// HSCAN / SSCAN / ZSCAN key cursor [MATCH pattern] [COUNT count], in Redis's
+// order: the cursor, the key (a missing key is an empty scan whatever the
+// options say), then the options. scan(T*, cursor, options, &items) walks
+// the container, appends the reply's items (copies: intset members and
+// scores are formatted on the way) and returns the next cursor.
+template <typename T, typename ScanFn>
+void ScanContainer(Args args, ShardContext& ctx, engine::ObjectType type, ScanFn scan) {
+  uint64_t cursor;
+  if (!ParseScanCursor(args[2], &cursor)) return ctx.out.Error(kInvalidCursor);
+  TypedLookup r = LookupTyped(ctx, args[1], type);
+  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
+  if (!r.ref) return WriteScanReply(ctx.out, 0, {});
+  ScanOptions options;
+  std::string_view error;
+  if (!ParseScanOptions(args, 3, false, &options, &error)) return ctx.out.Error(error);
+  std::vector<std::string> items;
+  uint64_t next = scan(static_cast<T*>(r.ref.obj()), cursor, options, &items);
+  WriteScanReply(ctx.out, next, std::vector<std::string_view>(items.begin(), items.end()));
+}
 
 }  // namespace server
 

@@ -146,21 +146,14 @@ void SMIsMember(Args args, ShardContext& ctx) {
 
 // SSCAN key cursor [MATCH pattern] [COUNT count].
 void SScan(Args args, ShardContext& ctx) {
-  uint64_t cursor;
-  if (!ParseScanCursor(args[2], &cursor)) return ctx.out.Error(kInvalidCursor);
-  bool failed;
-  SetObject* set = ReadSet(ctx, args[1], &failed);
-  if (failed) return;
-  if (set == nullptr) return WriteScanReply(ctx.out, 0, {});
-  ScanOptions options;
-  std::string_view error;
-  if (!ParseScanOptions(args, 3, false, &options, &error)) return ctx.out.Error(error);
-  // Intset members are formatted on the fly: keep copies until the reply.
-  std::vector<std::string> members;
-  uint64_t next = set->Scan(cursor, static_cast<size_t>(options.count), [&](std::string_view m) {
-    if (options.Matches(m)) members.emplace_back(m);
-  });
-  WriteScanReply(ctx.out, next, std::vector<std::string_view>(members.begin(), members.end()));
+  ScanContainer<SetObject>(args, ctx, ObjectType::kSet,
+                           [](SetObject* set, uint64_t cursor, const ScanOptions& options,
+                              std::vector<std::string>* items) {
+                             return set->Scan(cursor, static_cast<size_t>(options.count),
+                                              [&](std::string_view m) {
+                                                if (options.Matches(m)) items->emplace_back(m);
+                                              });
+                           });
 }
 
 }  // namespace

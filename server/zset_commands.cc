@@ -332,33 +332,19 @@ void ZRandMember(Args args, ShardContext& ctx) {
 
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
 void ZScan(Args args, ShardContext& ctx) {
-  uint64_t cursor;
-  if (!ParseScanCursor(args[2], &cursor)) return ctx.out.Error(kInvalidCursor);
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kZSet);
-  if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
-  if (!r.ref) {
-    ctx.out.ArrayHeader(2);
-    ctx.out.Bulk("0");
-    return ctx.out.ArrayHeader(0);
-  }
-  // Options are checked only for an existing key, as in Redis.
-  ScanOptions options;
-  std::string_view error;
-  if (!ParseScanOptions(args, 3, false, &options, &error)) return ctx.out.Error(error);
-  std::vector<std::pair<std::string_view, double>> found;
-  uint64_t next = AsZSet(r.ref)->Scan(cursor, static_cast<size_t>(options.count),
-                                      [&](std::string_view m, double s) {
-                                        if (options.Matches(m)) found.emplace_back(m, s);
-                                      });
-  ctx.out.ArrayHeader(2);
-  ctx.out.Bulk(absl::StrCat(next));
-  // Scores go out as bulk strings in both protocols, as Redis's SCAN does.
-  ctx.out.ArrayHeader(found.size() * 2);
-  char buf[resp::kFormatDoubleBufSize];
-  for (const auto& [member, score] : found) {
-    ctx.out.Bulk(member);
-    ctx.out.Bulk(std::string_view(buf, resp::FormatDouble(score, buf)));
-  }
+  ScanContainer<ZSetObject>(
+      args, ctx, ObjectType::kZSet,
+      [](ZSetObject* zset, uint64_t cursor, const ScanOptions& options,
+         std::vector<std::string>* items) {
+        // Scores go out as bulk strings in both protocols, as Redis's SCAN does.
+        char buf[resp::kFormatDoubleBufSize];
+        return zset->Scan(cursor, static_cast<size_t>(options.count),
+                          [&](std::string_view m, double s) {
+                            if (!options.Matches(m)) return;
+                            items->emplace_back(m);
+                            items->emplace_back(buf, resp::FormatDouble(s, buf));
+                          });
+      });
 }
 
 }  // namespace
