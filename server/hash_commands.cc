@@ -33,15 +33,6 @@ const engine::EncodingLimits& Limits(ShardContext& ctx) { return ctx.shard.shard
 
 HashObject* AsHash(engine::KeyRef ref) { return static_cast<HashObject*>(ref.obj()); }
 
-// The hash at `key` for a read: null when the key is missing, and also after
-// replying WRONGTYPE (then *failed is set).
-HashObject* ReadHash(ShardContext& ctx, std::string_view key, bool* failed) {
-  TypedLookup r = LookupTyped(ctx, key, ObjectType::kHash);
-  *failed = r.wrong_type;
-  if (r.wrong_type) ctx.out.Error(errors::kWrongType);
-  return r.ref ? AsHash(r.ref) : nullptr;
-}
-
 // A new empty hash stored at `key`, which must be missing. The caller sets
 // at least one field right away: empty hashes never stay in the keyspace.
 HashObject* NewHash(ShardContext& ctx, std::string_view key) {
@@ -53,10 +44,12 @@ HashObject* NewHash(ShardContext& ctx, std::string_view key) {
 // The hash at `key` for a write, created when missing; null after replying
 // WRONGTYPE.
 HashObject* WriteHash(ShardContext& ctx, std::string_view key) {
-  bool failed;
-  HashObject* hash = ReadHash(ctx, key, &failed);
-  if (failed) return nullptr;
-  return hash ? hash : NewHash(ctx, key);
+  TypedLookup found = LookupTyped(ctx, key, ObjectType::kHash);
+  if (found.wrong_type) {
+    ctx.out.Error(errors::kWrongType);
+    return nullptr;
+  }
+  return found.ref ? AsHash(found.ref) : NewHash(ctx, key);
 }
 
 // HSET/HMSET key field value [field value ...]: the number of new fields.
@@ -83,9 +76,9 @@ void HMSet(Args args, ShardContext& ctx) {
 }
 
 void HSetNx(Args args, ShardContext& ctx) {
-  bool failed;
-  HashObject* hash = ReadHash(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  HashObject* hash = ObjectAs<HashObject>(found.ref);
   if (hash && hash->Get(args[2])) return ctx.out.Integer(0);
   if (hash == nullptr) hash = NewHash(ctx, args[1]);
   hash->Set(args[2], args[3], Limits(ctx));
@@ -93,17 +86,17 @@ void HSetNx(Args args, ShardContext& ctx) {
 }
 
 void HGet(Args args, ShardContext& ctx) {
-  bool failed;
-  HashObject* hash = ReadHash(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  HashObject* hash = ObjectAs<HashObject>(found.ref);
   std::optional<std::string_view> value = hash ? hash->Get(args[2]) : std::nullopt;
   value ? ctx.out.Bulk(*value) : ctx.out.Null();
 }
 
 void HMGet(Args args, ShardContext& ctx) {
-  bool failed;
-  HashObject* hash = ReadHash(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  HashObject* hash = ObjectAs<HashObject>(found.ref);
   ctx.out.ArrayHeader(args.size() - 2);
   for (size_t i = 2; i < args.size(); ++i) {
     std::optional<std::string_view> value = hash ? hash->Get(args[i]) : std::nullopt;
@@ -112,9 +105,9 @@ void HMGet(Args args, ShardContext& ctx) {
 }
 
 void HDel(Args args, ShardContext& ctx) {
-  bool failed;
-  HashObject* hash = ReadHash(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  HashObject* hash = ObjectAs<HashObject>(found.ref);
   if (hash == nullptr) return ctx.out.Integer(0);
   int64_t deleted = 0;
   for (size_t i = 2; i < args.size(); ++i) deleted += hash->Delete(args[i]) ? 1 : 0;
@@ -123,23 +116,25 @@ void HDel(Args args, ShardContext& ctx) {
 }
 
 void HLen(Args args, ShardContext& ctx) {
-  bool failed;
-  HashObject* hash = ReadHash(ctx, args[1], &failed);
-  if (!failed) ctx.out.Integer(hash ? static_cast<int64_t>(hash->size()) : 0);
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  HashObject* hash = ObjectAs<HashObject>(found.ref);
+  ctx.out.Integer(hash ? static_cast<int64_t>(hash->size()) : 0);
 }
 
 void HStrLen(Args args, ShardContext& ctx) {
-  bool failed;
-  HashObject* hash = ReadHash(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  HashObject* hash = ObjectAs<HashObject>(found.ref);
   std::optional<std::string_view> value = hash ? hash->Get(args[2]) : std::nullopt;
   ctx.out.Integer(value ? static_cast<int64_t>(value->size()) : 0);
 }
 
 void HExists(Args args, ShardContext& ctx) {
-  bool failed;
-  HashObject* hash = ReadHash(ctx, args[1], &failed);
-  if (!failed) ctx.out.Integer(hash && hash->Get(args[2]) ? 1 : 0);
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  HashObject* hash = ObjectAs<HashObject>(found.ref);
+  ctx.out.Integer(hash && hash->Get(args[2]) ? 1 : 0);
 }
 
 enum class Part { kFields, kValues, kBoth };
@@ -147,9 +142,9 @@ enum class Part { kFields, kValues, kBoth };
 // HKEYS, HVALS, HGETALL (a map in RESP3).
 template <Part part>
 void HGetAllParts(Args args, ShardContext& ctx) {
-  bool failed;
-  HashObject* hash = ReadHash(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  HashObject* hash = ObjectAs<HashObject>(found.ref);
   size_t n = hash ? hash->size() : 0;
   part == Part::kBoth ? ctx.out.MapHeader(n) : ctx.out.ArrayHeader(n);
   if (hash == nullptr) return;
@@ -162,9 +157,9 @@ void HGetAllParts(Args args, ShardContext& ctx) {
 void HIncrBy(Args args, ShardContext& ctx) {
   int64_t delta;
   if (!engine::ParseInt64(args[3], &delta)) return ctx.out.Error(errors::kNotInteger);
-  bool failed;
-  HashObject* hash = ReadHash(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  HashObject* hash = ObjectAs<HashObject>(found.ref);
   int64_t value = 0;
   std::optional<std::string_view> current = hash ? hash->Get(args[2]) : std::nullopt;
   if (current && !engine::ParseInt64(*current, &value)) return ctx.out.Error(kHashNotInteger);
@@ -182,9 +177,9 @@ void HIncrByFloat(Args args, ShardContext& ctx) {
   long double delta;
   if (!ParseLongDouble(args[3], &delta)) return ctx.out.Error(errors::kNotFloat);
   if (std::isinf(delta)) return ctx.out.Error(kNanOrInfinity);
-  bool failed;
-  HashObject* hash = ReadHash(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  HashObject* hash = ObjectAs<HashObject>(found.ref);
   long double value = 0;
   std::optional<std::string_view> current = hash ? hash->Get(args[2]) : std::nullopt;
   if (current && !ParseLongDouble(*current, &value)) return ctx.out.Error(kHashNotFloat);
@@ -207,9 +202,9 @@ void WriteRandomPair(resp::ReplyWriter& out, HashObject::Pair pair, bool with_va
 // HRANDFIELD key [count [WITHVALUES]].
 void HRandField(Args args, ShardContext& ctx) {
   if (args.size() == 2) {
-    bool failed;
-    HashObject* hash = ReadHash(ctx, args[1], &failed);
-    if (failed) return;
+    TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+    if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+    HashObject* hash = ObjectAs<HashObject>(found.ref);
     if (hash == nullptr) return ctx.out.Null();
     return ctx.out.Bulk(hash->At(NextRandom() % hash->size()).first);
   }
@@ -221,9 +216,9 @@ void HRandField(Args args, ShardContext& ctx) {
   }
   bool with_values = args.size() == 4;
   if (with_values && !WithinPairedCountRange(count)) return ctx.out.Error(kCountOutOfRange);
-  bool failed;
-  HashObject* hash = ReadHash(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  HashObject* hash = ObjectAs<HashObject>(found.ref);
   if (hash == nullptr || count.n == 0) return ctx.out.ArrayHeader(0);
   size_t size = hash->size();
   // A whole small hash is returned in order; a large one in table order.

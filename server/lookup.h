@@ -38,6 +38,13 @@ inline TypedLookup LookupTyped(ShardContext& ctx, std::string_view key, engine::
   return r;
 }
 
+// The object of a lookup's ref as T, or nullptr when the key was missing
+// (check TypedLookup::wrong_type first).
+template <typename T>
+T* ObjectAs(engine::KeyRef ref) {
+  return ref ? static_cast<T*>(ref.obj()) : nullptr;
+}
+
 inline engine::StringObject* AsString(engine::KeyRef ref) {
   return static_cast<engine::StringObject*>(ref.obj());
 }

@@ -20,19 +20,11 @@ namespace {
 using engine::ObjectType;
 using engine::SetObject;
 
-// The set at `key`: null when the key is missing, and also after replying
-// WRONGTYPE (then *failed is set).
-SetObject* ReadSet(ShardContext& ctx, std::string_view key, bool* failed) {
-  TypedLookup r = LookupTyped(ctx, key, ObjectType::kSet);
-  *failed = r.wrong_type;
-  if (r.wrong_type) ctx.out.Error(errors::kWrongType);
-  return r.ref ? static_cast<SetObject*>(r.ref.obj()) : nullptr;
-}
 
 void SAdd(Args args, ShardContext& ctx) {
-  bool failed;
-  SetObject* set = ReadSet(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kSet);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  SetObject* set = ObjectAs<SetObject>(found.ref);
   if (set == nullptr) {
     set = new SetObject();  // gets at least one member below
     ctx.db.Insert(args[1], set);
@@ -44,9 +36,9 @@ void SAdd(Args args, ShardContext& ctx) {
 }
 
 void SRem(Args args, ShardContext& ctx) {
-  bool failed;
-  SetObject* set = ReadSet(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kSet);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  SetObject* set = ObjectAs<SetObject>(found.ref);
   if (set == nullptr) return ctx.out.Integer(0);
   int64_t removed = 0;
   for (size_t i = 2; i < args.size() && set->size() > 0; ++i) {
@@ -64,9 +56,9 @@ void SPop(Args args, ShardContext& ctx) {
   if (has_count && (!engine::ParseInt64(args[2], &count) || count < 0)) {
     return ctx.out.Error("ERR value is out of range, must be positive");
   }
-  bool failed;
-  SetObject* set = ReadSet(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kSet);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  SetObject* set = ObjectAs<SetObject>(found.ref);
   if (set == nullptr) return has_count ? ctx.out.SetHeader(0) : ctx.out.Null();
   if (!has_count) {
     ctx.out.Bulk(set->TakeAt(NextRandom() % set->size()));
@@ -87,18 +79,19 @@ void SPop(Args args, ShardContext& ctx) {
 void SRandMember(Args args, ShardContext& ctx) {
   if (args.size() > 3) return ctx.out.Error(errors::kSyntax);
   char scratch[SetObject::kScratchSize];
-  bool failed;
   if (args.size() == 2) {
-    SetObject* set = ReadSet(ctx, args[1], &failed);
-    if (failed) return;
+    TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kSet);
+    if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+    SetObject* set = ObjectAs<SetObject>(found.ref);
     if (set == nullptr) return ctx.out.Null();
     return ctx.out.Bulk(set->At(NextRandom() % set->size(), scratch));
   }
   RandomCount count;
   std::string_view error;
   if (!ParseRandomCount(args[2], &count, &error)) return ctx.out.Error(error);
-  SetObject* set = ReadSet(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kSet);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  SetObject* set = ObjectAs<SetObject>(found.ref);
   if (set == nullptr || count.n == 0) return ctx.out.ArrayHeader(0);
   size_t size = set->size();
   if (!count.distinct || count.n == 1) {
@@ -117,29 +110,31 @@ void SRandMember(Args args, ShardContext& ctx) {
 }
 
 void SMembers(Args args, ShardContext& ctx) {
-  bool failed;
-  SetObject* set = ReadSet(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kSet);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  SetObject* set = ObjectAs<SetObject>(found.ref);
   ctx.out.SetHeader(set ? set->size() : 0);
   if (set) set->ForEach([&](std::string_view m) { ctx.out.Bulk(m); });
 }
 
 void SCard(Args args, ShardContext& ctx) {
-  bool failed;
-  SetObject* set = ReadSet(ctx, args[1], &failed);
-  if (!failed) ctx.out.Integer(set ? static_cast<int64_t>(set->size()) : 0);
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kSet);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  SetObject* set = ObjectAs<SetObject>(found.ref);
+  ctx.out.Integer(set ? static_cast<int64_t>(set->size()) : 0);
 }
 
 void SIsMember(Args args, ShardContext& ctx) {
-  bool failed;
-  SetObject* set = ReadSet(ctx, args[1], &failed);
-  if (!failed) ctx.out.Integer(set && set->Contains(args[2]) ? 1 : 0);
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kSet);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  SetObject* set = ObjectAs<SetObject>(found.ref);
+  ctx.out.Integer(set && set->Contains(args[2]) ? 1 : 0);
 }
 
 void SMIsMember(Args args, ShardContext& ctx) {
-  bool failed;
-  SetObject* set = ReadSet(ctx, args[1], &failed);
-  if (failed) return;
+  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kSet);
+  if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
+  SetObject* set = ObjectAs<SetObject>(found.ref);
   ctx.out.ArrayHeader(args.size() - 2);
   for (size_t i = 2; i < args.size(); ++i) ctx.out.Integer(set && set->Contains(args[i]) ? 1 : 0);
 }
