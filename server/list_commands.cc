@@ -5,8 +5,10 @@
 
 #include "engine/list_object.h"
 #include "server/command_table.h"
+#include "server/index_range.h"
 #include "server/list_access.h"
 #include "server/lookup.h"
+#include "server/pop_count.h"
 #include "server/text.h"
 
 namespace server {
@@ -44,11 +46,9 @@ void Push(Args args, ShardContext& ctx) {
 template <bool left>
 void Pop(Args args, ShardContext& ctx) {
   if (args.size() > 3) return ctx.out.Error(errors::WrongArity(left ? "lpop" : "rpop"));
-  int64_t count = 1;
-  bool has_count = args.size() == 3;
-  if (has_count && (!engine::ParseInt64(args[2], &count) || count < 0)) {
-    return ctx.out.Error("ERR value is out of range, must be positive");
-  }
+  int64_t count;
+  bool has_count;
+  if (!ParsePopCount(args, &count, &has_count)) return ctx.out.Error(kPopCountOutOfRange);
   TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return has_count ? ctx.out.NullArray() : ctx.out.Null();
@@ -70,15 +70,14 @@ void LRange(Args args, ShardContext& ctx) {
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return ctx.out.ArrayHeader(0);
   const auto* list = static_cast<ListObject*>(r.ref.obj());
-  int64_t len = static_cast<int64_t>(list->size());
-  if (start < 0) start = std::max<int64_t>(start + len, 0);
-  if (stop < 0) stop += len;
-  if (start > stop || start >= len) return ctx.out.ArrayHeader(0);
-  if (stop >= len) stop = len - 1;
-  ctx.out.ArrayHeader(stop - start + 1);
-  list->VisitFrom(start, [&](size_t i, std::string_view v) {
+  std::optional<IndexSpan> span =
+      ClampIndexRange(start, stop, static_cast<int64_t>(list->size()));
+  if (!span) return ctx.out.ArrayHeader(0);
+  size_t last = span->first + span->count - 1;
+  ctx.out.ArrayHeader(span->count);
+  list->VisitFrom(span->first, [&](size_t i, std::string_view v) {
     ctx.out.Bulk(v);
-    return static_cast<int64_t>(i) < stop;
+    return i < last;
   });
 }
 
@@ -137,14 +136,12 @@ void LTrim(Args args, ShardContext& ctx) {
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return ctx.out.Ok();
   auto* list = static_cast<ListObject*>(r.ref.obj());
-  int64_t len = static_cast<int64_t>(list->size());
-  if (start < 0) start = std::max<int64_t>(start + len, 0);
-  if (stop < 0) stop += len;
-  if (start > stop || start >= len) {
-    list->Keep(0, 0);
+  std::optional<IndexSpan> span =
+      ClampIndexRange(start, stop, static_cast<int64_t>(list->size()));
+  if (span) {
+    list->Keep(span->first, span->count);
   } else {
-    if (stop >= len) stop = len - 1;
-    list->Keep(start, stop - start + 1);
+    list->Keep(0, 0);
   }
   if (list->empty()) ctx.db.Erase(args[1]);
   ctx.out.Ok();

@@ -9,6 +9,7 @@
 #include "engine/shard_set.h"
 #include "server/command_table.h"
 #include "server/lookup.h"
+#include "server/pop_count.h"
 #include "server/random_pick.h"
 #include "server/scan_options.h"
 #include "server/set_store_commands.h"
@@ -51,11 +52,9 @@ void SRem(Args args, ShardContext& ctx) {
 // SPOP key [count]: with a count, a set reply of up to count members.
 void SPop(Args args, ShardContext& ctx) {
   if (args.size() > 3) return ctx.out.Error(errors::kSyntax);
-  int64_t count = 1;
-  bool has_count = args.size() == 3;
-  if (has_count && (!engine::ParseInt64(args[2], &count) || count < 0)) {
-    return ctx.out.Error("ERR value is out of range, must be positive");
-  }
+  int64_t count;
+  bool has_count;
+  if (!ParsePopCount(args, &count, &has_count)) return ctx.out.Error(kPopCountOutOfRange);
   TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kSet);
   if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
   SetObject* set = ObjectAs<SetObject>(found.ref);

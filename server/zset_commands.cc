@@ -14,7 +14,9 @@
 #include "engine/zset_object.h"
 #include "server/command_table.h"
 #include "server/glob.h"
+#include "server/index_range.h"
 #include "server/lookup.h"
+#include "server/pop_count.h"
 #include "server/random_pick.h"
 #include "server/scan_options.h"
 #include "server/text.h"
@@ -209,13 +211,10 @@ void ZRemRange(Args args, ShardContext& ctx) {
   ZSetObject* zset = AsZSet(r.ref);
   ZSetObject::RankSpan span;
   if (by == RemoveBy::kRank) {
-    int64_t size = static_cast<int64_t>(zset->size());
-    if (start < 0) start += size;  // no overflow: size >= 0 and start < 0
-    if (end < 0) end += size;
-    if (start < 0) start = 0;
-    if (start > end || start >= size) return ctx.out.Integer(0);
-    if (end >= size) end = size - 1;
-    span = {static_cast<size_t>(start), static_cast<size_t>(end) + 1};
+    std::optional<IndexSpan> ranks =
+        ClampIndexRange(start, end, static_cast<int64_t>(zset->size()));
+    if (!ranks) return ctx.out.Integer(0);
+    span = {ranks->first, ranks->first + ranks->count};
   } else if (by == RemoveBy::kScore) {
     span = zset->ScoreSpan(scores);
   } else {
@@ -230,11 +229,9 @@ void ZRemRange(Args args, ShardContext& ctx) {
 template <ZPopEnd end>
 void ZPop(Args args, ShardContext& ctx) {
   if (args.size() > 3) return ctx.out.Error(errors::kSyntax);
-  int64_t count = 1;
-  bool has_count = args.size() == 3;
-  if (has_count && (!engine::ParseInt64(args[2], &count) || count < 0)) {
-    return ctx.out.Error("ERR value is out of range, must be positive");
-  }
+  int64_t count;
+  bool has_count;
+  if (!ParsePopCount(args, &count, &has_count)) return ctx.out.Error(kPopCountOutOfRange);
   TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kZSet);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref || count == 0) return ctx.out.ArrayHeader(0);

@@ -9,6 +9,7 @@
 #include "engine/shard_set.h"
 #include "engine/zset_object.h"
 #include "server/command_table.h"
+#include "server/index_range.h"
 #include "server/lookup.h"
 #include "server/multi_command.h"
 #include "server/text.h"
@@ -107,15 +108,11 @@ Selection Select(const ZSetObject& zset, const RangeRequest& req) {
   sel.descending = req.reverse;
   int64_t size = static_cast<int64_t>(zset.size());
   if (req.kind == RangeKind::kRank) {
-    int64_t start = req.start, end = req.end;
-    if (start < 0) start += size;  // no overflow: size >= 0 and start < 0
-    if (end < 0) end += size;
-    if (start < 0) start = 0;
-    if (start > end || start >= size) return sel;
-    if (end >= size) end = size - 1;
-    sel.count = static_cast<size_t>(end - start + 1);
+    std::optional<IndexSpan> ranks = ClampIndexRange(req.start, req.end, size);
+    if (!ranks) return sel;
+    sel.count = ranks->count;
     // A reversed rank range counts from the top.
-    sel.first = static_cast<size_t>(req.reverse ? size - 1 - start : start);
+    sel.first = req.reverse ? static_cast<size_t>(size) - 1 - ranks->first : ranks->first;
     return sel;
   }
   ZSetObject::RankSpan span =
