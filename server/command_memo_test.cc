@@ -9,6 +9,8 @@ namespace {
 
 TEST(CommandMemoTest, AnswersAsTheTableDoesWhateverTheOrder) {
   CommandTable table;
+  table.Add(KeyCommand("get", 2, kReadOnly | kFast, nullptr, {}));
+  table.Add(KeyCommand("set", -3, kWrite | kDenyOom, nullptr, {}));
   CommandMemo memo(table);
   const CommandSpec* get = table.Find("get");
   const CommandSpec* set = table.Find("set");

@@ -4,18 +4,6 @@
 
 namespace server {
 
-CommandTable::CommandTable() {
-  RegisterConnectionCommands(*this);
-  RegisterServerCommands(*this);
-  RegisterStringCommands(*this);
-  RegisterKeyspaceCommands(*this);
-  RegisterKeyMoveCommands(*this);
-  RegisterListCommands(*this);
-  RegisterSetCommands(*this);
-  RegisterHashCommands(*this);
-  RegisterZSetCommands(*this);
-}
-
 void CommandTable::Add(CommandSpec spec) {
   specs_.push_back(std::make_unique<CommandSpec>(std::move(spec)));
   by_name_[specs_.back()->name] = specs_.back().get();

@@ -11,10 +11,11 @@
 namespace server {
 
 // Every command the server knows, as data. Families add theirs through the
-// Register*Commands functions (one per *_commands.cc).
+// Register*Commands functions (one per *_commands.cc); AllCommands()
+// (server/commands/all_commands.h) builds the table with all of them.
 class CommandTable {
  public:
-  CommandTable();
+  CommandTable() = default;
 
   void Add(CommandSpec spec);
   // Case-insensitive; nullptr for unknown commands.

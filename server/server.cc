@@ -33,9 +33,10 @@ std::string RandomRunId() {
 
 }  // namespace
 
-Server::Server(Config config)
+Server::Server(Config config, CommandTable commands)
     : config_(std::move(config)),
       shards_(EffectiveThreads(config_), config_.databases),
+      commands_(std::move(commands)),
       start_ms_(NowMs()),
       run_id_(RandomRunId()) {
   config_registry_ = std::make_unique<ConfigRegistry>(this);

@@ -21,7 +21,9 @@ class ConfigRegistry;
 // in main(); workers read it, and only atomics change after start.
 class Server {
  public:
-  explicit Server(Config config);
+  // `commands`: the table the workers dispatch through (AllCommands() in
+  // server/commands/all_commands.h).
+  Server(Config config, CommandTable commands);
   ~Server();
 
   // Opens the listening sockets and starts one worker thread per shard.

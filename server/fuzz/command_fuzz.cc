@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "server/commands/all_commands.h"
 #include "server/config_registry.h"
 #include "server/server.h"
 
@@ -31,7 +32,7 @@ server::Server* StartServer() {
   server::Config config;
   config.port = 0;
   config.threads = 3;
-  auto* srv = new server::Server(config);
+  auto* srv = new server::Server(config, server::AllCommands());
   if (!srv->Start().ok()) std::abort();
   return srv;
 }

@@ -1,0 +1,19 @@
+#include "server/commands/all_commands.h"
+
+namespace server {
+
+CommandTable AllCommands() {
+  CommandTable t;
+  RegisterConnectionCommands(t);
+  RegisterServerCommands(t);
+  RegisterStringCommands(t);
+  RegisterKeyspaceCommands(t);
+  RegisterKeyMoveCommands(t);
+  RegisterListCommands(t);
+  RegisterSetCommands(t);
+  RegisterHashCommands(t);
+  RegisterZSetCommands(t);
+  return t;
+}
+
+}  // namespace server
