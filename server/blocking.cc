@@ -1,33 +1,11 @@
 #include "server/blocking.h"
 
-#include <cmath>
-
 #include "engine/shard_set.h"
 #include "engine/task.h"
-#include "server/float_text.h"
 #include "server/server.h"
 #include "server/worker.h"
 
 namespace server {
-
-bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string* error) {
-  long double seconds;
-  if (!ParseLongDouble(arg, &seconds)) {
-    *error = "ERR timeout is not a float or out of range";
-    return false;
-  }
-  // Rounded up, so any positive timeout waits at least 1 ms (and tiny
-  // negative ones round to 0: forever), as Redis 7.0 does.
-  long double ms = std::ceil(seconds * 1000.0L);
-  // Redis converts with a plain cast: values past the range (and infinity)
-  // come out as INT64_MIN there, hence "negative".
-  if (!(ms < 9223372036854775807.0L) || ms < 0) {
-    *error = "ERR timeout is negative";
-    return false;
-  }
-  *timeout_ms = static_cast<int64_t>(ms);
-  return true;
-}
 
 BlockedCommand::BlockedCommand(const MultiCommand& mc, Client* c, engine::ShardId home,
                                int64_t now_ms)

@@ -18,10 +18,6 @@ namespace server {
 
 class Server;
 
-// Parses a blocking command's timeout as Redis 7.0 does (seconds as a long
-// double, truncated to ms; 0 waits forever). False with Redis's error text.
-bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string* error);
-
 // A client waiting in BLPOP & co.
 //
 // Life: its worker runs the command once (an "attempt": phases on the keys'

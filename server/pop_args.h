@@ -2,6 +2,8 @@
 #define SHARDIS_SERVER_POP_ARGS_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -13,8 +15,12 @@
 // each function sets Redis's error as the command's reply and returns false.
 namespace server {
 
-// Parses a blocking command's timeout (blocking.h) and declares the command
-// blocking on values of `waits_for`.
+// Parses a blocking command's timeout as Redis 7.0 does (seconds as a long
+// double, truncated to ms; 0 waits forever). False with Redis's error text.
+bool ParseBlockTimeout(std::string_view arg, int64_t* timeout_ms, std::string* error);
+
+// Parses a blocking command's timeout (ParseBlockTimeout) and declares the
+// command blocking on values of `waits_for` (blocking.h tells the rest).
 bool DeclareBlocking(MultiCommand& mc, std::string_view timeout, engine::ObjectType waits_for,
                      bool serve_needs_all_keys = false);
 
