@@ -11,8 +11,8 @@
 #include "engine/shard.h"
 #include "resp/reply_writer.h"
 #include "server/client.h"
-#include "server/command.h"
-#include "server/multi_command.h"
+#include "server/command/command.h"
+#include "server/command/multi_command.h"
 
 namespace server {
 

@@ -10,7 +10,7 @@
 #include "net/connection.h"
 #include "resp/reply_writer.h"
 #include "resp/request_parser.h"
-#include "server/command.h"
+#include "server/command/command.h"
 
 namespace server {
 

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "server/command_table.h"
+#include "server/command/command_table.h"
 
 namespace server {
 

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "server/text.h"
+#include "server/command/text.h"
 
 namespace server {
 

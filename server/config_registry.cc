@@ -5,9 +5,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/shard_set.h"
-#include "server/glob.h"
+#include "server/command/glob.h"
+#include "server/command/text.h"
 #include "server/server.h"
-#include "server/text.h"
 
 namespace server {
 

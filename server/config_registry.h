@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "server/command.h"
+#include "server/command/command.h"
 
 namespace server {
 

@@ -5,9 +5,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "server/command_table.h"
+#include "server/command/command_table.h"
+#include "server/command/text.h"
 #include "server/server.h"
-#include "server/text.h"
 #include "server/worker.h"
 
 namespace server {

@@ -10,12 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "engine/hash_object.h"
 #include "engine/shard_set.h"
-#include "server/command_table.h"
-#include "server/float_text.h"
-#include "server/lookup.h"
-#include "server/random_pick.h"
-#include "server/scan_options.h"
-#include "server/text.h"
+#include "server/command/command_table.h"
+#include "server/command/float_text.h"
+#include "server/command/lookup.h"
+#include "server/command/random_pick.h"
+#include "server/command/scan_options.h"
+#include "server/command/text.h"
 
 namespace server {
 

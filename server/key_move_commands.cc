@@ -4,10 +4,10 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "server/command_table.h"
-#include "server/lookup.h"
-#include "server/multi_command.h"
-#include "server/text.h"
+#include "server/command/command_table.h"
+#include "server/command/lookup.h"
+#include "server/command/multi_command.h"
+#include "server/command/text.h"
 
 namespace server {
 

@@ -8,12 +8,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "server/command_table.h"
-#include "server/glob.h"
-#include "server/lookup.h"
-#include "server/multi_command.h"
-#include "server/scan_options.h"
-#include "server/text.h"
+#include "server/command/command_table.h"
+#include "server/command/glob.h"
+#include "server/command/lookup.h"
+#include "server/command/multi_command.h"
+#include "server/command/scan_options.h"
+#include "server/command/text.h"
 
 namespace server {
 

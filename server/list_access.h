@@ -7,7 +7,7 @@
 #include "engine/encoding_limits.h"
 #include "engine/list_object.h"
 #include "engine/shard_set.h"
-#include "server/command.h"
+#include "server/command/command.h"
 
 namespace server {
 

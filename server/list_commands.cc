@@ -4,10 +4,10 @@
 #include <algorithm>
 
 #include "engine/list_object.h"
-#include "server/command_table.h"
+#include "server/command/command_table.h"
+#include "server/command/lookup.h"
+#include "server/command/text.h"
 #include "server/list_access.h"
-#include "server/lookup.h"
-#include "server/text.h"
 
 namespace server {
 

@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "engine/list_object.h"
-#include "server/command_table.h"
+#include "server/command/command_table.h"
+#include "server/command/multi_command.h"
+#include "server/command/pop_args.h"
+#include "server/command/text.h"
 #include "server/list_access.h"
-#include "server/multi_command.h"
-#include "server/pop_args.h"
-#include "server/text.h"
 
 namespace server {
 

@@ -8,7 +8,7 @@
 
 #include "absl/status/status.h"
 #include "engine/shard_set.h"
-#include "server/command_table.h"
+#include "server/command/command_table.h"
 #include "server/config.h"
 #include "server/maxmemory.h"
 

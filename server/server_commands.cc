@@ -7,12 +7,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "server/command_table.h"
+#include "server/command/command_table.h"
+#include "server/command/glob.h"
+#include "server/command/text.h"
 #include "server/config_registry.h"
-#include "server/glob.h"
 #include "server/memory_stats.h"
 #include "server/server.h"
-#include "server/text.h"
 #include "server/worker.h"
 
 namespace server {

@@ -7,10 +7,10 @@
 
 #include "engine/set_object.h"
 #include "engine/shard_set.h"
-#include "server/command_table.h"
-#include "server/lookup.h"
-#include "server/random_pick.h"
-#include "server/scan_options.h"
+#include "server/command/command_table.h"
+#include "server/command/lookup.h"
+#include "server/command/random_pick.h"
+#include "server/command/scan_options.h"
 #include "server/set_store_commands.h"
 
 namespace server {

@@ -13,9 +13,9 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "engine/set_object.h"
-#include "server/lookup.h"
-#include "server/multi_command.h"
-#include "server/text.h"
+#include "server/command/lookup.h"
+#include "server/command/multi_command.h"
+#include "server/command/text.h"
 
 namespace server {
 

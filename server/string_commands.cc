@@ -7,12 +7,12 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "server/command_table.h"
-#include "server/expire_options.h"
-#include "server/float_text.h"
-#include "server/lookup.h"
-#include "server/multi_command.h"
-#include "server/text.h"
+#include "server/command/command_table.h"
+#include "server/command/expire_options.h"
+#include "server/command/float_text.h"
+#include "server/command/lookup.h"
+#include "server/command/multi_command.h"
+#include "server/command/text.h"
 
 namespace server {
 

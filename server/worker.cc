@@ -7,9 +7,9 @@
 #include "engine/runtime.h"
 #include "engine/shard_set.h"
 #include "engine/transaction.h"
+#include "server/command/text.h"
 #include "server/pipeline_prefetch.h"
 #include "server/server.h"
-#include "server/text.h"
 
 namespace server {
 

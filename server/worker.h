@@ -13,8 +13,8 @@
 #include "net/listener.h"
 #include "server/blocking.h"
 #include "server/client.h"
+#include "server/command/multi_command.h"
 #include "server/command_memo.h"
-#include "server/multi_command.h"
 
 namespace server {
 

@@ -8,10 +8,10 @@
 
 #include "engine/shard_set.h"
 #include "engine/zset_object.h"
-#include "server/command_table.h"
-#include "server/multi_command.h"
-#include "server/pop_args.h"
-#include "server/text.h"
+#include "server/command/command_table.h"
+#include "server/command/multi_command.h"
+#include "server/command/pop_args.h"
+#include "server/command/text.h"
 #include "server/zset_pop.h"
 
 namespace server {

@@ -17,9 +17,9 @@
 #include "engine/set_object.h"
 #include "engine/shard_set.h"
 #include "engine/zset_object.h"
-#include "server/command_table.h"
-#include "server/multi_command.h"
-#include "server/text.h"
+#include "server/command/command_table.h"
+#include "server/command/multi_command.h"
+#include "server/command/text.h"
 #include "server/zset_pop.h"
 #include "server/zset_ranges.h"
 

@@ -1,7 +1,7 @@
 #ifndef SHARDIS_SERVER_COMMANDS_ALL_COMMANDS_H_
 #define SHARDIS_SERVER_COMMANDS_ALL_COMMANDS_H_
 
-#include "server/command_table.h"
+#include "server/command/command_table.h"
 
 namespace server {
 

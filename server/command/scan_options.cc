@@ -1,11 +1,11 @@
-#include "server/scan_options.h"
+#include "server/command/scan_options.h"
 
 #include <limits>
 
 #include "absl/strings/numbers.h"
 #include "engine/object.h"
-#include "server/glob.h"
-#include "server/text.h"
+#include "server/command/glob.h"
+#include "server/command/text.h"
 
 namespace server {
 

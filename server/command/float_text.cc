@@ -1,4 +1,4 @@
-#include "server/float_text.h"
+#include "server/command/float_text.h"
 
 #include <cerrno>
 #include <cmath>

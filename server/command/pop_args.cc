@@ -1,10 +1,10 @@
-#include "server/pop_args.h"
+#include "server/command/pop_args.h"
 
 #include <cmath>
 #include <string>
 
-#include "server/float_text.h"
-#include "server/text.h"
+#include "server/command/float_text.h"
+#include "server/command/text.h"
 
 namespace server {
 

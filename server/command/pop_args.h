@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_POP_ARGS_H_
-#define SHARDIS_SERVER_POP_ARGS_H_
+#ifndef SHARDIS_SERVER_COMMAND_POP_ARGS_H_
+#define SHARDIS_SERVER_COMMAND_POP_ARGS_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "engine/object.h"
-#include "server/multi_command.h"
+#include "server/command/multi_command.h"
 
 // Argument parsing shared by the commands that pop from the first non-empty
 // of several keys (LMPOP, ZMPOP, BLPOP, BZPOPMIN, ...). On a bad argument
@@ -40,4 +40,4 @@ bool ParseMPopArgs(MultiCommand& mc, size_t numkeys_index, std::string_view firs
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_POP_ARGS_H_
+#endif  // SHARDIS_SERVER_COMMAND_POP_ARGS_H_

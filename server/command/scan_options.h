@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_SCAN_OPTIONS_H_
-#define SHARDIS_SERVER_SCAN_OPTIONS_H_
+#ifndef SHARDIS_SERVER_COMMAND_SCAN_OPTIONS_H_
+#define SHARDIS_SERVER_COMMAND_SCAN_OPTIONS_H_
 
 #include <cstdint>
 #include <string>
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "resp/reply_writer.h"
-#include "server/command.h"
+#include "server/command/command.h"
 
 namespace server {
 
@@ -44,4 +44,4 @@ void WriteScanReply(resp::ReplyWriter& out, uint64_t next_cursor,
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_SCAN_OPTIONS_H_
+#endif  // SHARDIS_SERVER_COMMAND_SCAN_OPTIONS_H_

@@ -1,9 +1,9 @@
-#include "server/expire_options.h"
+#include "server/command/expire_options.h"
 
 #include <climits>
 
 #include "engine/object.h"
-#include "server/command.h"
+#include "server/command/command.h"
 
 namespace server {
 

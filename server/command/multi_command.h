@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_MULTI_COMMAND_H_
-#define SHARDIS_SERVER_MULTI_COMMAND_H_
+#ifndef SHARDIS_SERVER_COMMAND_MULTI_COMMAND_H_
+#define SHARDIS_SERVER_COMMAND_MULTI_COMMAND_H_
 
 #include <atomic>
 #include <functional>
@@ -12,7 +12,7 @@
 #include "engine/shard.h"
 #include "engine/shard_set.h"
 #include "resp/reply_writer.h"
-#include "server/command.h"
+#include "server/command/command.h"
 
 namespace server {
 
@@ -98,4 +98,4 @@ class MultiCommand {
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_MULTI_COMMAND_H_
+#endif  // SHARDIS_SERVER_COMMAND_MULTI_COMMAND_H_

@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_EXPIRE_OPTIONS_H_
-#define SHARDIS_SERVER_EXPIRE_OPTIONS_H_
+#ifndef SHARDIS_SERVER_COMMAND_EXPIRE_OPTIONS_H_
+#define SHARDIS_SERVER_COMMAND_EXPIRE_OPTIONS_H_
 
 #include <cstdint>
 #include <string>
@@ -17,4 +17,4 @@ bool ParseExpireTime(std::string_view arg, TimeUnit unit, bool relative, int64_t
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_EXPIRE_OPTIONS_H_
+#endif  // SHARDIS_SERVER_COMMAND_EXPIRE_OPTIONS_H_

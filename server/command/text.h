@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_TEXT_H_
-#define SHARDIS_SERVER_TEXT_H_
+#ifndef SHARDIS_SERVER_COMMAND_TEXT_H_
+#define SHARDIS_SERVER_COMMAND_TEXT_H_
 
 #include <string>
 #include <string_view>
@@ -31,4 +31,4 @@ inline std::string Lower(std::string_view s) {
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_TEXT_H_
+#endif  // SHARDIS_SERVER_COMMAND_TEXT_H_

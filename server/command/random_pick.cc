@@ -1,11 +1,11 @@
-#include "server/random_pick.h"
+#include "server/command/random_pick.h"
 
 #include <numeric>
 #include <random>
 
 #include "absl/container/flat_hash_set.h"
 #include "engine/object.h"
-#include "server/command.h"
+#include "server/command/command.h"
 
 namespace server {
 

@@ -1,12 +1,12 @@
-#ifndef SHARDIS_SERVER_COMMAND_TABLE_H_
-#define SHARDIS_SERVER_COMMAND_TABLE_H_
+#ifndef SHARDIS_SERVER_COMMAND_COMMAND_TABLE_H_
+#define SHARDIS_SERVER_COMMAND_COMMAND_TABLE_H_
 
 #include <memory>
 #include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "server/command.h"
+#include "server/command/command.h"
 
 namespace server {
 
@@ -45,4 +45,4 @@ void RegisterZSetPopCommands(CommandTable& table);
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_COMMAND_TABLE_H_
+#endif  // SHARDIS_SERVER_COMMAND_COMMAND_TABLE_H_

@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_COMMAND_H_
-#define SHARDIS_SERVER_COMMAND_H_
+#ifndef SHARDIS_SERVER_COMMAND_COMMAND_H_
+#define SHARDIS_SERVER_COMMAND_COMMAND_H_
 
 #include <cstdint>
 #include <functional>
@@ -140,4 +140,4 @@ std::string UnknownSubcommand(std::string_view container, std::string_view sub);
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_COMMAND_H_
+#endif  // SHARDIS_SERVER_COMMAND_COMMAND_H_

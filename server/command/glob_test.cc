@@ -1,4 +1,4 @@
-#include "server/glob.h"
+#include "server/command/glob.h"
 
 #include "gtest/gtest.h"
 

@@ -1,11 +1,11 @@
-#ifndef SHARDIS_SERVER_LOOKUP_H_
-#define SHARDIS_SERVER_LOOKUP_H_
+#ifndef SHARDIS_SERVER_COMMAND_LOOKUP_H_
+#define SHARDIS_SERVER_COMMAND_LOOKUP_H_
 
 #include <string_view>
 
 #include "engine/db.h"
 #include "engine/object.h"
-#include "server/command.h"
+#include "server/command/command.h"
 
 namespace server {
 
@@ -44,4 +44,4 @@ inline engine::StringObject* AsString(engine::KeyRef ref) {
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_LOOKUP_H_
+#endif  // SHARDIS_SERVER_COMMAND_LOOKUP_H_

@@ -1,7 +1,7 @@
-#include "server/command.h"
+#include "server/command/command.h"
 
 #include "absl/strings/str_cat.h"
-#include "server/text.h"
+#include "server/command/text.h"
 
 namespace server {
 

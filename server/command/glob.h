@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_GLOB_H_
-#define SHARDIS_SERVER_GLOB_H_
+#ifndef SHARDIS_SERVER_COMMAND_GLOB_H_
+#define SHARDIS_SERVER_COMMAND_GLOB_H_
 
 #include <string_view>
 
@@ -11,4 +11,4 @@ bool GlobMatch(std::string_view pattern, std::string_view text, bool nocase = fa
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_GLOB_H_
+#endif  // SHARDIS_SERVER_COMMAND_GLOB_H_

@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_FLOAT_TEXT_H_
-#define SHARDIS_SERVER_FLOAT_TEXT_H_
+#ifndef SHARDIS_SERVER_COMMAND_FLOAT_TEXT_H_
+#define SHARDIS_SERVER_COMMAND_FLOAT_TEXT_H_
 
 #include <string>
 #include <string_view>
@@ -17,4 +17,4 @@ std::string FormatLongDouble(long double v);
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_FLOAT_TEXT_H_
+#endif  // SHARDIS_SERVER_COMMAND_FLOAT_TEXT_H_

@@ -1,4 +1,4 @@
-#include "server/multi_command.h"
+#include "server/command/multi_command.h"
 
 #include <algorithm>
 

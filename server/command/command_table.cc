@@ -1,4 +1,4 @@
-#include "server/command_table.h"
+#include "server/command/command_table.h"
 
 #include "absl/strings/ascii.h"
 

@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_RANDOM_PICK_H_
-#define SHARDIS_SERVER_RANDOM_PICK_H_
+#ifndef SHARDIS_SERVER_COMMAND_RANDOM_PICK_H_
+#define SHARDIS_SERVER_COMMAND_RANDOM_PICK_H_
 
 #include <cstdint>
 #include <string_view>
@@ -40,4 +40,4 @@ std::vector<uint32_t> SampleDistinct(size_t n, size_t k);
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_RANDOM_PICK_H_
+#endif  // SHARDIS_SERVER_COMMAND_RANDOM_PICK_H_
