@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "server/commands/all_commands.h"
-#include "server/config.h"
-#include "server/config_file.h"
+#include "server/config/config.h"
+#include "server/config/config_file.h"
 #include "server/server.h"
 
 namespace {

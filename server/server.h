@@ -9,7 +9,7 @@
 #include "absl/status/status.h"
 #include "engine/shard_set.h"
 #include "server/command/command_table.h"
-#include "server/config.h"
+#include "server/config/config.h"
 #include "server/maxmemory.h"
 
 namespace server {

@@ -1,11 +1,11 @@
-#ifndef SHARDIS_SERVER_CONFIG_FILE_H_
-#define SHARDIS_SERVER_CONFIG_FILE_H_
+#ifndef SHARDIS_SERVER_CONFIG_CONFIG_FILE_H_
+#define SHARDIS_SERVER_CONFIG_CONFIG_FILE_H_
 
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "server/config.h"
+#include "server/config/config.h"
 
 namespace server {
 
@@ -21,4 +21,4 @@ absl::Status ParseConfigFile(const std::string& path, Config* config);
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_CONFIG_FILE_H_
+#endif  // SHARDIS_SERVER_CONFIG_CONFIG_FILE_H_

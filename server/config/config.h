@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_CONFIG_H_
-#define SHARDIS_SERVER_CONFIG_H_
+#ifndef SHARDIS_SERVER_CONFIG_CONFIG_H_
+#define SHARDIS_SERVER_CONFIG_CONFIG_H_
 
 #include <atomic>
 #include <cstdint>
@@ -122,4 +122,4 @@ int EffectiveThreads(const Config& config);
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_CONFIG_H_
+#endif  // SHARDIS_SERVER_CONFIG_CONFIG_H_
