@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "server/command/command_table.h"
 #include "server/command/text.h"
-#include "server/server.h"
-#include "server/worker.h"
+#include "server/core/server.h"
+#include "server/core/worker.h"
 
 namespace server {
 

@@ -10,7 +10,7 @@
 #include "server/commands/all_commands.h"
 #include "server/config/config.h"
 #include "server/config/config_file.h"
-#include "server/server.h"
+#include "server/core/server.h"
 
 namespace {
 

@@ -10,10 +10,10 @@
 #include "server/command/command_table.h"
 #include "server/command/glob.h"
 #include "server/command/text.h"
-#include "server/config_registry.h"
-#include "server/memory_stats.h"
-#include "server/server.h"
-#include "server/worker.h"
+#include "server/core/config_registry.h"
+#include "server/core/memory_stats.h"
+#include "server/core/server.h"
+#include "server/core/worker.h"
 
 namespace server {
 

@@ -23,8 +23,8 @@
 #include <string_view>
 
 #include "server/commands/all_commands.h"
-#include "server/config_registry.h"
-#include "server/server.h"
+#include "server/core/config_registry.h"
+#include "server/core/server.h"
 
 namespace {
 

@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_MEMORY_STATS_H_
-#define SHARDIS_SERVER_MEMORY_STATS_H_
+#ifndef SHARDIS_SERVER_CORE_MEMORY_STATS_H_
+#define SHARDIS_SERVER_CORE_MEMORY_STATS_H_
 
 #include <cstddef>
 
@@ -16,4 +16,4 @@ MemoryFigures ReadMemory();
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_MEMORY_STATS_H_
+#endif  // SHARDIS_SERVER_CORE_MEMORY_STATS_H_

@@ -1,9 +1,9 @@
-#include "server/blocking.h"
+#include "server/core/blocking.h"
 
 #include "engine/shard_set.h"
 #include "engine/task.h"
-#include "server/server.h"
-#include "server/worker.h"
+#include "server/core/server.h"
+#include "server/core/worker.h"
 
 namespace server {
 

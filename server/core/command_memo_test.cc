@@ -1,4 +1,4 @@
-#include "server/command_memo.h"
+#include "server/core/command_memo.h"
 
 #include <string>
 

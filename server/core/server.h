@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_SERVER_H_
-#define SHARDIS_SERVER_SERVER_H_
+#ifndef SHARDIS_SERVER_CORE_SERVER_H_
+#define SHARDIS_SERVER_CORE_SERVER_H_
 
 #include <atomic>
 #include <memory>
@@ -10,7 +10,7 @@
 #include "engine/shard_set.h"
 #include "server/command/command_table.h"
 #include "server/config/config.h"
-#include "server/maxmemory.h"
+#include "server/core/maxmemory.h"
 
 namespace server {
 
@@ -69,4 +69,4 @@ class Server {
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_SERVER_H_
+#endif  // SHARDIS_SERVER_CORE_SERVER_H_

@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_CLIENT_H_
-#define SHARDIS_SERVER_CLIENT_H_
+#ifndef SHARDIS_SERVER_CORE_CLIENT_H_
+#define SHARDIS_SERVER_CORE_CLIENT_H_
 
 #include <cstdint>
 #include <deque>
@@ -83,4 +83,4 @@ struct Client {
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_CLIENT_H_
+#endif  // SHARDIS_SERVER_CORE_CLIENT_H_

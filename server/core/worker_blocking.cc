@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "engine/transaction.h"
-#include "server/server.h"
-#include "server/worker.h"
+#include "server/core/server.h"
+#include "server/core/worker.h"
 
 namespace server {
 

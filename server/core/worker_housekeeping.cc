@@ -2,10 +2,10 @@
 // output limits, the maxmemory sample), and work that must visit every
 // worker's thread (CLIENT LIST/KILL, CONFIG RESETSTAT).
 #include "engine/task.h"
-#include "server/maxmemory.h"
-#include "server/memory_stats.h"
-#include "server/server.h"
-#include "server/worker.h"
+#include "server/core/maxmemory.h"
+#include "server/core/memory_stats.h"
+#include "server/core/server.h"
+#include "server/core/worker.h"
 
 namespace server {
 

@@ -1,4 +1,4 @@
-#include "server/memory_stats.h"
+#include "server/core/memory_stats.h"
 
 #include <unistd.h>
 

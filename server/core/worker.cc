@@ -1,4 +1,4 @@
-#include "server/worker.h"
+#include "server/core/worker.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -8,8 +8,8 @@
 #include "engine/shard_set.h"
 #include "engine/transaction.h"
 #include "server/command/text.h"
-#include "server/pipeline_prefetch.h"
-#include "server/server.h"
+#include "server/core/pipeline_prefetch.h"
+#include "server/core/server.h"
 
 namespace server {
 

@@ -1,4 +1,4 @@
-#include "server/config_registry.h"
+#include "server/core/config_registry.h"
 
 #include <algorithm>
 
@@ -7,7 +7,7 @@
 #include "engine/shard_set.h"
 #include "server/command/glob.h"
 #include "server/command/text.h"
-#include "server/server.h"
+#include "server/core/server.h"
 
 namespace server {
 

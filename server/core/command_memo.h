@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_COMMAND_MEMO_H_
-#define SHARDIS_SERVER_COMMAND_MEMO_H_
+#ifndef SHARDIS_SERVER_CORE_COMMAND_MEMO_H_
+#define SHARDIS_SERVER_CORE_COMMAND_MEMO_H_
 
 #include <cstdint>
 #include <cstring>
@@ -39,4 +39,4 @@ class CommandMemo {
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_COMMAND_MEMO_H_
+#endif  // SHARDIS_SERVER_CORE_COMMAND_MEMO_H_

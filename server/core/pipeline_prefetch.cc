@@ -1,4 +1,4 @@
-#include "server/pipeline_prefetch.h"
+#include "server/core/pipeline_prefetch.h"
 
 #include <array>
 

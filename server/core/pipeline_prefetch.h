@@ -1,12 +1,12 @@
-#ifndef SHARDIS_SERVER_PIPELINE_PREFETCH_H_
-#define SHARDIS_SERVER_PIPELINE_PREFETCH_H_
+#ifndef SHARDIS_SERVER_CORE_PIPELINE_PREFETCH_H_
+#define SHARDIS_SERVER_CORE_PIPELINE_PREFETCH_H_
 
 #include <cstddef>
 #include <string_view>
 
 #include "engine/shard_set.h"
-#include "server/client.h"
-#include "server/command_memo.h"
+#include "server/core/client.h"
+#include "server/core/command_memo.h"
 
 namespace server {
 
@@ -28,4 +28,4 @@ size_t PrefetchHopBatch(const HopBatch& batch, size_t from, engine::Shard& shard
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_PIPELINE_PREFETCH_H_
+#endif  // SHARDIS_SERVER_CORE_PIPELINE_PREFETCH_H_

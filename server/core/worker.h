@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_WORKER_H_
-#define SHARDIS_SERVER_WORKER_H_
+#ifndef SHARDIS_SERVER_CORE_WORKER_H_
+#define SHARDIS_SERVER_CORE_WORKER_H_
 
 #include <functional>
 #include <memory>
@@ -11,10 +11,10 @@
 #include "net/connection.h"
 #include "net/event_loop.h"
 #include "net/listener.h"
-#include "server/blocking.h"
-#include "server/client.h"
 #include "server/command/multi_command.h"
-#include "server/command_memo.h"
+#include "server/core/blocking.h"
+#include "server/core/client.h"
+#include "server/core/command_memo.h"
 
 namespace server {
 
@@ -159,4 +159,4 @@ class Worker : public net::ConnectionHandler {
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_WORKER_H_
+#endif  // SHARDIS_SERVER_CORE_WORKER_H_

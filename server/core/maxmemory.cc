@@ -1,10 +1,10 @@
-#include "server/maxmemory.h"
+#include "server/core/maxmemory.h"
 
 #include <chrono>
 
 #include "engine/runtime.h"
-#include "server/memory_stats.h"
-#include "server/server.h"
+#include "server/core/memory_stats.h"
+#include "server/core/server.h"
 
 namespace server {
 

@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_MAXMEMORY_H_
-#define SHARDIS_SERVER_MAXMEMORY_H_
+#ifndef SHARDIS_SERVER_CORE_MAXMEMORY_H_
+#define SHARDIS_SERVER_CORE_MAXMEMORY_H_
 
 #include <atomic>
 #include <cstdint>
@@ -35,4 +35,4 @@ bool MakeRoomForWrite(Server& server, engine::Shard& shard);
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_MAXMEMORY_H_
+#endif  // SHARDIS_SERVER_CORE_MAXMEMORY_H_

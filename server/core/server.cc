@@ -1,4 +1,4 @@
-#include "server/server.h"
+#include "server/core/server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -9,9 +9,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "net/listener.h"
-#include "server/config_registry.h"
-#include "server/memory_stats.h"
-#include "server/worker.h"
+#include "server/core/config_registry.h"
+#include "server/core/memory_stats.h"
+#include "server/core/worker.h"
 
 namespace server {
 

@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_CONFIG_REGISTRY_H_
-#define SHARDIS_SERVER_CONFIG_REGISTRY_H_
+#ifndef SHARDIS_SERVER_CORE_CONFIG_REGISTRY_H_
+#define SHARDIS_SERVER_CORE_CONFIG_REGISTRY_H_
 
 #include <functional>
 #include <mutex>
@@ -64,4 +64,4 @@ class ConfigRegistry {
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_CONFIG_REGISTRY_H_
+#endif  // SHARDIS_SERVER_CORE_CONFIG_REGISTRY_H_

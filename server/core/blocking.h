@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_BLOCKING_H_
-#define SHARDIS_SERVER_BLOCKING_H_
+#ifndef SHARDIS_SERVER_CORE_BLOCKING_H_
+#define SHARDIS_SERVER_CORE_BLOCKING_H_
 
 #include <cstdint>
 #include <memory>
@@ -10,9 +10,9 @@
 #include "engine/key_waiters.h"
 #include "engine/shard.h"
 #include "resp/reply_writer.h"
-#include "server/client.h"
 #include "server/command/command.h"
 #include "server/command/multi_command.h"
+#include "server/core/client.h"
 
 namespace server {
 
@@ -79,4 +79,4 @@ void UnregisterBlocked(engine::Shard& shard, const BlockedCommand& waiter);
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_BLOCKING_H_
+#endif  // SHARDIS_SERVER_CORE_BLOCKING_H_
