@@ -29,7 +29,6 @@ class CommandTable {
 
 void RegisterConnectionCommands(CommandTable& table);
 void RegisterServerCommands(CommandTable& table);
-void RegisterStringCommands(CommandTable& table);
 void RegisterKeyspaceCommands(CommandTable& table);
 void RegisterKeyMoveCommands(CommandTable& table);
 void RegisterListCommands(CommandTable& table);

@@ -1,5 +1,7 @@
 #include "server/commands/all_commands.h"
 
+#include "server/commands/strings/string_commands.h"
+
 namespace server {
 
 CommandTable AllCommands() {

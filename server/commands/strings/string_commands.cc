@@ -1,5 +1,7 @@
 // String commands (Redis's t_string.c): GET, SET and friends, counters,
 // ranges, and the multi-key MGET/MSET/MSETNX.
+#include "server/commands/strings/string_commands.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
