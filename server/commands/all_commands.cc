@@ -1,5 +1,6 @@
 #include "server/commands/all_commands.h"
 
+#include "server/commands/keyspace/keyspace_commands.h"
 #include "server/commands/strings/string_commands.h"
 
 namespace server {
@@ -10,7 +11,6 @@ CommandTable AllCommands() {
   RegisterServerCommands(t);
   RegisterStringCommands(t);
   RegisterKeyspaceCommands(t);
-  RegisterKeyMoveCommands(t);
   RegisterListCommands(t);
   RegisterSetCommands(t);
   RegisterHashCommands(t);

@@ -8,6 +8,7 @@
 #include "server/command/lookup.h"
 #include "server/command/multi_command.h"
 #include "server/command/text.h"
+#include "server/commands/keyspace/keyspace_commands.h"
 
 namespace server {
 

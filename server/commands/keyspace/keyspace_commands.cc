@@ -1,5 +1,7 @@
 // Keyspace commands (Redis's db.c and expire.c): DEL, EXISTS, TYPE, TTLs,
 // KEYS, SCAN, DBSIZE, FLUSHDB/FLUSHALL, RENAME, OBJECT.
+#include "server/commands/keyspace/keyspace_commands.h"
+
 #include <atomic>
 #include <memory>
 
@@ -391,6 +393,7 @@ void RegisterKeyspaceCommands(CommandTable& t) {
   CommandSpec object = KeyCommand("object", -2, kReadOnly, Object, {"@keyspace"});
   object.first_key = object.last_key = 2;
   t.Add(object);
+  RegisterKeyMoveCommands(t);
 }
 
 }  // namespace server
