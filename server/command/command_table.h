@@ -29,8 +29,6 @@ class CommandTable {
 
 void RegisterConnectionCommands(CommandTable& table);
 void RegisterServerCommands(CommandTable& table);
-void RegisterListCommands(CommandTable& table);
-void RegisterListMoveCommands(CommandTable& table);
 void RegisterSetCommands(CommandTable& table);
 void RegisterHashCommands(CommandTable& table);
 void RegisterZSetCommands(CommandTable& table);

@@ -1,6 +1,7 @@
 #include "server/commands/all_commands.h"
 
 #include "server/commands/keyspace/keyspace_commands.h"
+#include "server/commands/lists/list_commands.h"
 #include "server/commands/strings/string_commands.h"
 
 namespace server {

@@ -12,7 +12,8 @@
 #include "server/command/multi_command.h"
 #include "server/command/pop_args.h"
 #include "server/command/text.h"
-#include "server/list_access.h"
+#include "server/commands/lists/list_access.h"
+#include "server/commands/lists/list_commands.h"
 
 namespace server {
 

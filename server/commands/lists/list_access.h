@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_LIST_ACCESS_H_
-#define SHARDIS_SERVER_LIST_ACCESS_H_
+#ifndef SHARDIS_SERVER_COMMANDS_LISTS_LIST_ACCESS_H_
+#define SHARDIS_SERVER_COMMANDS_LISTS_LIST_ACCESS_H_
 
 #include <algorithm>
 #include <string_view>
@@ -29,4 +29,4 @@ inline void PopInto(ShardContext& ctx, std::string_view key, engine::ListObject*
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_LIST_ACCESS_H_
+#endif  // SHARDIS_SERVER_COMMANDS_LISTS_LIST_ACCESS_H_

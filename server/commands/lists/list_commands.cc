@@ -1,13 +1,15 @@
 // List commands on one key (Redis's t_list.c): pushes, pops, indexes and
 // ranges. The commands that move elements between keys, and the blocking
 // ones, are in list_move_commands.cc.
+#include "server/commands/lists/list_commands.h"
+
 #include <algorithm>
 
 #include "engine/list_object.h"
 #include "server/command/command_table.h"
 #include "server/command/lookup.h"
 #include "server/command/text.h"
-#include "server/list_access.h"
+#include "server/commands/lists/list_access.h"
 
 namespace server {
 
