@@ -2,6 +2,7 @@
 
 #include "server/commands/keyspace/keyspace_commands.h"
 #include "server/commands/lists/list_commands.h"
+#include "server/commands/sets/set_commands.h"
 #include "server/commands/strings/string_commands.h"
 
 namespace server {

@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_SET_STORE_COMMANDS_H_
-#define SHARDIS_SERVER_SET_STORE_COMMANDS_H_
+#ifndef SHARDIS_SERVER_COMMANDS_SETS_SET_STORE_COMMANDS_H_
+#define SHARDIS_SERVER_COMMANDS_SETS_SET_STORE_COMMANDS_H_
 
 #include "server/command/command_table.h"
 
@@ -11,4 +11,4 @@ void RegisterSetStoreCommands(CommandTable& table);
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_SET_STORE_COMMANDS_H_
+#endif  // SHARDIS_SERVER_COMMANDS_SETS_SET_STORE_COMMANDS_H_

@@ -1,6 +1,8 @@
 // Set commands on one key (Redis's t_set.c): SADD, SREM, SPOP, SRANDMEMBER,
 // SMEMBERS, SISMEMBER, SMISMEMBER, SCARD, SSCAN. The commands over several
 // keys are in set_store_commands.cc.
+#include "server/commands/sets/set_commands.h"
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -11,7 +13,7 @@
 #include "server/command/lookup.h"
 #include "server/command/random_pick.h"
 #include "server/command/scan_options.h"
-#include "server/set_store_commands.h"
+#include "server/commands/sets/set_store_commands.h"
 
 namespace server {
 

@@ -3,7 +3,7 @@
 // live on different shards, so each command runs as MultiCommand phases:
 // atomic across shards through the engine's transactions, and run inline
 // when every key is on the client's own shard.
-#include "server/set_store_commands.h"
+#include "server/commands/sets/set_store_commands.h"
 
 #include <algorithm>
 #include <atomic>
