@@ -29,7 +29,6 @@ class CommandTable {
 
 void RegisterConnectionCommands(CommandTable& table);
 void RegisterServerCommands(CommandTable& table);
-void RegisterHashCommands(CommandTable& table);
 void RegisterZSetCommands(CommandTable& table);
 // Called by RegisterZSetCommands: the range, multi-key and pop-from-several
 // sorted-set commands.

@@ -1,6 +1,8 @@
 // Hash commands (Redis's t_hash.c): HSET and friends, the counters
 // HINCRBY/HINCRBYFLOAT, HRANDFIELD and HSCAN. Every one works on one key and
 // runs on that key's shard.
+#include "server/commands/hashes/hash_commands.h"
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
