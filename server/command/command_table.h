@@ -29,12 +29,6 @@ class CommandTable {
 
 void RegisterConnectionCommands(CommandTable& table);
 void RegisterServerCommands(CommandTable& table);
-void RegisterZSetCommands(CommandTable& table);
-// Called by RegisterZSetCommands: the range, multi-key and pop-from-several
-// sorted-set commands.
-void RegisterZSetRangeCommands(CommandTable& table);
-void RegisterZSetStoreCommands(CommandTable& table);
-void RegisterZSetPopCommands(CommandTable& table);
 
 }  // namespace server
 

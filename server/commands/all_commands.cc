@@ -5,6 +5,7 @@
 #include "server/commands/lists/list_commands.h"
 #include "server/commands/sets/set_commands.h"
 #include "server/commands/strings/string_commands.h"
+#include "server/commands/zsets/zset_commands.h"
 
 namespace server {
 

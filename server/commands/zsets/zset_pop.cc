@@ -1,4 +1,4 @@
-#include "server/zset_pop.h"
+#include "server/commands/zsets/zset_pop.h"
 
 #include <string>
 

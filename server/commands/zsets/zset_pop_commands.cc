@@ -12,7 +12,8 @@
 #include "server/command/multi_command.h"
 #include "server/command/pop_args.h"
 #include "server/command/text.h"
-#include "server/zset_pop.h"
+#include "server/commands/zsets/zset_commands.h"
+#include "server/commands/zsets/zset_pop.h"
 
 namespace server {
 

@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_ZSET_RANGES_H_
-#define SHARDIS_SERVER_ZSET_RANGES_H_
+#ifndef SHARDIS_SERVER_COMMANDS_ZSETS_ZSET_RANGES_H_
+#define SHARDIS_SERVER_COMMANDS_ZSETS_ZSET_RANGES_H_
 
 #include <cstdint>
 #include <string>
@@ -40,4 +40,4 @@ uint64_t LimitedCount(uint64_t available, int64_t offset, int64_t count);
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_ZSET_RANGES_H_
+#endif  // SHARDIS_SERVER_COMMANDS_ZSETS_ZSET_RANGES_H_

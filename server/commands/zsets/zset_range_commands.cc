@@ -12,7 +12,8 @@
 #include "server/command/lookup.h"
 #include "server/command/multi_command.h"
 #include "server/command/text.h"
-#include "server/zset_ranges.h"
+#include "server/commands/zsets/zset_commands.h"
+#include "server/commands/zsets/zset_ranges.h"
 
 namespace server {
 

@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_ZSET_POP_H_
-#define SHARDIS_SERVER_ZSET_POP_H_
+#ifndef SHARDIS_SERVER_COMMANDS_ZSETS_ZSET_POP_H_
+#define SHARDIS_SERVER_COMMANDS_ZSETS_ZSET_POP_H_
 
 #include <string>
 #include <string_view>
@@ -36,4 +36,4 @@ void ZPopAndReply(engine::Db& db, engine::KeyRef ref, ZPopEnd end, size_t count,
 
 }  // namespace server
 
-#endif  // SHARDIS_SERVER_ZSET_POP_H_
+#endif  // SHARDIS_SERVER_COMMANDS_ZSETS_ZSET_POP_H_

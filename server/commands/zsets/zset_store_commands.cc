@@ -20,8 +20,9 @@
 #include "server/command/command_table.h"
 #include "server/command/multi_command.h"
 #include "server/command/text.h"
-#include "server/zset_pop.h"
-#include "server/zset_ranges.h"
+#include "server/commands/zsets/zset_commands.h"
+#include "server/commands/zsets/zset_pop.h"
+#include "server/commands/zsets/zset_ranges.h"
 
 namespace server {
 

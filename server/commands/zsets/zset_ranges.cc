@@ -1,4 +1,4 @@
-#include "server/zset_ranges.h"
+#include "server/commands/zsets/zset_ranges.h"
 
 #include <cctype>
 #include <cerrno>

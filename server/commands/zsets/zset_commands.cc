@@ -2,6 +2,8 @@
 // ZCARD, ZSCORE, ZMSCORE, ZRANK, ZREVRANK, ZCOUNT, ZLEXCOUNT, the
 // ZREMRANGEBY* family, ZPOPMIN/ZPOPMAX, ZRANDMEMBER and ZSCAN. Ranges live in
 // zset_range_commands.cc, the multi-key commands in zset_store_commands.cc.
+#include "server/commands/zsets/zset_commands.h"
+
 #include <cerrno>
 #include <cstdlib>
 #include <random>
@@ -17,8 +19,8 @@
 #include "server/command/lookup.h"
 #include "server/command/scan_options.h"
 #include "server/command/text.h"
-#include "server/zset_pop.h"
-#include "server/zset_ranges.h"
+#include "server/commands/zsets/zset_pop.h"
+#include "server/commands/zsets/zset_ranges.h"
 
 namespace server {
 
