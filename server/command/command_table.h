@@ -27,7 +27,6 @@ class CommandTable {
   absl::flat_hash_map<std::string, const CommandSpec*> by_name_;
 };
 
-void RegisterConnectionCommands(CommandTable& table);
 void RegisterServerCommands(CommandTable& table);
 
 }  // namespace server

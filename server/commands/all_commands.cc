@@ -1,5 +1,6 @@
 #include "server/commands/all_commands.h"
 
+#include "server/commands/connection/connection_commands.h"
 #include "server/commands/hashes/hash_commands.h"
 #include "server/commands/keyspace/keyspace_commands.h"
 #include "server/commands/lists/list_commands.h"

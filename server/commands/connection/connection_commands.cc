@@ -1,4 +1,6 @@
 // Connection commands: PING, ECHO, QUIT, SELECT, HELLO, AUTH, CLIENT.
+#include "server/commands/connection/connection_commands.h"
+
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
