@@ -10,8 +10,8 @@
 
 namespace server {
 
-// Every command the server knows, as data. Families add theirs through the
-// Register*Commands functions (one per *_commands.cc); AllCommands()
+// Every command the server knows, as data. Families add theirs through their
+// Register*Commands functions (server/commands/<family>/); AllCommands()
 // (server/commands/all_commands.h) builds the table with all of them.
 class CommandTable {
  public:
@@ -26,8 +26,6 @@ class CommandTable {
   std::vector<std::unique_ptr<CommandSpec>> specs_;
   absl::flat_hash_map<std::string, const CommandSpec*> by_name_;
 };
-
-void RegisterServerCommands(CommandTable& table);
 
 }  // namespace server
 

@@ -1,4 +1,6 @@
 // Server commands: INFO, TIME, CONFIG GET, COMMAND.
+#include "server/commands/server/server_commands.h"
+
 #include <sys/resource.h>
 #include <unistd.h>
 
