@@ -1,7 +1,7 @@
 // Look-ahead over a client's buffered requests: the name and first argument
 // of each complete multibulk command, without consuming anything. A server
 // uses it to start the memory loads of a pipelined batch's keys before it
-// runs the batch (see server/pipeline_prefetch.h).
+// runs the batch (see server/core/pipeline_prefetch.h).
 #ifndef RESP_REQUEST_PEEK_H_
 #define RESP_REQUEST_PEEK_H_
 

@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "server/config.h"
-#include "server/config_file.h"
-#include "server/server.h"
+#include "server/commands/all_commands.h"
+#include "server/config/config.h"
+#include "server/config/config_file.h"
+#include "server/core/server.h"
 
 namespace {
 
@@ -48,7 +49,7 @@ int main(int argc, char** argv) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
 
-  server::Server srv(config);
+  server::Server srv(config, server::AllCommands());
   st = srv.Start();
   if (!st.ok()) {
     std::fprintf(stderr, "Could not start: %s\n", std::string(st.message()).c_str());

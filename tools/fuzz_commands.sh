@@ -16,15 +16,18 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${root}/fuzz-out/commands"
 mkdir -p "${out}/corpus" "${out}/obj"
 
+# The libraries' own files (resp, net, engine), and every package under
+# server/ but the test fixture and the fuzzer's own directory.
 sources=(server/fuzz/command_fuzz.cc)
-for dir in resp net engine server; do
-  for f in "${root}/${dir}"/*.cc; do
-    case "$(basename "$f")" in
-      *_test.cc | main.cc | request_parser_testing.cc) continue ;;
-    esac
-    sources+=("${dir}/$(basename "$f")")
-  done
-done
+while IFS= read -r f; do
+  case "$(basename "$f")" in
+    *_test.cc | main.cc | request_parser_testing.cc) continue ;;
+  esac
+  sources+=("$f")
+done < <(cd "${root}" && {
+  find resp net engine -maxdepth 1 -name '*.cc'
+  find server -name '*.cc' -not -path 'server/fuzz/*' -not -path 'server/testing/*'
+} | sort)
 
 absl_libs="-labsl_statusor -labsl_status -labsl_cord -labsl_cordz_info -labsl_cord_internal
   -labsl_cordz_functions -labsl_cordz_handle -labsl_str_format_internal -labsl_strerror

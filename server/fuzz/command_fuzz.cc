@@ -22,8 +22,9 @@
 #include <string>
 #include <string_view>
 
-#include "server/config_registry.h"
-#include "server/server.h"
+#include "server/commands/all_commands.h"
+#include "server/core/config_registry.h"
+#include "server/core/server.h"
 
 namespace {
 
@@ -31,7 +32,7 @@ server::Server* StartServer() {
   server::Config config;
   config.port = 0;
   config.threads = 3;
-  auto* srv = new server::Server(config);
+  auto* srv = new server::Server(config, server::AllCommands());
   if (!srv->Start().ok()) std::abort();
   return srv;
 }

@@ -10,6 +10,7 @@
 
 #include "engine/shard_set.h"
 #include "resp/reply_parser.h"
+#include "server/commands/all_commands.h"
 
 namespace server {
 
@@ -17,7 +18,7 @@ void CommandFixture::SetUp() {
   Config config;
   config.port = 0;
   config.threads = threads_;
-  server_ = std::make_unique<Server>(config);
+  server_ = std::make_unique<Server>(config, AllCommands());
   absl::Status st = server_->Start();
   ASSERT_TRUE(st.ok()) << st;
 }

@@ -8,7 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "resp/value.h"
-#include "server/server.h"
+#include "server/core/server.h"
 
 namespace server {
 

@@ -1,0 +1,13 @@
+#ifndef SHARDIS_SERVER_COMMANDS_SERVER_SERVER_COMMANDS_H_
+#define SHARDIS_SERVER_COMMANDS_SERVER_SERVER_COMMANDS_H_
+
+#include "server/command/command_table.h"
+
+namespace server {
+
+// INFO, TIME, CONFIG and COMMAND: commands about the whole server.
+void RegisterServerCommands(CommandTable& table);
+
+}  // namespace server
+
+#endif  // SHARDIS_SERVER_COMMANDS_SERVER_SERVER_COMMANDS_H_

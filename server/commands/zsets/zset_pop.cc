@@ -1,0 +1,44 @@
+#include "server/commands/zsets/zset_pop.h"
+
+#include <string>
+
+#include "engine/zset_object.h"
+
+namespace server {
+
+void WriteZPopReply(resp::ReplyWriter& out, ZPopShape shape, std::string_view key,
+                    const ZPopped& popped) {
+  bool nested = shape == ZPopShape::kNested || shape == ZPopShape::kKeyNested;
+  switch (shape) {
+    case ZPopShape::kFlat:
+      out.ArrayHeader(popped.size() * 2);
+      break;
+    case ZPopShape::kNested:
+      out.ArrayHeader(popped.size());
+      break;
+    case ZPopShape::kKeyFlat:
+      out.ArrayHeader(popped.size() * 2 + 1);
+      out.Bulk(key);
+      break;
+    case ZPopShape::kKeyNested:
+      out.ArrayHeader(2);
+      out.Bulk(key);
+      out.ArrayHeader(popped.size());
+      break;
+  }
+  for (const auto& [member, score] : popped) {
+    if (nested) out.ArrayHeader(2);
+    out.Bulk(member);
+    out.Double(score);
+  }
+}
+
+void ZPopAndReply(engine::Db& db, engine::KeyRef ref, ZPopEnd end, size_t count, ZPopShape shape,
+                  resp::ReplyWriter& out) {
+  auto* zset = static_cast<engine::ZSetObject*>(ref.obj());
+  ZPopped popped = end == ZPopEnd::kMin ? zset->PopMin(count) : zset->PopMax(count);
+  WriteZPopReply(out, shape, ref.key(), popped);
+  if (zset->size() == 0) db.Erase(std::string(ref.key()));
+}
+
+}  // namespace server

@@ -1,0 +1,91 @@
+#ifndef SHARDIS_SERVER_CORE_CLIENT_H_
+#define SHARDIS_SERVER_CORE_CLIENT_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/connection.h"
+#include "resp/reply_writer.h"
+#include "resp/request_parser.h"
+#include "server/command/command.h"
+
+namespace server {
+
+class BlockedCommand;
+
+// A reply whose command is still running elsewhere, or that follows one.
+// Filled by whichever thread runs the command (the mailbox hand-off orders
+// that write before the owner reads it); read only by the client's thread.
+struct PendingReply {
+  std::string data;
+  bool ready = false;
+};
+
+// Commands of one client bound for one remote shard, sent as one mailbox
+// message (one wake-up for a whole pipeline's worth).
+struct HopBatch {
+  struct Command {
+    const CommandSpec* spec;
+    uint32_t first_arg;
+    uint32_t num_args;
+    int db;
+    resp::Protocol proto;
+    PendingReply* reply;
+  };
+  std::string arena;                                // argument bytes
+  std::vector<std::pair<uint32_t, uint32_t>> args;  // offset, length in arena
+  std::vector<Command> commands;
+};
+
+// One connection's state. Owned by its worker; only that worker's thread
+// touches it. Outlives its connection while replies are in flight.
+struct Client {
+  explicit Client(net::Connection* c, int64_t now_ms)
+      : conn(c), id(c->id()), created_ms(now_ms), last_interaction_ms(now_ms) {}
+
+  net::Connection* conn;  // nullptr once the connection closed
+  uint64_t id;
+  std::string name;
+  int db = 0;
+  resp::Protocol proto = resp::Protocol::kResp2;
+  resp::RequestParser parser;
+  bool authenticated = true;
+  // The Config::limits_epoch its parser limits were derived at.
+  uint64_t limits_epoch = 0;
+  int64_t created_ms;
+  int64_t last_interaction_ms;
+  // The last command run (CLIENT LIST cmd=); a table entry, not a copy.
+  const CommandSpec* last_command = nullptr;
+  bool close_after_reply = false;
+  // CLIENT NO-EVICT ON: shown in CLIENT LIST's flags (we never evict
+  // clients, so nothing else reads it).
+  bool no_evict = false;
+
+  // Replies in command order; non-empty while anything is in flight.
+  std::deque<PendingReply> pending;
+  // Hops and transactions not yet answered.
+  int in_flight = 0;
+  // A multi-shard command is running: later commands wait (they may touch
+  // its shards, and must see its effects).
+  bool waiting_for_transaction = false;
+  // In BLPOP & co: later commands wait until it is served or times out.
+  BlockedCommand* blocked = nullptr;
+  // Per target shard, the batch being collected during this read.
+  std::vector<std::unique_ptr<HopBatch>> batches;
+  bool has_batches = false;
+  // Inside ProcessInput (completions must not re-enter it).
+  bool processing = false;
+  // Code up the stack still uses this client: not freed even if closed.
+  int pins = 0;
+  // Not read while too many reply bytes wait for it.
+  bool paused_for_output = false;
+  // When its output first went over the soft limit (0: it is not over).
+  int64_t over_soft_limit_since_ms = 0;
+};
+
+}  // namespace server
+
+#endif  // SHARDIS_SERVER_CORE_CLIENT_H_

@@ -1,0 +1,108 @@
+#include "server/core/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "net/listener.h"
+#include "server/core/config_registry.h"
+#include "server/core/memory_stats.h"
+#include "server/core/worker.h"
+
+namespace server {
+
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string RandomRunId() {
+  std::random_device rd;
+  std::string id;
+  const char* hex = "0123456789abcdef";
+  for (int i = 0; i < 40; ++i) id.push_back(hex[rd() % 16]);
+  return id;
+}
+
+}  // namespace
+
+Server::Server(Config config, CommandTable commands)
+    : config_(std::move(config)),
+      shards_(EffectiveThreads(config_), config_.databases),
+      commands_(std::move(commands)),
+      start_ms_(NowMs()),
+      run_id_(RandomRunId()) {
+  config_registry_ = std::make_unique<ConfigRegistry>(this);
+  for (engine::ShardId i = 0; i < shards_.size(); ++i) {
+    workers_.push_back(std::make_unique<Worker>(this, i));
+  }
+}
+
+Server::~Server() {
+  Stop();
+  workers_.clear();
+  if (unix_fd_ >= 0) {
+    close(unix_fd_);
+    unlink(config_.unixsocket.c_str());
+  }
+}
+
+absl::Status Server::Start() {
+  // Settings of the CONFIG SET kind from flags or the config file.
+  for (const auto& [name, value] : config_.runtime_settings) {
+    std::string_view pair[2] = {name, value};
+    std::string error = config_registry_->Set(Args(pair, 2));
+    if (error.rfind("ERR Unknown option", 0) == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Bad directive or wrong number of arguments: ", name));
+    }
+    if (!error.empty()) return absl::InvalidArgumentError(error.substr(4));
+  }
+  memory_.Refresh();
+  engine::access_settings().lfu = engine::IsLfuPolicy(config_.maxmemory_policy);
+  std::vector<int> fds;
+  port_ = config_.port;
+  if (port_ != 0) {
+    absl::Status free = net::CheckPortFree(config_.bind, port_);
+    if (!free.ok()) return free;
+  }
+  for (size_t i = 0; i < workers_.size(); ++i) {
+    absl::StatusOr<int> fd = net::ListenTcp(config_.bind, port_);
+    if (!fd.ok()) {
+      for (int f : fds) close(f);
+      return fd.status();
+    }
+    if (port_ == 0) {  // an ephemeral port: the others must join the same one
+      sockaddr_storage ss{};
+      socklen_t len = sizeof(ss);
+      getsockname(*fd, reinterpret_cast<sockaddr*>(&ss), &len);
+      port_ = ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
+                                             : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+    }
+    fds.push_back(*fd);
+  }
+  if (!config_.unixsocket.empty()) {
+    absl::StatusOr<int> fd = net::ListenUnix(config_.unixsocket, config_.unixsocketperm);
+    if (!fd.ok()) {
+      for (int f : fds) close(f);
+      return fd.status();
+    }
+    unix_fd_ = *fd;
+  }
+  for (size_t i = 0; i < workers_.size(); ++i) workers_[i]->Start(fds[i], unix_fd_);
+  return absl::OkStatus();
+}
+
+void Server::Stop() {
+  for (auto& w : workers_) w->Stop();
+  for (auto& w : workers_) w->Join();
+}
+
+}  // namespace server

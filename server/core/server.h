@@ -1,0 +1,72 @@
+#ifndef SHARDIS_SERVER_CORE_SERVER_H_
+#define SHARDIS_SERVER_CORE_SERVER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "engine/shard_set.h"
+#include "server/command/command_table.h"
+#include "server/config/config.h"
+#include "server/core/maxmemory.h"
+
+namespace server {
+
+class Worker;
+class ConfigRegistry;
+
+// Process-wide state: configuration, shards, workers, counters. Created once
+// in main(); workers read it, and only atomics change after start.
+class Server {
+ public:
+  // `commands`: the table the workers dispatch through (AllCommands() in
+  // server/commands/all_commands.h).
+  Server(Config config, CommandTable commands);
+  ~Server();
+
+  // Opens the listening sockets and starts one worker thread per shard.
+  absl::Status Start();
+  // Asks every worker to stop, and joins them.
+  void Stop();
+  // Blocks until Stop() is called from another thread or a signal handler.
+  void Wait();
+
+  const Config& config() const { return config_; }
+  // CONFIG SET changes Tunable fields through this (any thread).
+  Config& mutable_config() { return config_; }
+  ConfigRegistry& config_registry() { return *config_registry_; }
+  engine::ShardSet& shards() { return shards_; }
+  const CommandTable& commands() const { return commands_; }
+  Worker& worker(size_t i) { return *workers_[i]; }
+  size_t num_workers() const { return workers_.size(); }
+  int64_t start_ms() const { return start_ms_; }
+  const std::string& run_id() const { return run_id_; }
+  int port() const { return port_; }
+
+  // Counters for INFO (relaxed atomics: statistics only).
+  std::atomic<int64_t> connected_clients{0};
+  std::atomic<int64_t> blocked_clients{0};
+  std::atomic<uint64_t> total_connections{0};
+  std::atomic<uint64_t> rejected_connections{0};
+  std::atomic<uint64_t> output_limit_disconnections{0};
+  // Allocated bytes as maxmemory sees them.
+  MemoryGauge& memory() { return memory_; }
+
+ private:
+  MemoryGauge memory_;
+  Config config_;
+  engine::ShardSet shards_;
+  CommandTable commands_;
+  std::unique_ptr<ConfigRegistry> config_registry_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  int64_t start_ms_;
+  std::string run_id_;
+  int port_ = 0;
+  int unix_fd_ = -1;
+};
+
+}  // namespace server
+
+#endif  // SHARDIS_SERVER_CORE_SERVER_H_

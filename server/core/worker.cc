@@ -1,0 +1,542 @@
+// Worker: the thread's event loop and connections, and the life of a
+// command on it - parse, route (inline on the own shard, read fast path,
+// hop batch to another shard, or multi-shard transaction), and replies
+// written back in request order. Blocking commands are worker_blocking.cc;
+// timers, output limits and gathers worker_housekeeping.cc.
+#include "server/core/worker.h"
+
+#include <pthread.h>
+#include <sched.h>
+
+#include "absl/strings/str_cat.h"
+#include "engine/runtime.h"
+#include "engine/shard_set.h"
+#include "engine/transaction.h"
+#include "server/command/handler_guard.h"
+#include "server/command/text.h"
+#include "server/core/pipeline_prefetch.h"
+#include "server/core/server.h"
+
+namespace server {
+
+namespace {
+
+// A client with this many replies outstanding stops being read until they
+// drain: bounds memory per pipelining client.
+constexpr size_t kMaxPending = 16384;
+// A batch is sent once it has this many commands, even mid-read.
+constexpr size_t kMaxBatch = 1024;
+
+void PinToAllowedCpu(size_t index) {
+  cpu_set_t allowed;
+  if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return;
+  int count = CPU_COUNT(&allowed);
+  if (count <= 1) return;
+  int want = static_cast<int>(index % count);
+  for (int cpu = 0, seen = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (!CPU_ISSET(cpu, &allowed)) continue;
+    if (seen++ == want) {
+      cpu_set_t one;
+      CPU_ZERO(&one);
+      CPU_SET(cpu, &one);
+      pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
+      return;
+    }
+  }
+}
+
+// Keeps a client alive across calls that may close its connection.
+class ClientPin {
+ public:
+  explicit ClientPin(Client* c) : c_(c) { ++c_->pins; }
+  ~ClientPin() { --c_->pins; }
+
+ private:
+  Client* c_;
+};
+
+// Redis 7.0's reply to a non-loopback client in protected mode.
+constexpr std::string_view kProtectedModeError =
+    "-DENIED Redis is running in protected mode because protected mode is enabled and no "
+    "password is set for the default user. In this mode connections are only accepted from the "
+    "loopback interface. If you want to connect from external computers to Redis you may adopt "
+    "one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG "
+    "SET protected-mode no' from the loopback interface by connecting to Redis from the same host "
+    "the server is running, however MAKE SURE Redis is not publicly accessible from internet if "
+    "you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just "
+    "disable the protected mode by editing the Redis configuration file, and setting the "
+    "protected mode option to 'no', and then restarting the server. 3) If you started the server "
+    "manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an "
+    "authentication password for the default user. NOTE: You only need to do one of the above "
+    "things in order for the server to start accepting connections from the outside.\r\n";
+
+// peer_address() is "ip:port" (IPv6 addresses unbracketed).
+bool IsLoopback(const std::string& peer) {
+  return peer.rfind("127.", 0) == 0 || peer.rfind("::1:", 0) == 0 ||
+         peer.rfind("::ffff:127.", 0) == 0;
+}
+
+std::string UnknownCommandError(Args args) {
+  // Redis: the name and the first arguments, each cut to what fits in 128.
+  std::string list;
+  for (size_t i = 1; i < args.size() && list.size() < 128; ++i) {
+    absl::StrAppend(&list, "'", AV(args[i].substr(0, 128 - list.size())), "' ");
+  }
+  std::string msg = absl::StrCat("ERR unknown command '", AV(args[0].substr(0, 128)),
+                                 "', with args beginning with: ", list);
+  for (char& ch : msg) {
+    if (ch == '\r' || ch == '\n') ch = ' ';
+  }
+  return msg;
+}
+
+}  // namespace
+
+Worker::Worker(Server* server, engine::ShardId id)
+    : server_(server),
+      id_(id),
+      shard_(server->shards().shard(id)),
+      commands_(server->commands()),
+      peek_commands_(server->commands()) {
+  shard_.mailbox().set_notifier([this] { loop_.Wake(); });
+  loop_.SetWakeHandler([this] {
+    shard_.set_now_ms(loop_.now_ms());
+    shard_.ProcessMailbox();
+  });
+  loop_.SetIterationHandler([this] {
+    DispatchAllBatches();
+    // Values stored by transactions (or mailbox work) may unblock clients.
+    ServeBlocked();
+    // Sends that met a full mailbox are retried on the next iteration.
+    if (shard_.has_outbox()) loop_.Wake();
+  });
+}
+
+Worker::~Worker() { shard_.mailbox().set_notifier(nullptr); }
+
+void Worker::Start(int listen_fd, int unix_fd) {
+  thread_ = std::thread([this, listen_fd, unix_fd] { Run(listen_fd, unix_fd); });
+}
+
+void Worker::Stop() { loop_.Stop(); }
+
+void Worker::Join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::Run(int listen_fd, int unix_fd) {
+  engine::CdsThreadScope cds_scope;
+  PinToAllowedCpu(id_);
+  pthread_setname_np(pthread_self(), absl::StrCat("worker-", id_).c_str());
+  acceptors_.push_back(std::make_unique<net::Acceptor>(
+      &loop_, listen_fd, /*is_unix=*/false, /*shared_fd=*/false, this));
+  if (unix_fd >= 0) {
+    acceptors_.push_back(std::make_unique<net::Acceptor>(&loop_, unix_fd, /*is_unix=*/true,
+                                                         /*shared_fd=*/true, this));
+  }
+  housekeeping_period_ms_ = 1000 / server_->config().hz;
+  housekeeping_timer_ = loop_.AddPeriodicTimer(housekeeping_period_ms_, [this] { OnTimer(); });
+  shard_.set_now_ms(loop_.now_ms());
+  loop_.Run();
+
+  // Shutdown: close every connection; the loop's destructor frees them.
+  // Clients with work still in flight on other workers (which may be running
+  // for a moment longer and write into their reply slots) stay allocated
+  // until ~Worker, after every worker thread has been joined.
+  acceptors_.clear();
+  std::vector<net::Connection*> open;
+  for (auto& [id, c] : clients_) {
+    if (c->conn != nullptr) open.push_back(c->conn);
+  }
+  for (net::Connection* conn : open) conn->Close();
+}
+
+Client* Worker::FindClient(uint64_t id) {
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second.get();
+}
+
+void Worker::OnOpen(net::Connection* conn) {
+  const Config& cfg = server_->config();
+  if (server_->connected_clients.load(std::memory_order_relaxed) >= cfg.maxclients) {
+    conn->output()->append("-ERR max number of clients reached\r\n");
+    conn->CommitOutput();
+    conn->CloseAfterFlush();
+    server_->rejected_connections.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (cfg.protected_mode && !conn->is_unix() && cfg.requirepass.empty() &&
+      !IsLoopback(conn->peer_address())) {
+    conn->output()->append(kProtectedModeError);
+    conn->CommitOutput();
+    conn->CloseAfterFlush();
+    return;
+  }
+  auto client = std::make_unique<Client>(conn, loop_.now_ms());
+  client->authenticated = cfg.requirepass.empty();
+  client->limits_epoch = cfg.limits_epoch;
+  client->parser.set_limits(ParserLimitsFor(cfg, client->authenticated));
+  client->batches.resize(server_->shards().size());
+  conn->set_user_data(client.get());
+  clients_[client->id] = std::move(client);
+  server_->connected_clients.fetch_add(1, std::memory_order_relaxed);
+  server_->total_connections.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Worker::OnData(net::Connection* conn) {
+  auto* c = static_cast<Client*>(conn->user_data());
+  if (c == nullptr) {  // rejected at open: ignore what it sends
+    conn->ConsumeInput(conn->input().size());
+    return;
+  }
+  {
+    ClientPin pin(c);  // processing may close the connection
+    c->last_interaction_ms = loop_.now_ms();
+    shard_.set_now_ms(loop_.now_ms());
+    ProcessInput(*c);
+    if (c->conn != nullptr &&
+        static_cast<int64_t>(conn->input().size()) > server_->config().client_query_buffer_limit) {
+      // Redis closes such a client without a reply.
+      conn->Close();
+    }
+  }
+  MaybeFree(c);
+}
+
+void Worker::OnClose(net::Connection* conn) {
+  auto* c = static_cast<Client*>(conn->user_data());
+  if (c == nullptr) return;
+  c->conn = nullptr;
+  server_->connected_clients.fetch_sub(1, std::memory_order_relaxed);
+  if (c->blocked != nullptr) {
+    ClientPin pin(c);  // finishing it runs Complete, which may free it
+    CancelBlocked(*c);
+  }
+  MaybeFree(c);
+}
+
+void Worker::OnOutputDrained(net::Connection* conn) {
+  auto* c = static_cast<Client*>(conn->user_data());
+  if (c == nullptr || !c->paused_for_output) return;
+  c->paused_for_output = false;
+  conn->ResumeReading();
+  if (!conn->input().empty()) ProcessInput(*c);
+}
+
+void Worker::MaybeFree(Client* c) {
+  if (c->conn == nullptr && c->in_flight == 0 && !c->has_batches && c->pins == 0) {
+    clients_.erase(c->id);
+  }
+}
+
+void Worker::ProcessInput(Client& c) {
+  if (c.processing) return;  // re-entered from a completion: the outer loop continues
+  c.processing = true;
+  {
+    ClientPin pin(&c);
+    const Config& cfg = server_->config();
+    if (c.limits_epoch != cfg.limits_epoch.get()) {  // CONFIG SET changed them
+      c.limits_epoch = cfg.limits_epoch;
+      c.parser.set_limits(ParserLimitsFor(cfg, c.authenticated));
+    }
+    size_t prefetched = 0;  // commands ahead whose keys were prefetched
+    while (c.conn != nullptr && !c.conn->closed()) {
+      if (c.waiting_for_transaction || c.blocked != nullptr || c.close_after_reply ||
+          c.pending.size() >= kMaxPending) {
+        break;
+      }
+      if (static_cast<int64_t>(c.conn->output_bytes()) > cfg.output_pause_bytes) {
+        c.conn->PauseReading();
+        c.paused_for_output = true;
+        break;
+      }
+      std::string_view in = c.conn->input();
+      if (in.empty()) break;
+      if (prefetched == 0) {
+        prefetched = PrefetchPipeline(in, peek_commands_, server_->shards(), id_, c.db);
+      }
+      size_t consumed = 0;
+      resp::RequestParser::Status st = c.parser.Parse(in, &consumed);
+      if (st == resp::RequestParser::Status::kNeedMore) {
+        c.conn->ConsumeInput(consumed);
+        if (c.parser.bytes_hint() > 0) {
+          c.conn->ReserveInput(c.conn->input().size() + c.parser.bytes_hint());
+        }
+        break;
+      }
+      if (st == resp::RequestParser::Status::kError) {
+        std::string error = c.parser.error();
+        Reply(c, [&](resp::ReplyWriter& w) { w.Error(error); });
+        c.conn->ConsumeInput(in.size());
+        c.close_after_reply = true;
+        break;
+      }
+      Execute(c, c.parser.args());
+      if (prefetched > 0) --prefetched;
+      // Only now: the arguments were views into the input buffer.
+      if (c.conn != nullptr) c.conn->ConsumeInput(consumed);
+    }
+    if (c.conn != nullptr) EnforceOutputLimit(c);
+    if (c.conn != nullptr && c.close_after_reply && c.pending.empty()) c.conn->CloseAfterFlush();
+    c.processing = false;
+  }
+  if (c.conn == nullptr) MaybeFree(&c);
+}
+
+PendingReply* Worker::NewPending(Client& c) {
+  c.pending.emplace_back();
+  return &c.pending.back();
+}
+
+template <typename F>
+void Worker::Reply(Client& c, F&& write) {
+  if (c.pending.empty()) {
+    if (c.conn == nullptr) return;
+    resp::ReplyWriter w(c.conn->output(), c.proto);
+    write(w);
+    c.conn->CommitOutput();
+    return;
+  }
+  PendingReply* slot = NewPending(c);
+  resp::ReplyWriter w(&slot->data, c.proto);
+  write(w);
+  slot->ready = true;
+}
+
+void Worker::DrainPending(Client& c) {
+  bool wrote = false;
+  while (!c.pending.empty() && c.pending.front().ready) {
+    if (c.conn != nullptr) {
+      c.conn->output()->append(c.pending.front().data);
+      wrote = true;
+    }
+    c.pending.pop_front();
+  }
+  if (wrote) c.conn->CommitOutput();
+}
+
+void Worker::Complete(Client* c) {
+  {
+    ClientPin pin(c);
+    --c->in_flight;
+    DrainPending(*c);
+    if (c->conn != nullptr) EnforceOutputLimit(*c);
+    if (c->conn != nullptr && !c->conn->input().empty()) ProcessInput(*c);
+    if (c->conn != nullptr && c->close_after_reply && c->pending.empty()) {
+      c->conn->CloseAfterFlush();
+    }
+  }
+  MaybeFree(c);
+}
+
+void Worker::Execute(Client& c, Args args) {
+  WorkerStats::Bump(stats_.commands);
+  const CommandSpec* spec = commands_.Find(args[0]);
+  if (spec == nullptr) {
+    std::string error = UnknownCommandError(args);
+    Reply(c, [&](resp::ReplyWriter& w) { w.Error(error); });
+    return;
+  }
+  int argc = static_cast<int>(args.size());
+  if (!ArityMatches(*spec, argc)) {
+    std::string error = errors::WrongArity(spec->name);
+    Reply(c, [&](resp::ReplyWriter& w) { w.Error(error); });
+    return;
+  }
+  // A container (CLIENT, CONFIG, ...): the subcommand's own entry decides,
+  // as Redis's table does, before the handler runs.
+  if (!spec->subcommands.empty() && argc >= 2) {
+    std::string error = CheckSubcommand(*spec, args);
+    if (!error.empty()) {
+      Reply(c, [&](resp::ReplyWriter& w) { w.Error(error); });
+      return;
+    }
+  }
+  if (!c.authenticated && !(spec->flags & kNoAuth) && !server_->config().requirepass.empty()) {
+    Reply(c, [&](resp::ReplyWriter& w) { w.Error("NOAUTH Authentication required."); });
+    return;
+  }
+  if ((spec->flags & kDenyOom) && !AdmitWrite(*spec)) {
+    Reply(c, [&](resp::ReplyWriter& w) { w.Error(errors::kOom); });
+    return;
+  }
+  c.last_command = spec;
+  if (spec->on_client != nullptr) {
+    Reply(c, [&](resp::ReplyWriter& w) {
+      ClientContext ctx{c, *this, *server_, w, loop_.now_ms()};
+      RunGuarded(spec->name, w, [&] { spec->on_client(args, ctx); });
+    });
+    return;
+  }
+  if (spec->multi != nullptr) {
+    ExecuteMulti(c, *spec, args, KeyPositions(*spec, args));
+    return;
+  }
+  // A key-less form of a keyed command (OBJECT HELP) runs on our own shard.
+  engine::ShardId target = static_cast<size_t>(spec->first_key) < args.size()
+                               ? server_->shards().ShardOf(args[spec->first_key])
+                               : id_;
+  ExecuteOnShard(c, *spec, args, target);
+}
+
+void Worker::ExecuteOnShard(Client& c, const CommandSpec& spec, Args args, engine::ShardId target) {
+  int64_t now = loop_.now_ms();
+  if (target == id_) {
+    if (shard_.CanRunInline()) {
+      Reply(c, [&](resp::ReplyWriter& w) {
+        ShardContext ctx{shard_, shard_.db(c.db), c.db, w, now};
+        RunOnShard(spec, args, ctx);
+      });
+      ServeBlocked();
+      return;
+    }
+    // A transaction holds our own shard: queue behind it, in order.
+    AddToBatch(c, spec, args, target);
+    return;
+  }
+  if (TryFastRead(c, spec, args, target)) return;
+  AddToBatch(c, spec, args, target);
+}
+
+bool Worker::TryFastRead(Client& c, const CommandSpec& spec, Args args, engine::ShardId target) {
+  if (spec.fast_read == nullptr || !c.pending.empty() || c.conn == nullptr) return false;
+  engine::Shard& owner = server_->shards().shard(target);
+  // A held shard may be mid-transaction: reading it could show half of one.
+  if (owner.held()) return false;
+  std::string* out = c.conn->output();
+  size_t before = out->size();
+  resp::ReplyWriter w(out, c.proto);
+  bool hit = false;
+  bool answered = true;
+  RunGuarded(spec.name, w, [&] {
+    answered = spec.fast_read(args, owner.db(c.db), loop_.now_ms(), w, &hit);
+  });
+  if (!answered) {
+    out->resize(before);
+    return false;
+  }
+  WorkerStats::Bump(hit ? stats_.keyspace_hits : stats_.keyspace_misses);
+  c.conn->CommitOutput();
+  WorkerStats::Bump(stats_.fast_path_reads);
+  return true;
+}
+
+void Worker::AddToBatch(Client& c, const CommandSpec& spec, Args args, engine::ShardId target) {
+  std::unique_ptr<HopBatch>& batch = c.batches[target];
+  if (!batch) batch = std::make_unique<HopBatch>();
+  if (!c.has_batches) {
+    c.has_batches = true;
+    clients_with_batches_.push_back(&c);
+  }
+  PendingReply* slot = NewPending(c);
+  uint32_t first = static_cast<uint32_t>(batch->args.size());
+  for (std::string_view a : args) {
+    batch->args.emplace_back(static_cast<uint32_t>(batch->arena.size()),
+                             static_cast<uint32_t>(a.size()));
+    batch->arena.append(a);
+  }
+  batch->commands.push_back(
+      {&spec, first, static_cast<uint32_t>(args.size()), c.db, c.proto, slot});
+  ++c.in_flight;
+  if (batch->commands.size() >= kMaxBatch) SendBatches(c);
+}
+
+void Worker::DispatchAllBatches() {
+  // SendBatches may complete work inline (own shard), which may add clients.
+  std::vector<Client*> clients;
+  clients.swap(clients_with_batches_);
+  for (Client* c : clients) SendBatches(*c);
+}
+
+void Worker::SendBatches(Client& c) {
+  c.has_batches = false;
+  for (engine::ShardId target = 0; target < c.batches.size(); ++target) {
+    std::unique_ptr<HopBatch>& slot = c.batches[target];
+    if (!slot || slot->commands.empty()) continue;
+    WorkerStats::Bump(stats_.hops);
+    engine::ShardId origin = id_;
+    auto run = [this, origin, client = &c, batch = std::move(slot)](engine::Shard& shard) mutable {
+      std::vector<std::string_view> views;
+      size_t prefetched_until = 0;
+      for (size_t n = 0; n < batch->commands.size(); ++n) {
+        if (n == prefetched_until) prefetched_until = PrefetchHopBatch(*batch, n, shard);
+        const HopBatch::Command& cmd = batch->commands[n];
+        views.clear();
+        for (uint32_t i = 0; i < cmd.num_args; ++i) {
+          auto [off, len] = batch->args[cmd.first_arg + i];
+          views.emplace_back(batch->arena.data() + off, len);
+        }
+        resp::ReplyWriter w(&cmd.reply->data, cmd.proto);
+        ShardContext ctx{shard, shard.db(cmd.db), cmd.db, w, shard.now_ms()};
+        RunOnShard(*cmd.spec, views, ctx);
+        // As Redis does after each command: a push may unblock clients.
+        if (shard.key_waiters().has_ready()) ServeBlockedClients(*server_, shard);
+      }
+      auto done = [this, client, batch = std::move(batch)](engine::Shard&) mutable {
+        for (const HopBatch::Command& cmd : batch->commands) cmd.reply->ready = true;
+        // Each command of the batch counted one in flight; Complete takes
+        // off the last of them.
+        client->in_flight -= static_cast<int>(batch->commands.size()) - 1;
+        Complete(client);
+      };
+      if (shard.id() == origin) {
+        done(shard);
+      } else {
+        shard.Send(origin,
+                   std::make_unique<engine::Task>(engine::Task::Kind::kCallback, std::move(done)));
+      }
+    };
+    auto task = std::make_unique<engine::Task>(engine::Task::Kind::kWork, std::move(run));
+    if (target == id_) {
+      shard_.RunOrDefer(std::move(task));
+    } else {
+      shard_.Send(target, std::move(task));
+    }
+  }
+}
+
+void Worker::ExecuteMulti(Client& c, const CommandSpec& spec, Args args,
+                          const std::vector<int>& keys) {
+  // One key on another shard (EXISTS k): the read fast path, no transaction.
+  if (keys.size() == 1 && spec.fast_read != nullptr) {
+    engine::ShardId target = server_->shards().ShardOf(args[keys[0]]);
+    if (target != id_ && TryFastRead(c, spec, args, target)) return;
+  }
+  auto mc = std::make_unique<MultiCommand>(&spec, args, c.db, loop_.now_ms());
+  mc->Route(keys, server_->shards());
+  std::string error = RunGuardedPhase(spec.name, [&] { spec.multi(*mc); });
+  if (!error.empty()) mc->FailSetup(std::move(error));
+  if (mc->phases().empty()) {  // answered without touching data (e.g. a syntax error)
+    Reply(c, [&](resp::ReplyWriter& w) { mc->WriteReply(w); });
+    return;
+  }
+  if (mc->may_block()) return StartBlocking(c, std::move(mc));
+  bool local_only = mc->shards().size() == 1 && mc->shards()[0] == id_;
+  if (local_only && shard_.CanRunInline()) {
+    for (auto& phase : mc->phases()) mc->RunPhase(phase, shard_, shard_.db(c.db));
+    Reply(c, [&](resp::ReplyWriter& w) { mc->WriteReply(w); });
+    ServeBlocked();
+    return;
+  }
+  // Hops collected before this command must reach their shards first.
+  SendBatches(c);
+  WorkerStats::Bump(stats_.transactions);
+  PendingReply* slot = NewPending(c);
+  ++c.in_flight;
+  c.waiting_for_transaction = true;
+  MultiCommand* raw = mc.release();
+  auto* tx = new engine::Transaction(&shard_, raw->shards());
+  for (MultiCommand::Phase& phase : raw->phases()) {
+    tx->AddPhase([raw, &phase](engine::Shard& s) { raw->RunPhase(phase, s, s.db(raw->db_index())); });
+  }
+  tx->Start([this, client = &c, raw, slot, proto = c.proto] {
+    resp::ReplyWriter w(&slot->data, proto);
+    raw->WriteReply(w);
+    delete raw;
+    slot->ready = true;
+    client->waiting_for_transaction = false;
+    Complete(client);
+  });
+}
+
+}  // namespace server

@@ -1,0 +1,170 @@
+#ifndef SHARDIS_SERVER_CORE_WORKER_H_
+#define SHARDIS_SERVER_CORE_WORKER_H_
+
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "engine/shard.h"
+#include "net/connection.h"
+#include "net/event_loop.h"
+#include "net/listener.h"
+#include "server/command/multi_command.h"
+#include "server/core/blocking.h"
+#include "server/core/client.h"
+#include "server/core/command_memo.h"
+
+namespace server {
+
+class Server;
+class Worker;
+
+// Counters a worker bumps on its hot path. Per worker, so threads never
+// share a cache line for them; written only by the owning thread (a plain
+// load+store, no locked add), summed by INFO from any thread.
+struct WorkerStats {
+  std::atomic<uint64_t> commands{0};
+  std::atomic<uint64_t> fast_path_reads{0};
+  std::atomic<uint64_t> hops{0};
+  std::atomic<uint64_t> transactions{0};
+  // Keyspace hits and misses of fast-path reads (the owner shard counts
+  // the others).
+  std::atomic<uint64_t> keyspace_hits{0};
+  std::atomic<uint64_t> keyspace_misses{0};
+
+  static void Bump(std::atomic<uint64_t>& counter) {
+    counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+};
+
+// What a connection or server command sees: its client, its worker, the
+// server, and where to write the reply. Runs on the client's thread.
+struct ClientContext {
+  Client& client;
+  Worker& worker;
+  Server& server;
+  resp::ReplyWriter& out;
+  int64_t now_ms;
+};
+
+// One thread: an event loop (net) and the shard it owns (engine), wired
+// together. Parses requests, routes each command (inline on the own shard,
+// read fast path, hop to the owner, or transaction) and writes replies in
+// request order.
+class Worker : public net::ConnectionHandler {
+ public:
+  Worker(Server* server, engine::ShardId id);
+  ~Worker() override;
+
+  // Starts the thread. listen_fd is this worker's own SO_REUSEPORT socket;
+  // unix_fd (or -1) is shared by all workers.
+  void Start(int listen_fd, int unix_fd);
+  void Stop();
+  void Join();
+
+  engine::ShardId id() const { return id_; }
+  const WorkerStats& stats() const { return stats_; }
+  engine::Shard& shard() { return shard_; }
+  net::EventLoop& loop() { return loop_; }
+
+  // Snapshot of this worker's clients for CLIENT LIST / INFO (its thread).
+  const absl::flat_hash_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
+  // CONFIG RESETSTAT: zeroes this worker's and its shard's counters (its
+  // thread only).
+  void ResetStats();
+  // Finds a client on this worker (its thread only).
+  Client* FindClient(uint64_t id);
+
+  // Runs `collect` on every worker's thread (without waiting for shard
+  // holds: it touches connections, not data), then `finish` on this thread
+  // with the results in worker order, writing c's reply in its turn.
+  // For CLIENT LIST and friends.
+  using Collect = std::function<std::string(Worker&)>;
+  using Finish = std::function<void(std::vector<std::string>&, resp::ReplyWriter&)>;
+  void GatherFromWorkers(Client& c, Collect collect, Finish finish);
+
+  // Blocking commands (worker_blocking.cc). From a shard that served the
+  // client's command (its reply is in the slot), or that hands it back for
+  // a new attempt because its keys span shards.
+  void OnBlockedServed(std::shared_ptr<BlockedCommand> bc);
+  void OnBlockedRetry(std::shared_ptr<BlockedCommand> bc);
+  // CLIENT UNBLOCK on this worker's thread: ends client `id`'s wait as a
+  // timeout would (or with Redis's UNBLOCKED error). False when it is not
+  // blocked here (not found, still in its first attempt, or being served).
+  bool UnblockClient(uint64_t id, bool with_error);
+
+  // ConnectionHandler.
+  void OnOpen(net::Connection* conn) override;
+  void OnData(net::Connection* conn) override;
+  void OnClose(net::Connection* conn) override;
+  void OnOutputDrained(net::Connection* conn) override;
+
+ private:
+  void Run(int listen_fd, int unix_fd);
+  void ProcessInput(Client& c);
+  void Execute(Client& c, Args args);
+  void ExecuteOnShard(Client& c, const CommandSpec& spec, Args args, engine::ShardId target);
+  void ExecuteMulti(Client& c, const CommandSpec& spec, Args args, const std::vector<int>& keys);
+  // The read fast path: answers from `target`'s map on this thread when the
+  // command allows it and nothing of c is in flight. False: hop instead.
+  bool TryFastRead(Client& c, const CommandSpec& spec, Args args, engine::ShardId target);
+  void AddToBatch(Client& c, const CommandSpec& spec, Args args, engine::ShardId target);
+  void SendBatches(Client& c);
+  void DispatchAllBatches();
+
+  // Writes a reply, straight to the socket buffer when nothing is pending
+  // before it, else into a new pending slot.
+  template <typename F>
+  void Reply(Client& c, F&& write);
+  PendingReply* NewPending(Client& c);
+  void DrainPending(Client& c);
+  // A hop or transaction of `c` finished.
+  void Complete(Client* c);
+  void MaybeFree(Client* c);
+  void OnTimer();
+  // Whether a command that may grow memory may start (false: reply OOM).
+  bool AdmitWrite(const CommandSpec& spec);
+  // Runs a single-shard command on ctx.shard's thread (maxmemory first).
+  void RunOnShard(const CommandSpec& spec, Args args, ShardContext& ctx);
+  // Serves clients blocked on this shard's keys that got values, if any.
+  void ServeBlocked();
+  void StartBlocking(Client& c, std::unique_ptr<MultiCommand> mc);
+  void RunBlockingAttempt(std::shared_ptr<BlockedCommand> bc, std::unique_ptr<MultiCommand> mc);
+  void OnBlockingAttemptDone(std::shared_ptr<BlockedCommand> bc, MultiCommand& mc);
+  // Writes the reply slot's end state and lets the client go on.
+  void FinishBlocked(std::shared_ptr<BlockedCommand> bc, bool unregister);
+  void UnregisterEverywhere(const std::shared_ptr<BlockedCommand>& bc);
+  void CancelBlocked(Client& c);
+  void CheckBlockedTimeouts();
+  // Closes c when its unsent replies pass the configured output limit.
+  // Returns false when it did.
+  bool EnforceOutputLimit(Client& c);
+
+  Server* server_;
+  engine::ShardId id_;
+  engine::Shard& shard_;
+  net::EventLoop loop_;
+  std::vector<std::unique_ptr<net::Acceptor>> acceptors_;
+  absl::flat_hash_map<uint64_t, std::unique_ptr<Client>> clients_;
+  std::vector<Client*> clients_with_batches_;
+  // Clients waiting in BLPOP & co, by client id; a timer checks their
+  // deadlines while there are any.
+  absl::flat_hash_map<uint64_t, std::shared_ptr<BlockedCommand>> blocked_;
+  net::EventLoop::TimerId block_timer_ = 0;
+  // The housekeeping timer (OnTimer) runs `hz` times a second; CONFIG SET
+  // hz re-arms it on its next run.
+  net::EventLoop::TimerId housekeeping_timer_ = 0;
+  int64_t housekeeping_period_ms_ = 100;
+  WorkerStats stats_;
+  // Separate memos, so that peeking ahead does not evict what the command
+  // being run needs (a pipeline alternating two commands still hits).
+  CommandMemo commands_;
+  CommandMemo peek_commands_;
+  std::thread thread_;
+};
+
+}  // namespace server
+
+#endif  // SHARDIS_SERVER_CORE_WORKER_H_

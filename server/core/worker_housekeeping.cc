@@ -1,0 +1,153 @@
+// The worker's housekeeping: its periodic timer (expiry, idle clients,
+// output limits, the maxmemory sample), and work that must visit every
+// worker's thread (CLIENT LIST/KILL, CONFIG RESETSTAT).
+#include "engine/task.h"
+#include "server/command/handler_guard.h"
+#include "server/core/maxmemory.h"
+#include "server/core/memory_stats.h"
+#include "server/core/server.h"
+#include "server/core/worker.h"
+
+namespace server {
+
+void Worker::ResetStats() {
+  for (std::atomic<uint64_t>* counter :
+       {&stats_.commands, &stats_.fast_path_reads, &stats_.hops, &stats_.transactions,
+        &stats_.keyspace_hits, &stats_.keyspace_misses, &shard_.expired_keys, &shard_.evicted_keys,
+        &shard_.keyspace_hits, &shard_.keyspace_misses}) {
+    counter->store(0, std::memory_order_relaxed);
+  }
+}
+
+void Worker::GatherFromWorkers(Client& c, Collect collect, Finish finish) {
+  struct Gather {
+    std::vector<std::string> results;
+    size_t pending;
+    Collect collect;
+    Finish finish;
+  };
+  size_t n = server_->num_workers();
+  auto g = std::make_shared<Gather>(
+      Gather{std::vector<std::string>(n), n, std::move(collect), std::move(finish)});
+  PendingReply* slot = NewPending(c);
+  ++c.in_flight;
+  engine::ShardId origin = id_;
+  Client* client = &c;
+  auto on_done = [this, g, slot, client, proto = c.proto]() {
+    if (--g->pending > 0) return;
+    resp::ReplyWriter w(&slot->data, proto);
+    g->finish(g->results, w);
+    slot->ready = true;
+    Complete(client);
+  };
+  for (engine::ShardId i = 0; i < n; ++i) {
+    if (i == id_) {
+      g->results[i] = g->collect(*this);
+      on_done();
+      continue;
+    }
+    Worker* target = &server_->worker(i);
+    shard_.Send(i, std::make_unique<engine::Task>(
+                       engine::Task::Kind::kCallback,
+                       [g, i, target, origin, on_done](engine::Shard& shard) {
+                         g->results[i] = g->collect(*target);
+                         shard.Send(origin, std::make_unique<engine::Task>(
+                                                engine::Task::Kind::kCallback,
+                                                [on_done](engine::Shard&) { on_done(); }));
+                       }));
+  }
+}
+
+bool Worker::EnforceOutputLimit(Client& c) {
+  const Config::OutputLimit& limit = server_->config().normal_output_limit;
+  if (limit.hard == 0 && limit.soft == 0) return true;
+  int64_t bytes = static_cast<int64_t>(c.conn->output_bytes());
+  bool close = limit.hard > 0 && bytes > limit.hard;
+  if (!close && limit.soft > 0) {
+    if (bytes <= limit.soft) {
+      c.over_soft_limit_since_ms = 0;
+    } else if (c.over_soft_limit_since_ms == 0) {
+      c.over_soft_limit_since_ms = loop_.now_ms();
+    } else {
+      close = loop_.now_ms() - c.over_soft_limit_since_ms > limit.soft_seconds * 1000;
+    }
+  }
+  if (!close) return true;
+  // Redis logs "Client ... scheduled to be closed ASAP for overcoming of
+  // output buffer limits" and drops the client without a reply.
+  server_->output_limit_disconnections.fetch_add(1, std::memory_order_relaxed);
+  c.conn->Close();
+  return false;
+}
+
+bool Worker::AdmitWrite(const CommandSpec& spec) {
+  const Config& cfg = server_->config();
+  if (cfg.maxmemory <= 0) return true;
+  if (cfg.maxmemory_policy == engine::EvictionPolicy::kNoEviction) {
+    return server_->memory().Current() <= cfg.maxmemory;
+  }
+  // A single-shard command evicts on its own shard, just before it runs
+  // (RunOnShard); one that spans shards makes room here, on ours, unless a
+  // transaction holds it (then later writes and the timer catch up).
+  if (spec.multi == nullptr || !shard_.CanRunInline()) return true;
+  return MakeRoomForWrite(*server_, shard_);
+}
+
+void Worker::RunOnShard(const CommandSpec& spec, Args args, ShardContext& ctx) {
+  if ((spec.flags & kDenyOom) && !MakeRoomForWrite(*server_, ctx.shard)) {
+    return ctx.out.Error(errors::kOom);
+  }
+  RunGuarded(spec.name, ctx.out, [&] { spec.on_shard(args, ctx); });
+}
+
+void Worker::OnTimer() {
+  shard_.set_now_ms(loop_.now_ms());
+  shard_.ProcessMailbox();
+  shard_.ActiveExpire(/*budget_us=*/1000);
+  // Shards that get no writes still give back their share when over
+  // maxmemory (Redis evicts from its cron too).
+  if (server_->config().maxmemory > 0 && shard_.CanRunInline()) {
+    MakeRoomForWrite(*server_, shard_);
+  }
+  shard_.PublishSizes();
+  const Config& cfg = server_->config();
+  std::vector<net::Connection*> idle;
+  // Collected first: closing or running a client may erase from clients_.
+  std::vector<uint64_t> over_limit;
+  std::vector<uint64_t> resume;
+  for (auto& [id, c] : clients_) {
+    if (c->conn == nullptr) continue;
+    if (c->over_soft_limit_since_ms != 0) over_limit.push_back(id);
+    if (c->paused_for_output &&
+        static_cast<int64_t>(c->conn->output_bytes()) <= cfg.output_pause_bytes / 2) {
+      resume.push_back(id);
+    }
+    // Like Redis's clientsCronResizeQueryBuffer: idle clients give back
+    // input buffers that grew for big requests.
+    if (loop_.now_ms() - c->last_interaction_ms > 2000) c->conn->ShrinkIdleInput();
+    if (cfg.timeout > 0 && c->pending.empty() &&
+        loop_.now_ms() - c->last_interaction_ms > cfg.timeout * 1000) {
+      idle.push_back(c->conn);
+    }
+  }
+  for (net::Connection* conn : idle) conn->Close();
+  for (uint64_t id : resume) {
+    Client* c = FindClient(id);
+    if (c == nullptr || c->conn == nullptr) continue;
+    c->paused_for_output = false;
+    c->conn->ResumeReading();
+    if (!c->conn->input().empty()) ProcessInput(*c);
+  }
+  for (uint64_t id : over_limit) {
+    Client* c = FindClient(id);  // closing idle clients above may have freed it
+    if (c != nullptr && c->conn != nullptr) EnforceOutputLimit(*c);
+  }
+  int64_t period = 1000 / server_->config().hz;
+  if (period != housekeeping_period_ms_) {  // CONFIG SET hz
+    loop_.CancelTimer(housekeeping_timer_);
+    housekeeping_period_ms_ = period;
+    housekeeping_timer_ = loop_.AddPeriodicTimer(period, [this] { OnTimer(); });
+  }
+}
+
+}  // namespace server
