@@ -115,7 +115,11 @@ void ResetSettings(server::Server& srv) {
                               "proto-max-bulk-len",
                               "512mb",
                               "client-query-buffer-limit",
-                              "1gb"};
+                              "1gb",
+                              "client-output-buffer-limit",
+                              "normal 0 0 0",
+                              "hz",
+                              "10"};
   srv.config_registry().Set(server::Args(pairs, std::size(pairs)));
 }
 
