@@ -48,6 +48,15 @@ Entry* Db::Lookup(std::string_view key) const {
   return found;
 }
 
+bool Db::ContainsExpired(std::string_view key, int64_t now_ms) const {
+  Entry* e = Lookup(key);
+  if (e == nullptr) return false;
+  int64_t exp = e->expire_ms.load(std::memory_order_relaxed);
+  return exp != 0 && exp <= now_ms;
+}
+
+void Db::TouchWatchers(std::string_view key) { watchers_->Touch(index_, key, Contains(key)); }
+
 KeyRef Db::Find(std::string_view key, int64_t now_ms) {
   KeyRef ref = Peek(key, now_ms);
   if (ref) Touch(ref.obj());
@@ -60,6 +69,7 @@ KeyRef Db::Peek(std::string_view key, int64_t now_ms) {
   int64_t exp = e->expire_ms.load(std::memory_order_relaxed);
   if (exp != 0 && exp <= now_ms) {
     Erase(key);
+    NoteChanged(key);
     lazily_expired_.store(lazily_expired_.load(std::memory_order_relaxed) + 1,
                           std::memory_order_relaxed);
     return KeyRef{};
@@ -185,6 +195,7 @@ size_t Db::ExpireSample(int64_t now_ms, size_t samples) {
     if (exp != 0 && exp <= now_ms) {
       std::string key(e->key());  // the node goes away with the erase
       Erase(key);
+      NoteChanged(key);
       ++deleted;
     } else if (exp != 0) {
       ttl_sum += static_cast<double>(exp) - static_cast<double>(now_ms);
@@ -201,6 +212,13 @@ size_t Db::ExpireSample(int64_t now_ms, size_t samples) {
     avg_ttl_ms_.store(static_cast<int64_t>(std::min(avg, 9.2e18)), std::memory_order_relaxed);
   }
   return deleted;
+}
+
+void Db::Flush(int64_t now_ms) {
+  if (watchers_ != nullptr && !watchers_->empty()) {
+    watchers_->TouchAllInDb(index_, *this, nullptr, now_ms);
+  }
+  Clear();
 }
 
 void Db::Clear() {

@@ -17,6 +17,7 @@
 #include "absl/hash/hash.h"
 #include "engine/access_clock.h"
 #include "engine/key_waiters.h"
+#include "engine/key_watchers.h"
 #include "engine/object.h"
 
 namespace engine {
@@ -92,6 +93,8 @@ class Db {
   // 0 removes the TTL.
   void SetExpire(KeyRef ref, int64_t expire_ms);
   void Clear();
+  // FLUSHDB: Clear, after telling the clients watching keys it holds.
+  void Flush(int64_t now_ms);
 
   size_t size() const { return size_; }
   size_t expires_size() const { return expires_.size(); }
@@ -109,6 +112,20 @@ class Db {
     waiters_ = waiters;
     index_ = index;
   }
+
+  // Where WATCH registrations live (the owning shard's; set once).
+  void set_watchers(KeyWatchers* watchers) { watchers_ = watchers; }
+  // The key was (or may have been) modified: clients watching it see their
+  // EXEC fail. Costs one branch while nobody watches a key of this shard.
+  // Lazy and active expiry and eviction call it themselves.
+  bool watched() const { return watchers_ != nullptr && !watchers_->empty(); }
+  void NoteChanged(std::string_view key) {
+    if (watchers_ != nullptr && !watchers_->empty()) TouchWatchers(key);
+  }
+  // Whether the key has an entry, expired or not (Redis's dictFind).
+  bool Contains(std::string_view key) const { return Lookup(key) != nullptr; }
+  // Whether the key has an entry whose TTL has passed (keyIsExpired).
+  bool ContainsExpired(std::string_view key, int64_t now_ms) const;
 
   // Visits every live key (expired ones are skipped, not deleted).
   template <typename F>
@@ -263,7 +280,10 @@ class Db {
 
   mutable Map map_;
   size_t size_ = 0;
+  void TouchWatchers(std::string_view key);
+
   KeyWaiters* waiters_ = nullptr;
+  KeyWatchers* watchers_ = nullptr;
   int index_ = 0;
   std::vector<Entry*> expires_;  // owner only; keys with a TTL
   // Owner-written, read by INFO on any thread.

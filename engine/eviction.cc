@@ -102,6 +102,7 @@ bool Evictor::EvictOne(Shard& shard, EvictionPolicy policy, int samples) {
       if (!ref) continue;
       if (volatile_only && ref.entry->expire_ms.load(std::memory_order_relaxed) == 0) continue;
       db.Erase(best.key);
+      db.NoteChanged(best.key);
       return true;
     }
   }
@@ -123,7 +124,10 @@ bool Evictor::EvictRandom(Shard& shard, bool volatile_only) {
     } else {
       found = db.SampleKeys(NextRandom(), 1, [&](Entry& e) { key = e.key(); }) > 0;
     }
-    if (found && db.Erase(key)) return true;
+    if (found && db.Erase(key)) {
+      db.NoteChanged(key);
+      return true;
+    }
   }
   return false;
 }

@@ -7,11 +7,16 @@
 namespace engine {
 
 Shard::Shard(ShardSet* set, ShardId id, int num_dbs)
-    : published_sizes(num_dbs), published_expires(num_dbs), set_(set), id_(id) {
+    : published_sizes(num_dbs),
+      published_expires(num_dbs),
+      set_(set),
+      id_(id),
+      key_watchers_(num_dbs) {
   dbs_.reset(new std::atomic<Db*>[num_dbs]);
   for (int i = 0; i < num_dbs; ++i) {
     storage_.push_back(std::make_unique<Db>());
     storage_.back()->set_waiters(&key_waiters_, i);
+    storage_.back()->set_watchers(&key_watchers_);
     dbs_[i].store(storage_.back().get(), std::memory_order_relaxed);
   }
   outbox_.resize(set->size());
@@ -22,6 +27,10 @@ Shard::~Shard() = default;
 void Shard::SwapDbs(int a, int b) {
   Db* da = dbs_[a].load(std::memory_order_relaxed);
   Db* db_b = dbs_[b].load(std::memory_order_relaxed);
+  if (!key_watchers_.empty()) {  // before the swap: both sides as they were
+    key_watchers_.TouchAllInDb(a, *da, db_b, now_ms_);
+    key_watchers_.TouchAllInDb(b, *db_b, da, now_ms_);
+  }
   dbs_[a].store(db_b, std::memory_order_release);
   dbs_[b].store(da, std::memory_order_release);
   db_b->set_waiters(&key_waiters_, a);

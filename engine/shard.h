@@ -45,6 +45,9 @@ class Shard {
   // Clients blocked on this shard's keys (BLPOP & co).
   KeyWaiters& key_waiters() { return key_waiters_; }
 
+  // Clients watching this shard's keys (WATCH).
+  KeyWatchers& key_watchers() { return key_watchers_; }
+
   // Any thread: the shard's inbox.
   Mailbox& mailbox() { return mailbox_; }
 
@@ -67,6 +70,12 @@ class Shard {
   // Handles a task of any kind on the owner thread, as if it had come
   // through the mailbox (transactions use it for their origin shard).
   void Execute(TaskPtr task) { Dispatch(std::move(task)); }
+
+  // The owner holds its own shard for work that must look atomic to
+  // fast-path readers on other threads but runs right here (a single-shard
+  // MSET or EXEC). Only when CanRunInline(); nothing can queue meanwhile.
+  void HoldLocally() { held_by_.store(kLocalHold, std::memory_order_release); }
+  void ReleaseLocalHold() { held_by_.store(0, std::memory_order_release); }
 
   // Any thread: whether a transaction holds the shard. Readers on other
   // threads take the read fast path only when this is false (acquire).
@@ -114,7 +123,9 @@ class Shard {
   std::unique_ptr<std::atomic<Db*>[]> dbs_;
   Mailbox mailbox_;
   KeyWaiters key_waiters_;
+  KeyWatchers key_watchers_;
   Evictor evictor_;
+  static constexpr uint64_t kLocalHold = ~uint64_t{0};
   std::atomic<uint64_t> held_by_{0};
   std::deque<TaskPtr> deferred_;
   std::vector<std::deque<TaskPtr>> outbox_;  // per target, when its mailbox was full

@@ -33,8 +33,13 @@ enum CommandFlag : uint32_t {
   kFast = 1 << 9,
   kNoAuth = 1 << 10,
   kAllowBusy = 1 << 11,
+  kNoMulti = 1 << 12,      // refused between MULTI and EXEC (SAVE, SHUTDOWN)
+  kSkipSlowlog = 1 << 13,  // EXEC: its commands are logged, not it
   // Routing (not printed): the command touches every shard (DBSIZE, KEYS, ...).
   kAllShards = 1 << 20,
+  // Runs at once between MULTI and EXEC instead of being queued (EXEC,
+  // DISCARD, MULTI, WATCH, QUIT, RESET).
+  kNotQueued = 1 << 21,
 };
 
 // What a command running on a key's shard sees. Built on the shard's thread;

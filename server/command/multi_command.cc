@@ -46,6 +46,10 @@ void MultiCommand::WaitOn(engine::Shard& shard, const std::vector<int>& key_posi
 
 void MultiCommand::RunPhase(Phase& phase, engine::Shard& shard, engine::Db& db) {
   std::string error = RunGuardedPhase(spec_->name, [&] { phase(shard, db); });
+  // WATCH: a write may have changed its keys on this shard.
+  if ((spec_->flags & kWrite) && db.watched()) {
+    for (int pos : KeysOn(shard.id())) db.NoteChanged(views_[pos]);
+  }
   if (error.empty()) return;
   // Only the first failure is kept. Its text is read after every phase
   // ended (the transaction's completion orders it).

@@ -7,6 +7,7 @@
 #include "server/commands/server/server_commands.h"
 #include "server/commands/sets/set_commands.h"
 #include "server/commands/strings/string_commands.h"
+#include "server/commands/transactions/transaction_commands.h"
 #include "server/commands/zsets/zset_commands.h"
 
 namespace server {
@@ -21,6 +22,7 @@ CommandTable AllCommands() {
   RegisterSetCommands(t);
   RegisterHashCommands(t);
   RegisterZSetCommands(t);
+  RegisterTransactionCommands(t);
   return t;
 }
 

@@ -11,6 +11,7 @@
 #include "resp/reply_writer.h"
 #include "resp/request_parser.h"
 #include "server/command/command.h"
+#include "server/transaction/multi_state.h"
 
 namespace server {
 
@@ -84,6 +85,10 @@ struct Client {
   bool paused_for_output = false;
   // When its output first went over the soft limit (0: it is not over).
   int64_t over_soft_limit_since_ms = 0;
+  // Between MULTI and EXEC/DISCARD: the queued commands (else nullptr).
+  std::unique_ptr<MultiState> multi;
+  // WATCHed keys, until EXEC, DISCARD, UNWATCH, RESET or disconnect.
+  WatchSet watches;
 };
 
 }  // namespace server

@@ -208,6 +208,8 @@ void Worker::OnClose(net::Connection* conn) {
   if (c == nullptr) return;
   c->conn = nullptr;
   server_->connected_clients.fetch_sub(1, std::memory_order_relaxed);
+  c->multi.reset();
+  Unwatch(*c);
   if (c->blocked != nullptr) {
     ClientPin pin(c);  // finishing it runs Complete, which may free it
     CancelBlocked(*c);
@@ -332,34 +334,23 @@ void Worker::Complete(Client* c) {
 void Worker::Execute(Client& c, Args args) {
   WorkerStats::Bump(stats_.commands);
   const CommandSpec* spec = commands_.Find(args[0]);
-  if (spec == nullptr) {
-    std::string error = UnknownCommandError(args);
-    Reply(c, [&](resp::ReplyWriter& w) { w.Error(error); });
-    return;
-  }
+  if (spec == nullptr) return Reject(c, UnknownCommandError(args));
   int argc = static_cast<int>(args.size());
-  if (!ArityMatches(*spec, argc)) {
-    std::string error = errors::WrongArity(spec->name);
-    Reply(c, [&](resp::ReplyWriter& w) { w.Error(error); });
-    return;
-  }
+  if (!ArityMatches(*spec, argc)) return Reject(c, errors::WrongArity(spec->name));
   // A container (CLIENT, CONFIG, ...): the subcommand's own entry decides,
   // as Redis's table does, before the handler runs.
   if (!spec->subcommands.empty() && argc >= 2) {
     std::string error = CheckSubcommand(*spec, args);
-    if (!error.empty()) {
-      Reply(c, [&](resp::ReplyWriter& w) { w.Error(error); });
-      return;
-    }
+    if (!error.empty()) return Reject(c, error);
   }
   if (!c.authenticated && !(spec->flags & kNoAuth) && !server_->config().requirepass.empty()) {
-    Reply(c, [&](resp::ReplyWriter& w) { w.Error("NOAUTH Authentication required."); });
-    return;
+    return Reject(c, "NOAUTH Authentication required.");
   }
-  if ((spec->flags & kDenyOom) && !AdmitWrite(*spec)) {
-    Reply(c, [&](resp::ReplyWriter& w) { w.Error(errors::kOom); });
-    return;
-  }
+  if (c.multi != nullptr && !(spec->flags & kNotQueued)) return QueueCommand(c, *spec, args);
+  // Inside MULTI, over maxmemory, MULTI and WATCH are refused too.
+  bool oom_checked = (spec->flags & kDenyOom) ||
+                     (c.multi != nullptr && (spec->name == "multi" || spec->name == "watch"));
+  if (oom_checked && !AdmitWrite(*spec)) return Reject(c, errors::kOom);
   c.last_command = spec;
   if (spec->on_client != nullptr) {
     Reply(c, [&](resp::ReplyWriter& w) {
@@ -377,6 +368,26 @@ void Worker::Execute(Client& c, Args args) {
                                ? server_->shards().ShardOf(args[spec->first_key])
                                : id_;
   ExecuteOnShard(c, *spec, args, target);
+}
+
+void Worker::Reject(Client& c, std::string_view error) {
+  if (c.multi != nullptr) c.multi->aborted = true;
+  std::string text(error);
+  Reply(c, [&](resp::ReplyWriter& w) { w.Error(text); });
+}
+
+void Worker::QueueCommand(Client& c, const CommandSpec& spec, Args args) {
+  if (spec.flags & kNoMulti) return Reject(c, "ERR Command not allowed inside a transaction");
+  // Queueing takes memory too: over maxmemory, Redis refuses every command
+  // but EXEC, DISCARD, QUIT and RESET inside MULTI.
+  if (!AdmitMemory(/*evict_here=*/true)) return Reject(c, errors::kOom);
+  MultiState& ms = *c.multi;
+  // An aborted transaction keeps only its error (EXEC will refuse it).
+  if (!ms.aborted) {
+    ms.queue.emplace_back(&spec, args);
+    ms.flags |= spec.flags;
+  }
+  Reply(c, [](resp::ReplyWriter& w) { w.SimpleString("QUEUED"); });
 }
 
 void Worker::ExecuteOnShard(Client& c, const CommandSpec& spec, Args args, engine::ShardId target) {
@@ -506,6 +517,10 @@ void Worker::ExecuteMulti(Client& c, const CommandSpec& spec, Args args,
   mc->Route(keys, server_->shards());
   std::string error = RunGuardedPhase(spec.name, [&] { spec.multi(*mc); });
   if (!error.empty()) mc->FailSetup(std::move(error));
+  RunMulti(c, std::move(mc));
+}
+
+void Worker::RunMulti(Client& c, std::unique_ptr<MultiCommand> mc) {
   if (mc->phases().empty()) {  // answered without touching data (e.g. a syntax error)
     Reply(c, [&](resp::ReplyWriter& w) { mc->WriteReply(w); });
     return;
@@ -513,7 +528,10 @@ void Worker::ExecuteMulti(Client& c, const CommandSpec& spec, Args args,
   if (mc->may_block()) return StartBlocking(c, std::move(mc));
   bool local_only = mc->shards().size() == 1 && mc->shards()[0] == id_;
   if (local_only && shard_.CanRunInline()) {
-    for (auto& phase : mc->phases()) mc->RunPhase(phase, shard_, shard_.db(c.db));
+    // Held, so that fast-path readers elsewhere never see half of it.
+    shard_.HoldLocally();
+    for (auto& phase : mc->phases()) mc->RunPhase(phase, shard_, shard_.db(mc->db_index()));
+    shard_.ReleaseLocalHold();
     Reply(c, [&](resp::ReplyWriter& w) { mc->WriteReply(w); });
     ServeBlocked();
     return;

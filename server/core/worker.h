@@ -47,6 +47,17 @@ struct ClientContext {
   Server& server;
   resp::ReplyWriter& out;
   int64_t now_ms;
+  // Inside EXEC: where a reply finished later (GatherFromWorkers) goes - its
+  // place in EXEC's reply array - and whom to tell. nullptr: a slot of its
+  // own in the client's reply order.
+  struct LateReply* late = nullptr;
+};
+
+// See ClientContext::late.
+struct LateReply {
+  std::string* data;
+  int* pending;  // the handler adds one when it defers, done takes it back
+  std::function<void()> done;
 };
 
 // One thread: an event loop (net) and the shard it owns (engine), wired
@@ -83,7 +94,15 @@ class Worker : public net::ConnectionHandler {
   // For CLIENT LIST and friends.
   using Collect = std::function<std::string(Worker&)>;
   using Finish = std::function<void(std::vector<std::string>&, resp::ReplyWriter&)>;
-  void GatherFromWorkers(Client& c, Collect collect, Finish finish);
+  void GatherFromWorkers(ClientContext& ctx, Collect collect, Finish finish);
+
+  // Transactions (worker_exec.cc). WATCH: registers the keys on their
+  // shards; the reply waits until every shard has them. UNWATCH (and EXEC,
+  // DISCARD, RESET, disconnect): drops them. EXEC: runs the queued commands
+  // as one transaction, or answers why not.
+  void Watch(ClientContext& ctx, Args args);
+  void Unwatch(Client& c);
+  void Exec(ClientContext& ctx);
 
   // Blocking commands (worker_blocking.cc). From a shard that served the
   // client's command (its reply is in the slot), or that hands it back for
@@ -107,6 +126,18 @@ class Worker : public net::ConnectionHandler {
   void Execute(Client& c, Args args);
   void ExecuteOnShard(Client& c, const CommandSpec& spec, Args args, engine::ShardId target);
   void ExecuteMulti(Client& c, const CommandSpec& spec, Args args, const std::vector<int>& keys);
+  // Runs a MultiCommand whose phases are declared: inline when it needs only
+  // our own free shard, else as a transaction; replies in c's order.
+  void RunMulti(Client& c, std::unique_ptr<MultiCommand> mc);
+  // Worker::Execute's refusals: the error, and inside MULTI, EXECABORT later.
+  void Reject(Client& c, std::string_view error);
+  // Queues a command between MULTI and EXEC (or refuses it).
+  void QueueCommand(Client& c, const CommandSpec& spec, Args args);
+  struct ExecRun;
+  void RunExecRound(ExecRun& run, size_t round, engine::Shard& shard);
+  void WriteExecReply(ExecRun& run, resp::ReplyWriter& w);
+  // Answers EXEC once its rounds and late replies are all done.
+  void FinishExec(ExecRun* run);
   // The read fast path: answers from `target`'s map on this thread when the
   // command allows it and nothing of c is in flight. False: hop instead.
   bool TryFastRead(Client& c, const CommandSpec& spec, Args args, engine::ShardId target);
@@ -125,7 +156,10 @@ class Worker : public net::ConnectionHandler {
   void MaybeFree(Client* c);
   void OnTimer();
   // Whether a command that may grow memory may start (false: reply OOM).
-  bool AdmitWrite(const CommandSpec& spec);
+  bool AdmitWrite(const CommandSpec& spec) { return AdmitMemory(spec.multi != nullptr); }
+  // evict_here: make room on our own shard now (the command will not run
+  // on one shard that evicts for it just before).
+  bool AdmitMemory(bool evict_here);
   // Runs a single-shard command on ctx.shard's thread (maxmemory first).
   void RunOnShard(const CommandSpec& spec, Args args, ShardContext& ctx);
   // Serves clients blocked on this shard's keys that got values, if any.

@@ -19,7 +19,8 @@ void Worker::ResetStats() {
   }
 }
 
-void Worker::GatherFromWorkers(Client& c, Collect collect, Finish finish) {
+void Worker::GatherFromWorkers(ClientContext& ctx, Collect collect, Finish finish) {
+  Client& c = ctx.client;
   struct Gather {
     std::vector<std::string> results;
     size_t pending;
@@ -29,12 +30,24 @@ void Worker::GatherFromWorkers(Client& c, Collect collect, Finish finish) {
   size_t n = server_->num_workers();
   auto g = std::make_shared<Gather>(
       Gather{std::vector<std::string>(n), n, std::move(collect), std::move(finish)});
-  PendingReply* slot = NewPending(c);
-  ++c.in_flight;
+  PendingReply* slot = nullptr;
+  LateReply* late = ctx.late;
+  if (late == nullptr) {
+    slot = NewPending(c);
+    ++c.in_flight;
+  } else {
+    ++*late->pending;
+  }
   engine::ShardId origin = id_;
   Client* client = &c;
-  auto on_done = [this, g, slot, client, proto = c.proto]() {
+  auto on_done = [this, g, slot, late, client, proto = c.proto]() {
     if (--g->pending > 0) return;
+    if (late != nullptr) {  // inside EXEC: its place in EXEC's reply
+      resp::ReplyWriter w(late->data, proto);
+      g->finish(g->results, w);
+      late->done();
+      return;
+    }
     resp::ReplyWriter w(&slot->data, proto);
     g->finish(g->results, w);
     slot->ready = true;
@@ -80,7 +93,7 @@ bool Worker::EnforceOutputLimit(Client& c) {
   return false;
 }
 
-bool Worker::AdmitWrite(const CommandSpec& spec) {
+bool Worker::AdmitMemory(bool evict_here) {
   const Config& cfg = server_->config();
   if (cfg.maxmemory <= 0) return true;
   if (cfg.maxmemory_policy == engine::EvictionPolicy::kNoEviction) {
@@ -89,7 +102,7 @@ bool Worker::AdmitWrite(const CommandSpec& spec) {
   // A single-shard command evicts on its own shard, just before it runs
   // (RunOnShard); one that spans shards makes room here, on ours, unless a
   // transaction holds it (then later writes and the timer catch up).
-  if (spec.multi == nullptr || !shard_.CanRunInline()) return true;
+  if (!evict_here || !shard_.CanRunInline()) return true;
   return MakeRoomForWrite(*server_, shard_);
 }
 
@@ -97,7 +110,16 @@ void Worker::RunOnShard(const CommandSpec& spec, Args args, ShardContext& ctx) {
   if ((spec.flags & kDenyOom) && !MakeRoomForWrite(*server_, ctx.shard)) {
     return ctx.out.Error(errors::kOom);
   }
+  std::string& out = *ctx.out.out();
+  size_t before = out.size();
   RunGuarded(spec.name, ctx.out, [&] { spec.on_shard(args, ctx); });
+  // WATCH: a write that did not fail may have changed its keys. (Writes
+  // that change nothing - DEL of a missing key, SET NX of an existing one -
+  // count too: an EXEC fails that Redis would let through, never the
+  // other way round.)
+  if ((spec.flags & kWrite) && ctx.db.watched() && !(out.size() > before && out[before] == '-')) {
+    for (int pos : KeyPositions(spec, args)) ctx.db.NoteChanged(args[pos]);
+  }
 }
 
 void Worker::OnTimer() {

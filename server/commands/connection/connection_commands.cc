@@ -31,6 +31,22 @@ void Quit(Args args, ClientContext& ctx) {
   ctx.client.close_after_reply = true;
 }
 
+// RESET: the connection as it was when it connected - no transaction or
+// watches, db 0, RESP2, no name, and (with a password) unauthenticated.
+void Reset(Args, ClientContext& ctx) {
+  Client& c = ctx.client;
+  c.multi.reset();
+  ctx.worker.Unwatch(c);
+  c.db = 0;
+  c.proto = resp::Protocol::kResp2;
+  ctx.out.set_protocol(c.proto);
+  c.name.clear();
+  c.no_evict = false;
+  c.authenticated = ctx.server.config().requirepass.empty();
+  c.parser.set_limits(ParserLimitsFor(ctx.server.config(), c.authenticated));
+  ctx.out.SimpleString("RESET");
+}
+
 void Select(Args args, ClientContext& ctx) {
   int64_t index;
   std::string error;
@@ -231,7 +247,7 @@ void ClientKill(Args args, ClientContext& ctx) {
   }
   Client* me = &ctx.client;
   ctx.worker.GatherFromWorkers(
-      ctx.client,
+      ctx,
       [f, me](Worker& w) {
         std::vector<uint64_t> victims;
         bool kill_me = false;
@@ -297,7 +313,7 @@ void ClientList(Args args, ClientContext& ctx) {
   const Client* me = &ctx.client;
   size_t my_argv = ArgvBytes(args);
   ctx.worker.GatherFromWorkers(
-      ctx.client,
+      ctx,
       [now, none, by_id, ids, me, my_argv](Worker& w) {
         std::string lines;
         if (none) return lines;
@@ -351,7 +367,7 @@ void ClientUnblock(Args args, ClientContext& ctx) {
   int64_t id;
   if (!engine::ParseInt64(args[2], &id)) return ctx.out.Error(errors::kNotInteger);
   ctx.worker.GatherFromWorkers(
-      ctx.client,
+      ctx,
       [id, with_error](Worker& w) {
         return std::string(w.UnblockClient(static_cast<uint64_t>(id), with_error) ? "1" : "");
       },
@@ -465,7 +481,9 @@ void ClientCmd(Args args, ClientContext& ctx) {
 void RegisterConnectionCommands(CommandTable& t) {
   t.Add(ClientCommand("ping", -1, kFast, Ping, {"@connection"}));
   t.Add(ClientCommand("echo", 2, kFast, Echo, {"@connection"}));
-  t.Add(ClientCommand("quit", -1, kNoAuth | kFast, Quit, {"@connection"}));
+  t.Add(ClientCommand("quit", -1, kNoAuth | kFast | kNotQueued, Quit, {"@connection"}));
+  t.Add(ClientCommand("reset", 1, kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy |
+                                      kNotQueued, Reset, {"@fast", "@connection"}));
   t.Add(ClientCommand("select", 2, kFast, Select, {"@connection"}));
   t.Add(ClientCommand("auth", -2, kNoAuth | kFast, Auth, {"@connection"}));
   t.Add(ClientCommand("hello", -1, kNoAuth | kFast, Hello, {"@connection"}));

@@ -305,14 +305,14 @@ bool ValidFlushArgs(MultiCommand& mc) {
 
 void FlushDb(MultiCommand& mc) {
   if (!ValidFlushArgs(mc)) return;
-  mc.AddPhase([](Shard&, engine::Db& db) { db.Clear(); });
+  mc.AddPhase([](Shard& shard, engine::Db& db) { db.Flush(shard.now_ms()); });
   mc.SetReply([](resp::ReplyWriter& out) { out.Ok(); });
 }
 
 void FlushAll(MultiCommand& mc) {
   if (!ValidFlushArgs(mc)) return;
   mc.AddPhase([](Shard& shard, engine::Db&) {
-    for (int i = 0; i < shard.num_dbs(); ++i) shard.db(i).Clear();
+    for (int i = 0; i < shard.num_dbs(); ++i) shard.db(i).Flush(shard.now_ms());
   });
   mc.SetReply([](resp::ReplyWriter& out) { out.Ok(); });
 }

@@ -176,7 +176,7 @@ void ConfigCmd(Args args, ClientContext& ctx) {
     // written there without locked adds), then the reply goes out.
     Server* server = &ctx.server;
     ctx.worker.GatherFromWorkers(
-        ctx.client,
+      ctx,
         [](Worker& w) {
           w.ResetStats();
           return std::string();
@@ -211,7 +211,8 @@ void WriteFlags(resp::ReplyWriter& out, uint32_t flags) {
       {kWrite, "write"},       {kReadOnly, "readonly"}, {kDenyOom, "denyoom"},
       {kAdmin, "admin"},       {kPubSub, "pubsub"},     {kNoScript, "noscript"},
       {kBlocking, "blocking"}, {kLoading, "loading"},   {kStale, "stale"},
-      {kFast, "fast"},         {kNoAuth, "no_auth"},    {kAllowBusy, "allow_busy"},
+      {kSkipSlowlog, "skip_slowlog"},                   {kFast, "fast"},
+      {kNoAuth, "no_auth"},    {kNoMulti, "no_multi"},  {kAllowBusy, "allow_busy"},
   };
   std::vector<const char*> names;
   for (const auto& [flag, name] : kNames) {

@@ -1,0 +1,295 @@
+// MULTI/EXEC on the worker: queueing, WATCH registration, and running EXEC's
+// plan (server/transaction/exec_plan.h) as one atomic step - inline when it
+// needs only our own free shard, as one task when it needs one other shard,
+// else as an engine::Transaction whose phases are the plan's rounds.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "engine/shard_set.h"
+#include "engine/transaction.h"
+#include "server/command/handler_guard.h"
+#include "server/command/text.h"
+#include "server/core/server.h"
+#include "server/core/worker.h"
+#include "server/transaction/exec_plan.h"
+
+namespace server {
+
+namespace {
+
+constexpr std::string_view kExecAbort =
+    "EXECABORT Transaction discarded because of previous errors.";
+
+}  // namespace
+
+// One EXEC in progress. Owned by whoever runs it last: deleted by
+// FinishExec on the client's thread.
+struct Worker::ExecRun {
+  ExecRun(Client* c, std::unique_ptr<WatchSet> w, std::vector<QueuedCommand> queue,
+          const engine::ShardSet& set, engine::ShardId origin, int num_dbs, int64_t now_ms)
+      : client(c),
+        proto(c->proto),
+        watches(std::move(w)),
+        plan(std::move(queue), set, origin, c->db, num_dbs, now_ms, watches.get()),
+        late(plan.steps().size()) {}
+
+  // A watched key changed: the commands do not run, EXEC answers nil.
+  // Decided by the first round (or before EXEC started).
+  bool aborted() const { return watches != nullptr && watches->dirty(); }
+
+  Client* client;
+  resp::Protocol proto;
+  std::unique_ptr<WatchSet> watches;
+  ExecPlan plan;
+  // Client steps whose reply comes later (GatherFromWorkers).
+  std::vector<LateReply> late;
+  int late_pending = 0;
+  bool rounds_done = false;
+  // Set when EXEC could not answer at once.
+  PendingReply* slot = nullptr;
+};
+
+void Worker::Watch(ClientContext& ctx, Args args) {
+  Client& c = ctx.client;
+  // Already dirty: EXEC fails whatever else is watched.
+  if (c.watches.dirty()) return ctx.out.Ok();
+  if (c.watches.state == nullptr) c.watches.state = std::make_shared<engine::WatchState>();
+  std::vector<int> fresh;
+  for (size_t i = 1; i < args.size(); ++i) {
+    bool seen = std::any_of(c.watches.keys.begin(), c.watches.keys.end(), [&](const WatchedKey& w) {
+      return w.db == c.db && w.key == args[i];
+    });
+    for (int prev : fresh) seen = seen || args[prev] == args[i];
+    if (!seen) fresh.push_back(static_cast<int>(i));
+  }
+  if (fresh.empty()) return ctx.out.Ok();
+  for (int pos : fresh) {
+    c.watches.keys.push_back({server_->shards().ShardOf(args[pos]), c.db, std::string(args[pos])});
+  }
+  // Registered as a multi-key command over the keys' shards, so the reply
+  // (and so the client's next read of a watched key) comes only once every
+  // shard has the watch: a write landing in between would go unnoticed.
+  auto mc = std::make_unique<MultiCommand>(server_->commands().Find("watch"), args, c.db,
+                                           loop_.now_ms());
+  mc->Route(fresh, server_->shards());
+  MultiCommand* self = mc.get();
+  std::shared_ptr<engine::WatchState> state = c.watches.state;
+  mc->AddPhase([self, state](engine::Shard& shard, engine::Db& db) {
+    for (int pos : self->KeysOn(shard.id())) {
+      std::string_view key = self->args()[pos];
+      shard.key_watchers().Add(self->db_index(), key, state,
+                               db.ContainsExpired(key, shard.now_ms()));
+    }
+  });
+  mc->SetReply([](resp::ReplyWriter& out) { out.Ok(); });
+  RunMulti(c, std::move(mc));
+}
+
+void Worker::Unwatch(Client& c) {
+  std::vector<WatchedKey> keys = std::move(c.watches.keys);
+  std::shared_ptr<engine::WatchState> state = std::move(c.watches.state);
+  c.watches = WatchSet{};
+  if (keys.empty()) return;
+  // Nobody waits for the removal: the client forgot `state`, so marks on it
+  // no longer matter. kWork keeps it behind a registration still queued.
+  std::sort(keys.begin(), keys.end(),
+            [](const WatchedKey& a, const WatchedKey& b) { return a.shard < b.shard; });
+  size_t i = 0;
+  while (i < keys.size()) {
+    size_t j = i;
+    while (j < keys.size() && keys[j].shard == keys[i].shard) ++j;
+    engine::ShardId target = keys[i].shard;
+    std::vector<WatchedKey> part(keys.begin() + i, keys.begin() + j);
+    auto remove = [part = std::move(part), state](engine::Shard& shard) {
+      for (const WatchedKey& w : part) shard.key_watchers().Remove(w.db, w.key, state.get());
+    };
+    auto task = std::make_unique<engine::Task>(engine::Task::Kind::kWork, std::move(remove));
+    if (target == id_) {
+      shard_.RunOrDefer(std::move(task));
+    } else {
+      shard_.Send(target, std::move(task));
+    }
+    i = j;
+  }
+}
+
+void Worker::Exec(ClientContext& ctx) {
+  Client& c = ctx.client;
+  std::unique_ptr<MultiState> ms = std::move(c.multi);
+  if (ms->aborted) {
+    Unwatch(c);
+    return ctx.out.Error(kExecAbort);
+  }
+  if ((ms->flags & kDenyOom) && !AdmitMemory(/*evict_here=*/true)) {
+    Unwatch(c);
+    return ctx.out.Error(
+        absl::StrCat("EXECABORT Transaction discarded because of: ", AV(errors::kOom)));
+  }
+  if (c.watches.dirty()) {
+    Unwatch(c);
+    return ctx.out.NullArray();
+  }
+  auto watches = std::make_unique<WatchSet>(std::move(c.watches));
+  c.watches = WatchSet{};
+  auto* run = new ExecRun(&c, std::move(watches), std::move(ms->queue), server_->shards(), id_,
+                          server_->config().databases, loop_.now_ms());
+  const std::vector<engine::ShardId>& shards = run->plan.shards();
+  size_t rounds = run->plan.rounds().size();
+  WorkerStats::Bump(stats_.transactions);
+
+  // Everything on our own free shard: right here, held against fast-path
+  // readers elsewhere so they never see half of it.
+  bool local = shards.empty() || (shards.size() == 1 && shards[0] == id_);
+  if (local && shard_.CanRunInline()) {
+    shard_.HoldLocally();
+    for (size_t r = 0; r < rounds; ++r) RunExecRound(*run, r, shard_);
+    shard_.ReleaseLocalHold();
+    run->rounds_done = true;
+    if (run->late_pending == 0) {
+      WriteExecReply(*run, ctx.out);  // in the client's order
+      delete run;
+      ServeBlocked();
+      return;
+    }
+  }
+  // Hops collected before EXEC must reach their shards first.
+  SendBatches(c);
+  run->slot = NewPending(c);
+  ++c.in_flight;
+  c.waiting_for_transaction = true;
+  if (run->rounds_done) return FinishExec(run);  // inline; late replies call it again
+
+  Worker* self = this;
+  engine::ShardId origin = id_;
+  if (shards.size() == 1) {
+    // One shard (ours, busy, or another): one task there runs every round
+    // in a row - atomic on that thread - with no global transaction.
+    auto work = [self, run, rounds, origin](engine::Shard& shard) {
+      shard.HoldLocally();
+      for (size_t r = 0; r < rounds; ++r) self->RunExecRound(*run, r, shard);
+      shard.ReleaseLocalHold();
+      auto done = [self, run](engine::Shard&) {
+        run->rounds_done = true;
+        self->FinishExec(run);
+      };
+      if (shard.id() == origin) {
+        done(shard);
+      } else {
+        shard.Send(origin,
+                   std::make_unique<engine::Task>(engine::Task::Kind::kCallback, std::move(done)));
+      }
+    };
+    auto task = std::make_unique<engine::Task>(engine::Task::Kind::kWork, std::move(work));
+    if (shards[0] == id_) {
+      shard_.RunOrDefer(std::move(task));
+    } else {
+      shard_.Send(shards[0], std::move(task));
+    }
+    return;
+  }
+  auto* tx = new engine::Transaction(&shard_, shards);
+  for (size_t r = 0; r < rounds; ++r) {
+    tx->AddPhase([self, run, r](engine::Shard& s) { self->RunExecRound(*run, r, s); },
+                 run->plan.rounds()[r].shards);
+  }
+  tx->Start([self, run] {
+    run->rounds_done = true;
+    self->FinishExec(run);
+  });
+}
+
+void Worker::RunExecRound(ExecRun& run, size_t index, engine::Shard& shard) {
+  const ExecRound& round = run.plan.rounds()[index];
+  if (round.kind == ExecRound::Kind::kWatchCheck) {
+    // Redis drops the watches as EXEC starts; a key that expired since it
+    // was watched (and was not yet deleted) counts as changed.
+    const WatchSet& watches = *run.watches;
+    for (const WatchedKey& w : watches.keys) {
+      if (w.shard != shard.id()) continue;
+      if (shard.key_watchers().RemoveAndCheckExpired(w.db, w.key, watches.state.get(),
+                                                     shard.db(w.db), shard.now_ms())) {
+        watches.state->dirty.store(true, std::memory_order_release);
+      }
+    }
+    return;
+  }
+  // Every part of the first round happened before any of this one.
+  if (run.aborted()) return;
+  std::vector<ExecStep>& steps = run.plan.steps();
+  switch (round.kind) {
+    case ExecRound::Kind::kShardSteps:
+      for (size_t i : round.steps) {
+        ExecStep& step = steps[i];
+        if (step.shard != shard.id()) continue;
+        resp::ReplyWriter w(&step.reply, run.proto);
+        ShardContext ctx{shard, shard.db(step.db), step.db, w, shard.now_ms()};
+        RunOnShard(*step.spec, step.args, ctx);
+      }
+      break;
+    case ExecRound::Kind::kMultiPhase: {
+      MultiCommand& mc = *steps[round.step].multi;
+      mc.RunPhase(mc.phases()[round.phase], shard, shard.db(mc.db_index()));
+      break;
+    }
+    case ExecRound::Kind::kClientStep: {
+      ExecStep& step = steps[round.step];
+      Client& c = *run.client;
+      if (c.conn == nullptr) break;  // gone: nobody reads the reply
+      resp::ReplyWriter w(&step.reply, run.proto);
+      // A handler that answers later (GatherFromWorkers) counts itself in
+      // late_pending and calls done once its reply is in step.reply.
+      LateReply& late = run.late[round.step];
+      late.data = &step.reply;
+      late.pending = &run.late_pending;
+      Worker* self = this;
+      ExecRun* r = &run;
+      late.done = [self, r] {
+        --r->late_pending;
+        self->FinishExec(r);
+      };
+      ClientContext ctx{c, *this, *server_, w, loop_.now_ms(), &late};
+      RunGuarded(step.spec->name, w, [&] { step.spec->on_client(step.args, ctx); });
+      break;
+    }
+    case ExecRound::Kind::kWatchCheck:
+      break;
+  }
+}
+
+void Worker::WriteExecReply(ExecRun& run, resp::ReplyWriter& w) {
+  if (run.aborted()) return w.NullArray();
+  std::vector<ExecStep>& steps = run.plan.steps();
+  w.ArrayHeader(steps.size());
+  for (ExecStep& step : steps) {
+    if (step.kind != ExecStep::Kind::kMulti) {
+      w.out()->append(step.reply);
+      continue;
+    }
+    MultiCommand& mc = *step.multi;
+    if (mc.may_block() && mc.waiting()) {
+      // Inside EXEC a blocking command does not block: it answers as if it
+      // had timed out at once (a missing element for the moves).
+      if (step.spec->name == "blmove" || step.spec->name == "brpoplpush") {
+        w.Null();
+      } else {
+        w.NullArray();
+      }
+      continue;
+    }
+    mc.WriteReply(w);
+  }
+}
+
+void Worker::FinishExec(ExecRun* run) {
+  if (!run->rounds_done || run->late_pending > 0 || run->slot == nullptr) return;
+  Client* c = run->client;
+  PendingReply* slot = run->slot;
+  resp::ReplyWriter w(&slot->data, run->proto);
+  WriteExecReply(*run, w);
+  delete run;
+  slot->ready = true;
+  c->waiting_for_transaction = false;
+  Complete(c);
+}
+
+}  // namespace server
