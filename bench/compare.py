@@ -8,6 +8,7 @@ latencies and -- the fair per-core figure -- requests per server CPU-second
 (from /proc/PID/stat before and after each run).
 
   bazel run //bench:compare -- [--threads N] [--scale F] [--repeat K]
+                               (T6, transactions, drives the load with tx_load.py)
                                [--only T3] [--csv FILE] [--memory]
                                [--memory-containers]
 """
@@ -30,7 +31,14 @@ SUITE = {
     # The data types (issue #4's figures); spread over 100k keys, not 1M.
     "T5": dict(cmds=["lpush", "lpop", "sadd", "spop", "hset", "zadd", "lrange_100"],
                args=["-c", "2000", "-P", "32"], n=1000000, spread="100000"),
+    # Transactions (bench/tx_load.py; redis-benchmark repeats one command):
+    # pipelined MULTI; SET; SET; INCR; EXEC on random keys, and a WATCH
+    # check-and-set loop. A request is a whole transaction.
+    "T6": dict(cmds=["multi", "cas"], tx=True, n=200000,
+               args={"multi": ["--clients", "50", "--pipeline", "32"],
+                     "cas": ["--clients", "50", "--keyspace", "100000"]}),
 }
+TX_LOAD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tx_load.py")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -137,6 +145,20 @@ def run_benchmark(server, cmd, args, n, client_cpus):
                 p99=float(row["p99_latency_ms"]), cpu=cpu, requests=n)
 
 
+def run_tx_load(server, mode, args, n, client_cpus):
+    argv = [sys.executable, TX_LOAD, "--port", str(server.port), "--mode", mode,
+            "--requests", str(n)] + args
+    if client_cpus:
+        argv = ["taskset", "-c", client_cpus] + argv
+    before = cpu_seconds(server.pid)
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
+    cpu = cpu_seconds(server.pid) - before
+    if out.returncode != 0:
+        raise RuntimeError("tx_load failed: %s" % out.stderr[-500:])
+    requests, _, rps, p50, p99 = out.stdout.strip().split(",")
+    return dict(rps=float(rps), p50=float(p50), p99=float(p99), cpu=cpu, requests=int(requests))
+
+
 def sanity(servers):
     for s in servers:
         assert s.cli("PING") == "PONG", "%s: PING" % s.name
@@ -154,6 +176,20 @@ def run_suite(opts, redis, ours, client_cpus):
     for test in opts.only or sorted(SUITE):
         spec = SUITE[test]
         n = max(1000, int(spec["n"] * opts.scale))
+        if spec.get("tx"):
+            runs = {cmd: {"redis": [], "ours": []} for cmd in spec["cmds"]}
+            for rep in range(opts.repeat):
+                order = (redis, ours) if rep % 2 == 0 else (ours, redis)
+                for server in order:
+                    server.cli("FLUSHALL")
+                    for cmd in spec["cmds"]:
+                        log("  %s %s on %s (run %d/%d)" % (test, cmd, server.name, rep + 1,
+                                                           opts.repeat))
+                        runs[cmd][server.name].append(
+                            run_tx_load(server, cmd, spec["args"][cmd], n, client_cpus))
+            for cmd in spec["cmds"]:
+                results.append((test, cmd, runs[cmd]))
+            continue
         for spread in (False, True):
             keyspace = spec.get("spread", "1000000")
             args = list(spec["args"]) + (["-r", keyspace] if spread else [])

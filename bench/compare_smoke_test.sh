@@ -3,9 +3,10 @@ set -euo pipefail
 out=$(bench/compare --threads 4 --scale 0.01 --repeat 1 --csv rows.csv 2>progress.log)
 echo "$out"
 grep -q "T1 sanity: PING, SET, GET answered correctly" <<<"$out"
-for t in "T2 |" "T2 -r 1000k" "T3 |" "T3 -r 1000k" "T4 |" "T4 -r 1000k" "T5 |" "T5 -r 100k"; do
+for t in "T2 |" "T2 -r 1000k" "T3 |" "T3 -r 1000k" "T4 |" "T4 -r 1000k" "T5 |" "T5 -r 100k" \
+  "T6 | multi" "T6 | cas"; do
   grep -q "| $t" <<<"$out" || { echo "missing row $t"; exit 1; }
 done
-[ "$(wc -l < rows.csv)" -eq 35 ] || { echo "expected 34 CSV rows"; cat rows.csv; exit 1; }
+[ "$(wc -l < rows.csv)" -eq 37 ] || { echo "expected 36 CSV rows"; cat rows.csv; exit 1; }
 grep -q "Peak RSS" <<<"$out"
 echo "1 passed, 0 failed"
