@@ -171,6 +171,40 @@ class TransactionDifferentialTest(unittest.TestCase):
                         continue
                     self.assertEqual(got, want, "%s: conn %d: %s" % (name, conn, cmd))
 
+    def test_pipelined_transactions_match_redis(self):
+        # Pipelined EXECs run as one transaction here: their replies, and
+        # what commands between them see, must still be Redis's.
+        commands = [["FLUSHALL"]]
+        for i in range(60):
+            commands += [["MULTI"], ["SET", "k%d" % (i % 7), str(i)], ["INCR", "c%d" % (i % 5)],
+                         ["GET", "k%d" % ((i + 3) % 7)], ["MGET", "c0", "c1", "k2"], ["EXEC"]]
+            if i % 10 == 3:
+                commands += [["GET", "k3"], ["MGET", "c0", "c1", "c2", "c3", "c4"]]
+            if i % 10 == 6:
+                commands += [["MULTI"], ["PING"], ["SELECT", "1"], ["SET", "k1", "db1"],
+                             ["SELECT", "0"], ["EXEC"]]
+            if i % 10 == 8:
+                commands += [["MULTI"], ["SET", "k1", "x"], ["NOSUCH"], ["EXEC"], ["WATCH", "k1"],
+                             ["MULTI"], ["INCR", "k1"], ["EXEC"], ["MULTI"], ["DISCARD"]]
+        commands += [["SELECT", "1"], ["GET", "k1"], ["SELECT", "0"], ["MGET"] +
+                     ["k%d" % i for i in range(7)] + ["c%d" % i for i in range(5)]]
+        payload = b"".join(
+            b"*%d\r\n" % len(c) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a.encode()) for a in c)
+            for c in commands)
+        replies = {}
+        for side, port in (("theirs", self.theirs.port), ("ours", self.ours.port)):
+            conn = RawConnection(port)
+            conn.sock.sendall(payload)
+            got = []
+            for _ in commands:
+                end = conn._reply_end(0)
+                got.append(conn.buf[:end])
+                conn.buf = conn.buf[end:]
+            conn.close()
+            replies[side] = got
+        for cmd, want, got in zip(commands, replies["theirs"], replies["ours"]):
+            self.assertEqual(got, want, " ".join(cmd))
+
     def test_redis_py_pipeline_and_watch_helper(self):
         for port in (self.theirs.port, self.ours.port):
             r = redis.Redis(port=port)

@@ -16,6 +16,7 @@
 namespace server {
 
 class BlockedCommand;
+struct ExecRun;
 
 // A reply whose command is still running elsewhere, or that follows one.
 // Filled by whichever thread runs the command (the mailbox hand-off orders
@@ -89,6 +90,9 @@ struct Client {
   std::unique_ptr<MultiState> multi;
   // WATCHed keys, until EXEC, DISCARD, UNWATCH, RESET or disconnect.
   WatchSet watches;
+  // EXECs of a pipeline waiting to run as one transaction; only ever
+  // non-empty inside ProcessInput (worker_exec.cc).
+  std::vector<ExecRun*> parked_execs;
 };
 
 }  // namespace server

@@ -273,11 +273,19 @@ void Worker::ProcessInput(Client& c) {
         c.close_after_reply = true;
         break;
       }
+      if (!c.parked_execs.empty() && c.multi == nullptr &&
+          !EqualsIgnoreCase(c.parser.args()[0], "multi")) {
+        // Pipelined transactions end here: they run first, then this
+        // command (parsed again once they are done).
+        StartParkedExecs(c);
+        break;
+      }
       Execute(c, c.parser.args());
       if (prefetched > 0) --prefetched;
       // Only now: the arguments were views into the input buffer.
       if (c.conn != nullptr) c.conn->ConsumeInput(consumed);
     }
+    if (!c.parked_execs.empty()) StartParkedExecs(c);
     if (c.conn != nullptr) EnforceOutputLimit(c);
     if (c.conn != nullptr && c.close_after_reply && c.pending.empty()) c.conn->CloseAfterFlush();
     c.processing = false;

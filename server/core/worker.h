@@ -133,8 +133,9 @@ class Worker : public net::ConnectionHandler {
   void Reject(Client& c, std::string_view error);
   // Queues a command between MULTI and EXEC (or refuses it).
   void QueueCommand(Client& c, const CommandSpec& spec, Args args);
-  struct ExecRun;
   void RunExecRound(ExecRun& run, size_t round, engine::Shard& shard);
+  // Runs the EXECs parked by a pipeline of transactions as one.
+  void StartParkedExecs(Client& c);
   void WriteExecReply(ExecRun& run, resp::ReplyWriter& w);
   // Answers EXEC once its rounds and late replies are all done.
   void FinishExec(ExecRun* run);

@@ -22,9 +22,8 @@ constexpr std::string_view kExecAbort =
 
 }  // namespace
 
-// One EXEC in progress. Owned by whoever runs it last: deleted by
-// FinishExec on the client's thread.
-struct Worker::ExecRun {
+// One EXEC in progress. Deleted by FinishExec on the client's thread.
+struct ExecRun {
   ExecRun(Client* c, std::unique_ptr<WatchSet> w, std::vector<QueuedCommand> queue,
           const engine::ShardSet& set, engine::ShardId origin, int num_dbs, int64_t now_ms)
       : client(c),
@@ -47,7 +46,24 @@ struct Worker::ExecRun {
   bool rounds_done = false;
   // Set when EXEC could not answer at once.
   PendingReply* slot = nullptr;
+  // Not the last of a batch of pipelined EXECs run as one (see
+  // StartParkedExecs): the last one lets the client go on.
+  bool last_in_batch = true;
 };
+
+namespace {
+
+// Pipelined EXECs of one client run as one transaction, up to this many.
+constexpr size_t kMaxParkedExecs = 256;
+
+bool HasClientSteps(ExecPlan& plan) {
+  for (const ExecStep& step : plan.steps()) {
+    if (step.kind == ExecStep::Kind::kClient) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 void Worker::Watch(ClientContext& ctx, Args args) {
   Client& c = ctx.client;
@@ -140,7 +156,7 @@ void Worker::Exec(ClientContext& ctx) {
   // Everything on our own free shard: right here, held against fast-path
   // readers elsewhere so they never see half of it.
   bool local = shards.empty() || (shards.size() == 1 && shards[0] == id_);
-  if (local && shard_.CanRunInline()) {
+  if (local && shard_.CanRunInline() && c.parked_execs.empty()) {
     shard_.HoldLocally();
     for (size_t r = 0; r < rounds; ++r) RunExecRound(*run, r, shard_);
     shard_.ReleaseLocalHold();
@@ -152,32 +168,81 @@ void Worker::Exec(ClientContext& ctx) {
       return;
     }
   }
-  // Hops collected before EXEC must reach their shards first.
-  SendBatches(c);
   run->slot = NewPending(c);
   ++c.in_flight;
-  c.waiting_for_transaction = true;
-  if (run->rounds_done) return FinishExec(run);  // inline; late replies call it again
+  if (run->rounds_done) {  // inline; a late reply finishes it
+    c.waiting_for_transaction = true;
+    return FinishExec(run);
+  }
+  // Consecutive pipelined EXECs run as one transaction: ProcessInput keeps
+  // parsing while MULTI ... EXEC follow, and starts them when anything else
+  // comes (or the input ends). One with client commands ends the batch:
+  // those run on this thread in their turn, and a SELECT among them changes
+  // the db of whatever follows.
+  c.parked_execs.push_back(run);
+  if (HasClientSteps(run->plan) || c.parked_execs.size() >= kMaxParkedExecs) {
+    StartParkedExecs(c);
+  }
+}
 
+void Worker::StartParkedExecs(Client& c) {
+  std::vector<ExecRun*> runs = std::move(c.parked_execs);
+  c.parked_execs.clear();
+  for (size_t i = 0; i + 1 < runs.size(); ++i) runs[i]->last_in_batch = false;
+  // Hops collected before the first MULTI must reach their shards first.
+  SendBatches(c);
+  c.waiting_for_transaction = true;
+  // The batch's rounds in order; runs of single-key rounds merge across
+  // EXECs (each shard still runs them in queue order), so 32 pipelined
+  // MULTI; SET; SET; INCR; EXEC cost one phase, not 32.
+  struct Part {
+    ExecRun* run;
+    size_t round;
+  };
+  struct Merged {
+    std::vector<Part> parts;
+    std::vector<engine::ShardId> shards;
+    bool single_key;
+  };
+  auto merged = std::make_shared<std::vector<Merged>>();
+  std::vector<engine::ShardId> shards;
+  for (ExecRun* run : runs) {
+    const std::vector<ExecRound>& rounds = run->plan.rounds();
+    for (size_t r = 0; r < rounds.size(); ++r) {
+      bool single_key = rounds[r].kind == ExecRound::Kind::kShardSteps;
+      if (!single_key || merged->empty() || !merged->back().single_key) {
+        merged->push_back(Merged{{}, {}, single_key});
+      }
+      Merged& m = merged->back();
+      m.parts.push_back({run, r});
+      for (engine::ShardId s : rounds[r].shards) {
+        if (std::find(m.shards.begin(), m.shards.end(), s) == m.shards.end()) m.shards.push_back(s);
+        if (std::find(shards.begin(), shards.end(), s) == shards.end()) shards.push_back(s);
+      }
+    }
+  }
   Worker* self = this;
+  auto run_merged = [self, merged](size_t index, engine::Shard& shard) {
+    for (const Part& p : (*merged)[index].parts) self->RunExecRound(*p.run, p.round, shard);
+  };
+  auto finish = [self, runs] {
+    for (ExecRun* run : runs) {
+      run->rounds_done = true;
+      self->FinishExec(run);
+    }
+  };
+  if (shards.empty()) return finish();  // nothing touches data
   engine::ShardId origin = id_;
   if (shards.size() == 1) {
     // One shard (ours, busy, or another): one task there runs every round
     // in a row - atomic on that thread - with no global transaction.
-    auto work = [self, run, rounds, origin](engine::Shard& shard) {
+    auto work = [merged, run_merged, finish, origin](engine::Shard& shard) {
       shard.HoldLocally();
-      for (size_t r = 0; r < rounds; ++r) self->RunExecRound(*run, r, shard);
+      for (size_t m = 0; m < merged->size(); ++m) run_merged(m, shard);
       shard.ReleaseLocalHold();
-      auto done = [self, run](engine::Shard&) {
-        run->rounds_done = true;
-        self->FinishExec(run);
-      };
-      if (shard.id() == origin) {
-        done(shard);
-      } else {
-        shard.Send(origin,
-                   std::make_unique<engine::Task>(engine::Task::Kind::kCallback, std::move(done)));
-      }
+      if (shard.id() == origin) return finish();
+      shard.Send(origin, std::make_unique<engine::Task>(engine::Task::Kind::kCallback,
+                                                        [finish](engine::Shard&) { finish(); }));
     };
     auto task = std::make_unique<engine::Task>(engine::Task::Kind::kWork, std::move(work));
     if (shards[0] == id_) {
@@ -188,14 +253,10 @@ void Worker::Exec(ClientContext& ctx) {
     return;
   }
   auto* tx = new engine::Transaction(&shard_, shards);
-  for (size_t r = 0; r < rounds; ++r) {
-    tx->AddPhase([self, run, r](engine::Shard& s) { self->RunExecRound(*run, r, s); },
-                 run->plan.rounds()[r].shards);
+  for (size_t m = 0; m < merged->size(); ++m) {
+    tx->AddPhase([run_merged, m](engine::Shard& s) { run_merged(m, s); }, (*merged)[m].shards);
   }
-  tx->Start([self, run] {
-    run->rounds_done = true;
-    self->FinishExec(run);
-  });
+  tx->Start(std::move(finish));
 }
 
 void Worker::RunExecRound(ExecRun& run, size_t index, engine::Shard& shard) {
@@ -284,10 +345,15 @@ void Worker::FinishExec(ExecRun* run) {
   if (!run->rounds_done || run->late_pending > 0 || run->slot == nullptr) return;
   Client* c = run->client;
   PendingReply* slot = run->slot;
+  bool last = run->last_in_batch;
   resp::ReplyWriter w(&slot->data, run->proto);
   WriteExecReply(*run, w);
   delete run;
   slot->ready = true;
+  if (!last) {  // the batch's last EXEC drains the replies
+    --c->in_flight;
+    return;
+  }
   c->waiting_for_transaction = false;
   Complete(c);
 }
