@@ -85,6 +85,7 @@ void Shard::Dispatch(TaskPtr task) {
       if (CanRunInline()) {
         held_by_.store(task->txid, std::memory_order_release);
         task->fn(*this);
+        if (task->release_after) Release(task->txid);
       } else {
         deferred_.push_back(std::move(task));
       }
@@ -109,6 +110,11 @@ void Shard::RunDeferred() {
       held_by_.store(task->txid, std::memory_order_release);
     }
     task->fn(*this);
+    // The acquire ran the transaction's only part here: the loop goes on
+    // with whatever waited behind it.
+    if (task->kind == Task::Kind::kAcquire && task->release_after) {
+      held_by_.store(0, std::memory_order_release);
+    }
   }
 }
 

@@ -28,7 +28,8 @@ struct Task {
       : kind(k), release_after(release), txid(tx), fn(std::move(f)) {}
 
   Kind kind;
-  // kTxPart: give the shard back after fn (the transaction's last part here).
+  // kTxPart, kAcquire: give the shard back after fn (the transaction's
+  // last part here).
   bool release_after;
   uint64_t txid;
   absl::AnyInvocable<void(Shard&)> fn;

@@ -38,9 +38,21 @@ void Transaction::AcquireNext() {
     return;
   }
   ShardId target = shards_[next_acquire_++];
+  // The last shard to be taken runs its part of the first phase right as it
+  // is taken (every other shard is held by then), saving a round trip; and
+  // gives itself back at once when that was its last part.
+  const std::vector<ShardId>& first = phases_[0].shards;
+  bool carry = next_acquire_ == shards_.size() &&
+               std::find(first.begin(), first.end(), target) != first.end();
+  bool release = carry && phases_.size() == 1;
+  if (carry) carried_ = target;
   auto task = std::make_unique<Task>(
       Task::Kind::kAcquire,
-      [this](Shard& shard) { ContinueOnOrigin(shard, [this] { AcquireNext(); }); }, id_);
+      [this, carry](Shard& shard) {
+        if (carry) phases_[0].fn(shard);
+        ContinueOnOrigin(shard, [this] { AcquireNext(); });
+      },
+      id_, release);
   // The origin's own shard is taken without a hop (or queued in line exactly
   // like a remote acquire). This may run the rest of the transaction and
   // delete it, so it is the last statement.
@@ -54,7 +66,8 @@ void Transaction::AcquireNext() {
 void Transaction::StartPhase() {
   Phase& phase = phases_[phase_];
   bool last = phase_ + 1 == phases_.size();
-  parts_pending_ = phase.shards.size();
+  bool skip_carried = phase_ == 0 && carried_ != kNoShard;
+  parts_pending_ = phase.shards.size() - (skip_carried ? 1 : 0);
   if (last) {
     // Shards with no part in the last phase still need their release.
     for (ShardId s : shards_) {
@@ -69,8 +82,10 @@ void Transaction::StartPhase() {
       }
     }
   }
+  if (parts_pending_ == 0) return Advance();  // its only part ran with the acquire
   TaskPtr local;
   for (ShardId s : phase.shards) {
+    if (skip_carried && s == carried_) continue;
     auto task = std::make_unique<Task>(
         Task::Kind::kTxPart,
         [this, fn = &phase.fn](Shard& shard) {
@@ -90,6 +105,10 @@ void Transaction::StartPhase() {
 
 void Transaction::OnPartDone() {
   if (--parts_pending_ > 0) return;
+  Advance();
+}
+
+void Transaction::Advance() {
   ++phase_;
   if (phase_ < phases_.size()) {
     StartPhase();

@@ -21,6 +21,9 @@ namespace engine {
 //      shards in parallel; phase k+1 starts when phase k is done everywhere
 //      (so a later phase may use what an earlier one found, e.g. MSETNX).
 //   3. the last phase releases each shard right after its part there.
+// The last shard acquired runs its first-phase part in the same step (all
+// others are held by then), so a one-phase transaction over two shards
+// costs one round trip to the remote one.
 // Nothing of a transaction runs before all of its shards are held, and the
 // read fast path skips held shards, so a reader that saw one new value can
 // never afterwards see another key of the same transaction still old.
@@ -54,6 +57,8 @@ class Transaction {
   void AcquireNext();
   void StartPhase();
   void OnPartDone();
+  // The phase is done everywhere: the next one, or the end.
+  void Advance();
   // Runs fn on the origin thread: directly when already there.
   void ContinueOnOrigin(Shard& from, absl::AnyInvocable<void()> fn);
 
@@ -65,6 +70,9 @@ class Transaction {
   size_t next_acquire_ = 0;
   size_t phase_ = 0;
   size_t parts_pending_ = 0;
+  // The shard that ran its first-phase part as it was acquired.
+  static constexpr ShardId kNoShard = ~ShardId{0};
+  ShardId carried_ = kNoShard;
 };
 
 }  // namespace engine

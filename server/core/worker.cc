@@ -546,23 +546,45 @@ void Worker::RunMulti(Client& c, std::unique_ptr<MultiCommand> mc) {
   }
   // Hops collected before this command must reach their shards first.
   SendBatches(c);
-  WorkerStats::Bump(stats_.transactions);
   PendingReply* slot = NewPending(c);
   ++c.in_flight;
   c.waiting_for_transaction = true;
   MultiCommand* raw = mc.release();
-  auto* tx = new engine::Transaction(&shard_, raw->shards());
-  for (MultiCommand::Phase& phase : raw->phases()) {
-    tx->AddPhase([raw, &phase](engine::Shard& s) { raw->RunPhase(phase, s, s.db(raw->db_index())); });
-  }
-  tx->Start([this, client = &c, raw, slot, proto = c.proto] {
+  auto finish = [this, client = &c, raw, slot, proto = c.proto] {
     resp::ReplyWriter w(&slot->data, proto);
     raw->WriteReply(w);
     delete raw;
     slot->ready = true;
     client->waiting_for_transaction = false;
     Complete(client);
-  });
+  };
+  if (raw->shards().size() == 1) {
+    // One shard (another, or ours while busy): one task there, held against
+    // fast-path readers while its phases run; no global transaction.
+    WorkerStats::Bump(stats_.hops);
+    engine::ShardId origin = id_;
+    auto work = [raw, origin, finish](engine::Shard& shard) {
+      shard.HoldLocally();
+      for (auto& phase : raw->phases()) raw->RunPhase(phase, shard, shard.db(raw->db_index()));
+      shard.ReleaseLocalHold();
+      if (shard.id() == origin) return finish();
+      shard.Send(origin, std::make_unique<engine::Task>(engine::Task::Kind::kCallback,
+                                                        [finish](engine::Shard&) { finish(); }));
+    };
+    auto task = std::make_unique<engine::Task>(engine::Task::Kind::kWork, std::move(work));
+    if (raw->shards()[0] == id_) {
+      shard_.RunOrDefer(std::move(task));
+    } else {
+      shard_.Send(raw->shards()[0], std::move(task));
+    }
+    return;
+  }
+  WorkerStats::Bump(stats_.transactions);
+  auto* tx = new engine::Transaction(&shard_, raw->shards());
+  for (MultiCommand::Phase& phase : raw->phases()) {
+    tx->AddPhase([raw, &phase](engine::Shard& s) { raw->RunPhase(phase, s, s.db(raw->db_index())); });
+  }
+  tx->Start(std::move(finish));
 }
 
 }  // namespace server

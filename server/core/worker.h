@@ -15,6 +15,7 @@
 #include "server/core/blocking.h"
 #include "server/core/client.h"
 #include "server/core/command_memo.h"
+#include "server/transaction/exec_plan.h"
 
 namespace server {
 
@@ -134,6 +135,9 @@ class Worker : public net::ConnectionHandler {
   // Queues a command between MULTI and EXEC (or refuses it).
   void QueueCommand(Client& c, const CommandSpec& spec, Args args);
   void RunExecRound(ExecRun& run, size_t round, engine::Shard& shard);
+  // Single-key commands of EXECs on one shard, in order.
+  void RunShardSteps(const std::vector<ExecStep*>& steps, resp::Protocol proto,
+                     engine::Shard& shard);
   // Runs the EXECs parked by a pipeline of transactions as one.
   void StartParkedExecs(Client& c);
   void WriteExecReply(ExecRun& run, resp::ReplyWriter& w);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "engine/lookup_prefetch.h"
 #include "engine/shard_set.h"
 #include "engine/transaction.h"
 #include "server/command/handler_guard.h"
@@ -223,7 +224,22 @@ void Worker::StartParkedExecs(Client& c) {
   }
   Worker* self = this;
   auto run_merged = [self, merged](size_t index, engine::Shard& shard) {
-    for (const Part& p : (*merged)[index].parts) self->RunExecRound(*p.run, p.round, shard);
+    const Merged& m = (*merged)[index];
+    if (!m.single_key) {
+      for (const Part& p : m.parts) self->RunExecRound(*p.run, p.round, shard);
+      return;
+    }
+    // Single-key rounds of several EXECs: this shard's steps of all of
+    // them in one go (they share one protocol: one client).
+    std::vector<ExecStep*> mine;
+    for (const Part& p : m.parts) {
+      if (p.run->aborted()) continue;
+      std::vector<ExecStep>& steps = p.run->plan.steps();
+      for (size_t i : p.run->plan.rounds()[p.round].steps) {
+        if (steps[i].shard == shard.id()) mine.push_back(&steps[i]);
+      }
+    }
+    self->RunShardSteps(mine, m.parts[0].run->proto, shard);
   };
   auto finish = [self, runs] {
     for (ExecRun* run : runs) {
@@ -278,15 +294,14 @@ void Worker::RunExecRound(ExecRun& run, size_t index, engine::Shard& shard) {
   if (run.aborted()) return;
   std::vector<ExecStep>& steps = run.plan.steps();
   switch (round.kind) {
-    case ExecRound::Kind::kShardSteps:
+    case ExecRound::Kind::kShardSteps: {
+      std::vector<ExecStep*> mine;
       for (size_t i : round.steps) {
-        ExecStep& step = steps[i];
-        if (step.shard != shard.id()) continue;
-        resp::ReplyWriter w(&step.reply, run.proto);
-        ShardContext ctx{shard, shard.db(step.db), step.db, w, shard.now_ms()};
-        RunOnShard(*step.spec, step.args, ctx);
+        if (steps[i].shard == shard.id()) mine.push_back(&steps[i]);
       }
+      RunShardSteps(mine, run.proto, shard);
       break;
+    }
     case ExecRound::Kind::kMultiPhase: {
       MultiCommand& mc = *steps[round.step].multi;
       mc.RunPhase(mc.phases()[round.phase], shard, shard.db(mc.db_index()));
@@ -314,6 +329,31 @@ void Worker::RunExecRound(ExecRun& run, size_t index, engine::Shard& shard) {
     }
     case ExecRound::Kind::kWatchCheck:
       break;
+  }
+}
+
+void Worker::RunShardSteps(const std::vector<ExecStep*>& steps, resp::Protocol proto,
+                           engine::Shard& shard) {
+  // In windows, each prefetched first (LookupPrefetch), so that the random
+  // keys of long or pipelined transactions overlap their cache misses.
+  constexpr size_t kWindow = engine::LookupPrefetch::kMaxKeys;
+  for (size_t from = 0; from < steps.size(); from += kWindow) {
+    size_t to = std::min(steps.size(), from + kWindow);
+    if (to - from > 1) {
+      engine::LookupPrefetch prefetch;
+      for (size_t i = from; i < to; ++i) {
+        if (steps[i]->args.size() > 1 && steps[i]->spec->first_key == 1) {
+          prefetch.Add(shard.db(steps[i]->db), steps[i]->args[1]);
+        }
+      }
+      prefetch.Run();
+    }
+    for (size_t i = from; i < to; ++i) {
+      ExecStep& step = *steps[i];
+      resp::ReplyWriter w(&step.reply, proto);
+      ShardContext ctx{shard, shard.db(step.db), step.db, w, shard.now_ms()};
+      RunOnShard(*step.spec, step.args, ctx);
+    }
   }
 }
 
