@@ -97,6 +97,8 @@ SKIPPED = {
     "client|kill": "kills the harness's own connections by ID/ADDR filters",
     "config|set": "changes the server for every later call; tests/config_test.py checks it",
     "hello": "switches the connection's protocol; differential RESP3 tests cover it",
+    "multi": "queues every later call; tests/transaction_test.py compares transactions",
+    "reset": "resets the connection's db, protocol and name; transaction tests cover it",
 }
 
 # Replies that describe the server, not the data: only their class is

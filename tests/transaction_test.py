@@ -90,6 +90,7 @@ SCENARIOS = {
     "basics": on(0, "flushall", "multi", "set a 1", "set b 2", "incr c", "mget a b c",
                  "lrange nolist 0 -1", "ping", "exec", "mget a b c"),
     "empty": on(0, "multi", "exec"),
+    "exec refused": on(0, "multi", "set e 1", "exec x", "exec", "exists e", "exec x"),
     "discard": on(0, "rpush l a b", "multi", "del l", "discard", "lrange l 0 -1"),
     "control errors": on(0, "exec", "discard", "multi", "multi", "watch x", "exec"),
     "queueing errors abort": on(0, "del q1 q2", "multi", "set q1 1", "nosuch 1 2",

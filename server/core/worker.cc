@@ -344,7 +344,7 @@ void Worker::Execute(Client& c, Args args) {
   const CommandSpec* spec = commands_.Find(args[0]);
   if (spec == nullptr) return Reject(c, UnknownCommandError(args));
   int argc = static_cast<int>(args.size());
-  if (!ArityMatches(*spec, argc)) return Reject(c, errors::WrongArity(spec->name));
+  if (!ArityMatches(*spec, argc)) return Reject(c, errors::WrongArity(spec->name), spec);
   // A container (CLIENT, CONFIG, ...): the subcommand's own entry decides,
   // as Redis's table does, before the handler runs.
   if (!spec->subcommands.empty() && argc >= 2) {
@@ -352,13 +352,13 @@ void Worker::Execute(Client& c, Args args) {
     if (!error.empty()) return Reject(c, error);
   }
   if (!c.authenticated && !(spec->flags & kNoAuth) && !server_->config().requirepass.empty()) {
-    return Reject(c, "NOAUTH Authentication required.");
+    return Reject(c, "NOAUTH Authentication required.", spec);
   }
   if (c.multi != nullptr && !(spec->flags & kNotQueued)) return QueueCommand(c, *spec, args);
   // Inside MULTI, over maxmemory, MULTI and WATCH are refused too.
   bool oom_checked = (spec->flags & kDenyOom) ||
                      (c.multi != nullptr && (spec->name == "multi" || spec->name == "watch"));
-  if (oom_checked && !AdmitWrite(*spec)) return Reject(c, errors::kOom);
+  if (oom_checked && !AdmitWrite(*spec)) return Reject(c, errors::kOom, spec);
   c.last_command = spec;
   if (spec->on_client != nullptr) {
     Reply(c, [&](resp::ReplyWriter& w) {
@@ -378,9 +378,19 @@ void Worker::Execute(Client& c, Args args) {
   ExecuteOnShard(c, *spec, args, target);
 }
 
-void Worker::Reject(Client& c, std::string_view error) {
-  if (c.multi != nullptr) c.multi->aborted = true;
+void Worker::Reject(Client& c, std::string_view error, const CommandSpec* spec) {
   std::string text(error);
+  if (spec != nullptr && spec->name == "exec") {
+    // EXEC itself refused (arity, auth): any transaction ends, and the
+    // reason is worded as Redis's execCommandAbort does (in MULTI or not).
+    c.multi.reset();
+    Unwatch(c);
+    std::string_view reason = error;
+    if (reason.substr(0, 4) == "ERR ") reason.remove_prefix(4);
+    text = absl::StrCat("EXECABORT Transaction discarded because of: ", AV(reason));
+  } else if (c.multi != nullptr) {
+    c.multi->aborted = true;
+  }
   Reply(c, [&](resp::ReplyWriter& w) { w.Error(text); });
 }
 

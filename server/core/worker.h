@@ -131,7 +131,7 @@ class Worker : public net::ConnectionHandler {
   // our own free shard, else as a transaction; replies in c's order.
   void RunMulti(Client& c, std::unique_ptr<MultiCommand> mc);
   // Worker::Execute's refusals: the error, and inside MULTI, EXECABORT later.
-  void Reject(Client& c, std::string_view error);
+  void Reject(Client& c, std::string_view error, const CommandSpec* spec = nullptr);
   // Queues a command between MULTI and EXEC (or refuses it).
   void QueueCommand(Client& c, const CommandSpec& spec, Args args);
   void RunExecRound(ExecRun& run, size_t round, engine::Shard& shard);

@@ -81,6 +81,17 @@ TEST_F(TransactionCommandsTest, ControlCommandErrors) {
   EXPECT_EQ(Run({"set", "d", "1"}), "+\"QUEUED\"");
   EXPECT_EQ(Run({"discard"}), "+\"OK\"");
   EXPECT_EQ(Run({"exists", "d"}), ":0");
+  // EXEC refused by its arity ends a transaction with the reason, and says
+  // EXECABORT even outside one, as Redis does.
+  EXPECT_EQ(Run({"multi"}), "+\"OK\"");
+  EXPECT_EQ(Run({"set", "d", "1"}), "+\"QUEUED\"");
+  const std::string abort =
+      "-\"EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' "
+      "command\"";
+  EXPECT_EQ(Run({"exec", "x"}), abort);
+  EXPECT_EQ(Run({"exec"}), "-\"ERR EXEC without MULTI\"");
+  EXPECT_EQ(Run({"exec", "x"}), abort);
+  EXPECT_EQ(Run({"exists", "d"}), ":0");
 }
 
 TEST_F(TransactionCommandsTest, SelectInsideMultiMovesTheLaterCommands) {
