@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,26 +40,38 @@ class Tunable {
 };
 
 // A text setting CONFIG SET may change (requirepass): readers take a
-// snapshot, a writer swaps in a new string.
+// snapshot, a writer swaps in a new string. A mutex, not
+// std::atomic<shared_ptr>: libstdc++ 12 implements that with a lock bit TSan
+// cannot see (it reported the swap as a race), and the setting is read only
+// when a connection opens or authenticates, never per command.
 class TunableText {
  public:
   TunableText(std::string v = "")  // NOLINT: converts like the plain value
       : v_(std::make_shared<const std::string>(std::move(v))) {}
   TunableText(const TunableText& o) : v_(o.snapshot()) {}
   TunableText& operator=(const TunableText& o) {
-    v_.store(o.snapshot());
+    Set(o.snapshot());
     return *this;
   }
   TunableText& operator=(std::string v) {
-    v_.store(std::make_shared<const std::string>(std::move(v)));
+    Set(std::make_shared<const std::string>(std::move(v)));
     return *this;
   }
-  std::shared_ptr<const std::string> snapshot() const { return v_.load(); }
+  std::shared_ptr<const std::string> snapshot() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return v_;
+  }
   std::string get() const { return *snapshot(); }
   bool empty() const { return snapshot()->empty(); }
 
  private:
-  std::atomic<std::shared_ptr<const std::string>> v_;
+  void Set(std::shared_ptr<const std::string> v) {
+    std::lock_guard<std::mutex> lock(mu_);
+    v_.swap(v);  // the old string is freed outside the lock, by `v`
+  }
+
+  mutable std::mutex mu_;
+  std::shared_ptr<const std::string> v_;
 };
 
 // Server settings. Names follow redis.conf; defaults are Redis 7.0's.
