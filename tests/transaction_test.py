@@ -118,6 +118,15 @@ SCENARIOS = {
     "watch untouched": on(0, "flushall", "set x 1", "watch x nokey")
     + on(1, "get x", "set other 1", "del nokey2")
     + on(0, "multi", "incr x", "exec"),
+    "no-op writes of missing keys": on(0, "flushall", "watch m1 m2 m3 m4 m5")
+    + on(1, "del m1", "srem m2 x", "expire m3 10", "lrem m4 0 x", "rename m5 other")
+    + on(0, "multi", "ping", "exec"),
+    "move into a watched db": on(0, "flushall", "select 3", "watch mv", "select 0")
+    + on(1, "set mv 1", "move mv 3")
+    + on(0, "multi", "ping", "exec"),
+    "copy into a watched db": on(0, "flushall", "select 3", "watch cp", "select 0")
+    + on(1, "set src 1", "copy src cp db 3")
+    + on(0, "multi", "ping", "exec"),
     "watch own write": on(0, "set x 1", "watch x", "set x 2", "multi", "ping", "exec"),
     "watch and unwatch": on(0, "set x 1", "watch x")
     + on(1, "set x 2")

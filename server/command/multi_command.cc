@@ -45,10 +45,19 @@ void MultiCommand::WaitOn(engine::Shard& shard, const std::vector<int>& key_posi
 }
 
 void MultiCommand::RunPhase(Phase& phase, engine::Shard& shard, engine::Db& db) {
+  bool watched = (spec_->flags & kWrite) && db.watched();
+  const std::vector<int>& keys = KeysOn(shard.id());
+  std::vector<bool> existed;
+  if (watched) {
+    for (int pos : keys) existed.push_back(db.Contains(views_[pos]));
+  }
   std::string error = RunGuardedPhase(spec_->name, [&] { phase(shard, db); });
-  // WATCH: a write may have changed its keys on this shard.
-  if ((spec_->flags & kWrite) && db.watched()) {
-    for (int pos : KeysOn(shard.id())) db.NoteChanged(views_[pos]);
+  // WATCH: a write may have changed its keys on this shard - unless one was
+  // missing before and after (DEL of a missing key).
+  if (watched) {
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (existed[i] || db.Contains(views_[keys[i]])) db.NoteChanged(views_[keys[i]]);
+    }
   }
   if (error.empty()) return;
   // Only the first failure is kept. Its text is read after every phase

@@ -110,15 +110,23 @@ void Worker::RunOnShard(const CommandSpec& spec, Args args, ShardContext& ctx) {
   if ((spec.flags & kDenyOom) && !MakeRoomForWrite(*server_, ctx.shard)) {
     return ctx.out.Error(errors::kOom);
   }
+  if (!(spec.flags & kWrite) || !ctx.db.watched()) {
+    RunGuarded(spec.name, ctx.out, [&] { spec.on_shard(args, ctx); });
+    return;
+  }
+  // WATCH: a write that did not fail may have changed its keys - unless a
+  // key was missing before and after (LREM, SREM, EXPIRE... of nothing).
+  // Writes that leave an existing key as it was (SET NX) still count: an
+  // EXEC fails that Redis would let through, never the other way round.
+  std::vector<int> keys = KeyPositions(spec, args);
+  std::vector<bool> existed;
+  for (int pos : keys) existed.push_back(ctx.db.Contains(args[pos]));
   std::string& out = *ctx.out.out();
   size_t before = out.size();
   RunGuarded(spec.name, ctx.out, [&] { spec.on_shard(args, ctx); });
-  // WATCH: a write that did not fail may have changed its keys. (Writes
-  // that change nothing - DEL of a missing key, SET NX of an existing one -
-  // count too: an EXEC fails that Redis would let through, never the
-  // other way round.)
-  if ((spec.flags & kWrite) && ctx.db.watched() && !(out.size() > before && out[before] == '-')) {
-    for (int pos : KeyPositions(spec, args)) ctx.db.NoteChanged(args[pos]);
+  if (out.size() > before && out[before] == '-') return;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (existed[i] || ctx.db.Contains(args[keys[i]])) ctx.db.NoteChanged(args[keys[i]]);
   }
 }
 

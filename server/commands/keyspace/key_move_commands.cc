@@ -114,6 +114,8 @@ void Copy(MultiCommand& mc) {
     }
     KeyRef ref = target.Insert(dst, st->copy);
     if (st->expire_ms != 0) target.SetExpire(ref, st->expire_ms);
+    // WATCH: the generic notice covers the command's own db only.
+    target.NoteChanged(dst);
     st->done = true;
   });
   mc.SetReply([st](resp::ReplyWriter& out) { out.Integer(st->done ? 1 : 0); });
@@ -134,6 +136,7 @@ void Move(Args args, ShardContext& ctx) {
   engine::Object* obj = ctx.db.Detach(ref, &expire_ms);
   KeyRef moved = target.Insert(args[1], obj);
   if (expire_ms != 0) target.SetExpire(moved, expire_ms);
+  target.NoteChanged(args[1]);  // WATCH in the destination db
   ctx.out.Integer(1);
 }
 
