@@ -1,9 +1,11 @@
 #include "server/command/multi_command.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "engine/shard_set.h"
 #include "server/command/handler_guard.h"
+#include "server/command/watch_notice.h"
 
 namespace server {
 
@@ -45,20 +47,14 @@ void MultiCommand::WaitOn(engine::Shard& shard, const std::vector<int>& key_posi
 }
 
 void MultiCommand::RunPhase(Phase& phase, engine::Shard& shard, engine::Db& db) {
-  bool watched = (spec_->flags & kWrite) && db.watched();
-  const std::vector<int>& keys = KeysOn(shard.id());
-  std::vector<bool> existed;
-  if (watched) {
-    for (int pos : keys) existed.push_back(db.Contains(views_[pos]));
+  std::optional<WatchNotice> notice;  // someone watches a key of this shard
+  if ((spec_->flags & kWrite) && db.watched()) {
+    std::vector<std::string_view> keys;
+    for (int pos : KeysOn(shard.id())) keys.push_back(views_[pos]);
+    notice.emplace(db, std::move(keys));
   }
   std::string error = RunGuardedPhase(spec_->name, [&] { phase(shard, db); });
-  // WATCH: a write may have changed its keys on this shard - unless one was
-  // missing before and after (DEL of a missing key).
-  if (watched) {
-    for (size_t i = 0; i < keys.size(); ++i) {
-      if (existed[i] || db.Contains(views_[keys[i]])) db.NoteChanged(views_[keys[i]]);
-    }
-  }
+  if (notice) notice->Send();
   if (error.empty()) return;
   // Only the first failure is kept. Its text is read after every phase
   // ended (the transaction's completion orders it).

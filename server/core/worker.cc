@@ -515,12 +515,7 @@ void Worker::SendBatches(Client& c) {
                    std::make_unique<engine::Task>(engine::Task::Kind::kCallback, std::move(done)));
       }
     };
-    auto task = std::make_unique<engine::Task>(engine::Task::Kind::kWork, std::move(run));
-    if (target == id_) {
-      shard_.RunOrDefer(std::move(task));
-    } else {
-      shard_.Send(target, std::move(task));
-    }
+    SendWork(target, std::move(run));
   }
 }
 
@@ -568,25 +563,14 @@ void Worker::RunMulti(Client& c, std::unique_ptr<MultiCommand> mc) {
     client->waiting_for_transaction = false;
     Complete(client);
   };
-  if (raw->shards().size() == 1) {
-    // One shard (another, or ours while busy): one task there, held against
-    // fast-path readers while its phases run; no global transaction.
+  if (raw->shards().size() == 1) {  // another shard, or ours while busy
     WorkerStats::Bump(stats_.hops);
-    engine::ShardId origin = id_;
-    auto work = [raw, origin, finish](engine::Shard& shard) {
-      shard.HoldLocally();
-      for (auto& phase : raw->phases()) raw->RunPhase(phase, shard, shard.db(raw->db_index()));
-      shard.ReleaseLocalHold();
-      if (shard.id() == origin) return finish();
-      shard.Send(origin, std::make_unique<engine::Task>(engine::Task::Kind::kCallback,
-                                                        [finish](engine::Shard&) { finish(); }));
-    };
-    auto task = std::make_unique<engine::Task>(engine::Task::Kind::kWork, std::move(work));
-    if (raw->shards()[0] == id_) {
-      shard_.RunOrDefer(std::move(task));
-    } else {
-      shard_.Send(raw->shards()[0], std::move(task));
-    }
+    RunHeldOn(
+        raw->shards()[0],
+        [raw](engine::Shard& shard) {
+          for (auto& phase : raw->phases()) raw->RunPhase(phase, shard, shard.db(raw->db_index()));
+        },
+        std::move(finish));
     return;
   }
   WorkerStats::Bump(stats_.transactions);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
 #include "engine/shard.h"
 #include "net/connection.h"
 #include "net/event_loop.h"
@@ -148,6 +149,14 @@ class Worker : public net::ConnectionHandler {
   bool TryFastRead(Client& c, const CommandSpec& spec, Args args, engine::ShardId target);
   void AddToBatch(Client& c, const CommandSpec& spec, Args args, engine::ShardId target);
   void SendBatches(Client& c);
+  // Ordinary work (kWork) for shard `target`: run or queued here when it is
+  // ours, else sent.
+  void SendWork(engine::ShardId target, absl::AnyInvocable<void(engine::Shard&)> fn);
+  // Runs `body` on shard `target`'s thread as one task, held against
+  // fast-path readers elsewhere (so a multi-key step there looks atomic
+  // without a global transaction), then `done` back on this thread.
+  void RunHeldOn(engine::ShardId target, std::function<void(engine::Shard&)> body,
+                 std::function<void()> done);
   void DispatchAllBatches();
 
   // Writes a reply, straight to the socket buffer when nothing is pending

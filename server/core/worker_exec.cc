@@ -57,13 +57,6 @@ namespace {
 // Pipelined EXECs of one client run as one transaction, up to this many.
 constexpr size_t kMaxParkedExecs = 256;
 
-bool HasClientSteps(ExecPlan& plan) {
-  for (const ExecStep& step : plan.steps()) {
-    if (step.kind == ExecStep::Kind::kClient) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 void Worker::Watch(ClientContext& ctx, Args args) {
@@ -117,15 +110,9 @@ void Worker::Unwatch(Client& c) {
     while (j < keys.size() && keys[j].shard == keys[i].shard) ++j;
     engine::ShardId target = keys[i].shard;
     std::vector<WatchedKey> part(keys.begin() + i, keys.begin() + j);
-    auto remove = [part = std::move(part), state](engine::Shard& shard) {
+    SendWork(target, [part = std::move(part), state](engine::Shard& shard) {
       for (const WatchedKey& w : part) shard.key_watchers().Remove(w.db, w.key, state.get());
-    };
-    auto task = std::make_unique<engine::Task>(engine::Task::Kind::kWork, std::move(remove));
-    if (target == id_) {
-      shard_.RunOrDefer(std::move(task));
-    } else {
-      shard_.Send(target, std::move(task));
-    }
+    });
     i = j;
   }
 }
@@ -181,7 +168,7 @@ void Worker::Exec(ClientContext& ctx) {
   // those run on this thread in their turn, and a SELECT among them changes
   // the db of whatever follows.
   c.parked_execs.push_back(run);
-  if (HasClientSteps(run->plan) || c.parked_execs.size() >= kMaxParkedExecs) {
+  if (run->plan.has_client_steps() || c.parked_execs.size() >= kMaxParkedExecs) {
     StartParkedExecs(c);
   }
 }
@@ -248,24 +235,15 @@ void Worker::StartParkedExecs(Client& c) {
     }
   };
   if (shards.empty()) return finish();  // nothing touches data
-  engine::ShardId origin = id_;
   if (shards.size() == 1) {
-    // One shard (ours, busy, or another): one task there runs every round
-    // in a row - atomic on that thread - with no global transaction.
-    auto work = [merged, run_merged, finish, origin](engine::Shard& shard) {
-      shard.HoldLocally();
-      for (size_t m = 0; m < merged->size(); ++m) run_merged(m, shard);
-      shard.ReleaseLocalHold();
-      if (shard.id() == origin) return finish();
-      shard.Send(origin, std::make_unique<engine::Task>(engine::Task::Kind::kCallback,
-                                                        [finish](engine::Shard&) { finish(); }));
-    };
-    auto task = std::make_unique<engine::Task>(engine::Task::Kind::kWork, std::move(work));
-    if (shards[0] == id_) {
-      shard_.RunOrDefer(std::move(task));
-    } else {
-      shard_.Send(shards[0], std::move(task));
-    }
+    // One shard (ours, busy, or another): every round in a row there, with
+    // no global transaction.
+    RunHeldOn(
+        shards[0],
+        [merged, run_merged](engine::Shard& shard) {
+          for (size_t m = 0; m < merged->size(); ++m) run_merged(m, shard);
+        },
+        std::move(finish));
     return;
   }
   auto* tx = new engine::Transaction(&shard_, shards);

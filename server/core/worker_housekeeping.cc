@@ -1,8 +1,9 @@
 // The worker's housekeeping: its periodic timer (expiry, idle clients,
 // output limits, the maxmemory sample), and work that must visit every
-// worker's thread (CLIENT LIST/KILL, CONFIG RESETSTAT).
+// worker's thread (CLIENT LIST/KILL, CONFIG RESETSTAT) or one other shard's.
 #include "engine/task.h"
 #include "server/command/handler_guard.h"
+#include "server/command/watch_notice.h"
 #include "server/core/maxmemory.h"
 #include "server/core/memory_stats.h"
 #include "server/core/server.h"
@@ -71,6 +72,28 @@ void Worker::GatherFromWorkers(ClientContext& ctx, Collect collect, Finish finis
   }
 }
 
+void Worker::SendWork(engine::ShardId target, absl::AnyInvocable<void(engine::Shard&)> fn) {
+  auto task = std::make_unique<engine::Task>(engine::Task::Kind::kWork, std::move(fn));
+  if (target == id_) {
+    shard_.RunOrDefer(std::move(task));
+  } else {
+    shard_.Send(target, std::move(task));
+  }
+}
+
+void Worker::RunHeldOn(engine::ShardId target, std::function<void(engine::Shard&)> body,
+                       std::function<void()> done) {
+  engine::ShardId origin = id_;
+  SendWork(target, [body = std::move(body), done = std::move(done), origin](engine::Shard& shard) {
+    shard.HoldLocally();
+    body(shard);
+    shard.ReleaseLocalHold();
+    if (shard.id() == origin) return done();
+    shard.Send(origin, std::make_unique<engine::Task>(engine::Task::Kind::kCallback,
+                                                      [done](engine::Shard&) { done(); }));
+  });
+}
+
 bool Worker::EnforceOutputLimit(Client& c) {
   const Config::OutputLimit& limit = server_->config().normal_output_limit;
   if (limit.hard == 0 && limit.soft == 0) return true;
@@ -114,20 +137,15 @@ void Worker::RunOnShard(const CommandSpec& spec, Args args, ShardContext& ctx) {
     RunGuarded(spec.name, ctx.out, [&] { spec.on_shard(args, ctx); });
     return;
   }
-  // WATCH: a write that did not fail may have changed its keys - unless a
-  // key was missing before and after (LREM, SREM, EXPIRE... of nothing).
-  // Writes that leave an existing key as it was (SET NX) still count: an
-  // EXEC fails that Redis would let through, never the other way round.
-  std::vector<int> keys = KeyPositions(spec, args);
-  std::vector<bool> existed;
-  for (int pos : keys) existed.push_back(ctx.db.Contains(args[pos]));
+  // Someone watches a key of this shard: a write that did not fail may
+  // have changed its keys.
+  std::vector<std::string_view> keys;
+  for (int pos : KeyPositions(spec, args)) keys.push_back(args[pos]);
+  WatchNotice notice(ctx.db, std::move(keys));
   std::string& out = *ctx.out.out();
   size_t before = out.size();
   RunGuarded(spec.name, ctx.out, [&] { spec.on_shard(args, ctx); });
-  if (out.size() > before && out[before] == '-') return;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (existed[i] || ctx.db.Contains(args[keys[i]])) ctx.db.NoteChanged(args[keys[i]]);
-  }
+  if (!(out.size() > before && out[before] == '-')) notice.Send();
 }
 
 void Worker::OnTimer() {

@@ -60,6 +60,7 @@ ExecPlan::ExecPlan(std::vector<QueuedCommand> queue, const engine::ShardSet& set
         }
         break;
       case ExecStep::Kind::kClient: {
+        has_client_steps_ = true;
         ExecRound round{ExecRound::Kind::kClientStep};
         round.step = i;
         round.shards = {origin_};

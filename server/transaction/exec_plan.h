@@ -63,6 +63,8 @@ class ExecPlan {
   const std::vector<ExecRound>& rounds() const { return rounds_; }
   // Every shard some round runs on, ascending.
   const std::vector<engine::ShardId>& shards() const { return shards_; }
+  // Whether a step runs on the client's worker (CLIENT, SELECT, PING...).
+  bool has_client_steps() const { return has_client_steps_; }
   // The watches checked by the first round (nullptr: none).
   const WatchSet* watches() const { return watches_; }
 
@@ -76,6 +78,7 @@ class ExecPlan {
   std::vector<engine::ShardId> shards_;
   engine::ShardId origin_;
   const WatchSet* watches_;
+  bool has_client_steps_ = false;
 };
 
 }  // namespace server
