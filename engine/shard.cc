@@ -28,8 +28,8 @@ void Shard::SwapDbs(int a, int b) {
   Db* da = dbs_[a].load(std::memory_order_relaxed);
   Db* db_b = dbs_[b].load(std::memory_order_relaxed);
   if (!key_watchers_.empty()) {  // before the swap: both sides as they were
-    key_watchers_.TouchAllInDb(a, *da, db_b, now_ms_);
-    key_watchers_.TouchAllInDb(b, *db_b, da, now_ms_);
+    key_watchers_.TouchAllInDb(a, *da, db_b, now_ms());
+    key_watchers_.TouchAllInDb(b, *db_b, da, now_ms());
   }
   dbs_[a].store(db_b, std::memory_order_release);
   dbs_[b].store(da, std::memory_order_release);
@@ -123,9 +123,9 @@ size_t Shard::ActiveExpire(int64_t budget_us) {
   auto start = std::chrono::steady_clock::now();
   size_t total = 0;
   for (auto& db : storage_) {
-    if (db->expires_size() == 0) db->ExpireSample(now_ms_, 0);  // resets avg_ttl
+    if (db->expires_size() == 0) db->ExpireSample(now_ms(), 0);  // resets avg_ttl
     while (db->expires_size() > 0) {
-      size_t deleted = db->ExpireSample(now_ms_, kSample);
+      size_t deleted = db->ExpireSample(now_ms(), kSample);
       total += deleted;
       if (deleted * 4 < kSample) break;  // under 25% expired: good enough
       auto spent = std::chrono::steady_clock::now() - start;

@@ -82,9 +82,10 @@ class Shard {
   bool held() const { return held_by_.load(std::memory_order_acquire) != 0; }
 
   // Milliseconds since the epoch, set by the owner's loop.
-  int64_t now_ms() const { return now_ms_; }
+  // Any thread (a script holding the shard runs on another one).
+  int64_t now_ms() const { return now_ms_.load(std::memory_order_relaxed); }
   void set_now_ms(int64_t now) {
-    now_ms_ = now;
+    now_ms_.store(now, std::memory_order_relaxed);
     AdvanceAccessClock(now);
   }
 
@@ -130,7 +131,7 @@ class Shard {
   std::deque<TaskPtr> deferred_;
   std::vector<std::deque<TaskPtr>> outbox_;  // per target, when its mailbox was full
   size_t outbox_count_ = 0;
-  int64_t now_ms_ = 0;
+  std::atomic<int64_t> now_ms_{0};
 };
 
 }  // namespace engine

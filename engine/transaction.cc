@@ -17,6 +17,10 @@ void Transaction::AddPhase(PartFn fn, std::vector<ShardId> shards) {
   phases_.push_back(Phase{std::move(fn), std::move(shards)});
 }
 
+void Transaction::AddOriginStep(std::function<void()> fn) {
+  phases_.push_back(Phase{nullptr, {}, std::move(fn)});
+}
+
 void Transaction::Start(absl::AnyInvocable<void()> done) {
   done_ = std::move(done);
   id_ = origin_->shard_set().NextTxId();
@@ -66,6 +70,22 @@ void Transaction::AcquireNext() {
 void Transaction::StartPhase() {
   Phase& phase = phases_[phase_];
   bool last = phase_ + 1 == phases_.size();
+  if (phase.on_origin) {
+    phase.on_origin();
+    // The last phase: give every shard back (the releases need no answer;
+    // work queued behind the hold runs after all of this step).
+    if (last) {
+      for (ShardId s : shards_) {
+        auto release = std::make_unique<Task>(Task::Kind::kTxPart, [](Shard&) {}, id_, true);
+        if (s == origin_->id()) {
+          origin_->Execute(std::move(release));
+        } else {
+          origin_->Send(s, std::move(release));
+        }
+      }
+    }
+    return Advance();
+  }
   bool skip_carried = phase_ == 0 && carried_ != kNoShard;
   parts_pending_ = phase.shards.size() - (skip_carried ? 1 : 0);
   if (last) {

@@ -40,6 +40,10 @@ class Transaction {
   // shards; empty means all of them). fn runs on each shard's own thread, so
   // parts of one phase must write disjoint state.
   void AddPhase(PartFn fn, std::vector<ShardId> shards = {});
+  // Adds a phase that runs fn once, on the origin thread, while every
+  // involved shard is held: a script reaches all their data from there.
+  // When it is the last phase, the shards are released right after it.
+  void AddOriginStep(std::function<void()> fn);
 
   // Starts the transaction (at least one phase must have been added); `done`
   // runs on the origin thread at the end.
@@ -52,6 +56,7 @@ class Transaction {
   struct Phase {
     PartFn fn;
     std::vector<ShardId> shards;
+    std::function<void()> on_origin;  // set: an origin step
   };
 
   void AcquireNext();
