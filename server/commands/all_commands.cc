@@ -4,6 +4,7 @@
 #include "server/commands/hashes/hash_commands.h"
 #include "server/commands/keyspace/keyspace_commands.h"
 #include "server/commands/lists/list_commands.h"
+#include "server/commands/scripting/script_commands.h"
 #include "server/commands/server/server_commands.h"
 #include "server/commands/sets/set_commands.h"
 #include "server/commands/strings/string_commands.h"
@@ -23,6 +24,7 @@ CommandTable AllCommands() {
   RegisterHashCommands(t);
   RegisterZSetCommands(t);
   RegisterTransactionCommands(t);
+  RegisterScriptCommands(t);
   return t;
 }
 

@@ -11,6 +11,7 @@
 #include "server/command/command_table.h"
 #include "server/config/config.h"
 #include "server/core/maxmemory.h"
+#include "server/scripting/script_cache.h"
 
 namespace server {
 
@@ -53,9 +54,12 @@ class Server {
   std::atomic<uint64_t> output_limit_disconnections{0};
   // Allocated bytes as maxmemory sees them.
   MemoryGauge& memory() { return memory_; }
+  // EVAL's scripts, shared by every worker's interpreter.
+  scripting::ScriptCache& scripts() { return scripts_; }
 
  private:
   MemoryGauge memory_;
+  scripting::ScriptCache scripts_;
   Config config_;
   engine::ShardSet shards_;
   CommandTable commands_;

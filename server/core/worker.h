@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -16,10 +17,12 @@
 #include "server/core/blocking.h"
 #include "server/core/client.h"
 #include "server/core/command_memo.h"
+#include "server/scripting/lua_runtime.h"
 #include "server/transaction/exec_plan.h"
 
 namespace server {
 
+class ScriptRun;
 class Server;
 class Worker;
 
@@ -53,6 +56,8 @@ struct ClientContext {
   // place in EXEC's reply array - and whom to tell. nullptr: a slot of its
   // own in the client's reply order.
   struct LateReply* late = nullptr;
+  // Called by a script (redis.call): the reply must be written now.
+  bool in_script = false;
 };
 
 // See ClientContext::late.
@@ -106,6 +111,16 @@ class Worker : public net::ConnectionHandler {
   void Unwatch(Client& c);
   void Exec(ClientContext& ctx);
 
+  // Scripts (worker_script.cc). EVAL / EVALSHA (and their _RO forms): runs
+  // the script atomically, holding the shards of its KEYS (or every shard,
+  // once it is known to reach beyond them).
+  void Eval(ClientContext& ctx, Args args, bool by_sha, bool read_only);
+  // SCRIPT KILL, from any thread: 0 no script runs here, 1 it will stop,
+  // -1 it may not be stopped (*why says so).
+  int KillScript(std::string* why);
+  // This worker's Lua interpreter (its thread only).
+  scripting::LuaRuntime& Lua();
+
   // Blocking commands (worker_blocking.cc). From a shard that served the
   // client's command (its reply is in the slot), or that hands it back for
   // a new attempt because its keys span shards.
@@ -158,6 +173,11 @@ class Worker : public net::ConnectionHandler {
   void RunHeldOn(engine::ShardId target, std::function<void(engine::Shard&)> body,
                  std::function<void()> done);
   void DispatchAllBatches();
+  // A script as one transaction over its shards (or every shard), run on
+  // this thread once they are all held; answers into `slot`.
+  void RunScriptTransaction(Client* c, std::shared_ptr<class ScriptRun> run, PendingReply* slot,
+                            bool every);
+  void RunScriptHere(ScriptRun& run);
 
   // Writes a reply, straight to the socket buffer when nothing is pending
   // before it, else into a new pending slot.
@@ -211,6 +231,11 @@ class Worker : public net::ConnectionHandler {
   CommandMemo commands_;
   CommandMemo peek_commands_;
   std::thread thread_;
+  std::unique_ptr<scripting::LuaRuntime> lua_;
+  uint64_t lua_generation_ = 0;
+  // The script running on this thread, for SCRIPT KILL from other threads.
+  std::mutex script_mu_;
+  ScriptRun* running_script_ = nullptr;
 };
 
 }  // namespace server

@@ -286,6 +286,8 @@ void Worker::RunExecRound(ExecRun& run, size_t index, engine::Shard& shard) {
       break;
     }
     case ExecRound::Kind::kClientStep: {
+      // Its other shards only stay held meanwhile (a script reaches them).
+      if (shard.id() != id_) break;
       ExecStep& step = steps[round.step];
       Client& c = *run.client;
       if (c.conn == nullptr) break;  // gone: nobody reads the reply

@@ -21,6 +21,8 @@ void Worker::ResetStats() {
 }
 
 void Worker::GatherFromWorkers(ClientContext& ctx, Collect collect, Finish finish) {
+  // A script waits for no other thread (it holds shards meanwhile).
+  if (ctx.in_script) return ctx.out.Error("ERR This Redis command is not allowed from script");
   Client& c = ctx.client;
   struct Gather {
     std::vector<std::string> results;
@@ -151,13 +153,17 @@ void Worker::RunOnShard(const CommandSpec& spec, Args args, ShardContext& ctx) {
 void Worker::OnTimer() {
   shard_.set_now_ms(loop_.now_ms());
   shard_.ProcessMailbox();
-  shard_.ActiveExpire(/*budget_us=*/1000);
+  // A held shard belongs to its transaction: a script may be changing its
+  // data from another thread right now (worker_script.cc).
+  if (!shard_.held()) {
+    shard_.ActiveExpire(/*budget_us=*/1000);
+    shard_.PublishSizes();
+  }
   // Shards that get no writes still give back their share when over
   // maxmemory (Redis evicts from its cron too).
   if (server_->config().maxmemory > 0 && shard_.CanRunInline()) {
     MakeRoomForWrite(*server_, shard_);
   }
-  shard_.PublishSizes();
   const Config& cfg = server_->config();
   std::vector<net::Connection*> idle;
   // Collected first: closing or running a client may erase from clients_.

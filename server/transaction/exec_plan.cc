@@ -28,7 +28,7 @@ int SelectedDb(Args args, int num_dbs) {
 ExecPlan::ExecPlan(std::vector<QueuedCommand> queue, const engine::ShardSet& set,
                    engine::ShardId origin, int start_db, int num_dbs, int64_t now_ms,
                    const WatchSet* watches)
-    : queue_(std::move(queue)), origin_(origin), watches_(watches) {
+    : queue_(std::move(queue)), origin_(origin), num_shards_(set.size()), watches_(watches) {
   if (watches_ != nullptr && watches_->empty()) watches_ = nullptr;
   if (watches_ != nullptr) {
     ExecRound check{ExecRound::Kind::kWatchCheck};
@@ -64,6 +64,11 @@ ExecPlan::ExecPlan(std::vector<QueuedCommand> queue, const engine::ShardSet& set
         ExecRound round{ExecRound::Kind::kClientStep};
         round.step = i;
         round.shards = {origin_};
+        // A script (EVAL inside MULTI) may reach any key: the transaction
+        // holds every shard while it runs on the client's thread.
+        if (step.spec->flags & kAllShards) {
+          for (engine::ShardId s = 0; s < num_shards_; ++s) AddUnique(round.shards, s);
+        }
         rounds_.push_back(std::move(round));
         break;
       }

@@ -77,6 +77,7 @@ class ExecPlan {
   std::vector<ExecRound> rounds_;
   std::vector<engine::ShardId> shards_;
   engine::ShardId origin_;
+  engine::ShardId num_shards_;
   const WatchSet* watches_;
   bool has_client_steps_ = false;
 };

@@ -1,0 +1,252 @@
+#include "server/core/script_run.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "server/command/handler_guard.h"
+#include "resp/numbers.h"
+#include "server/command/multi_command.h"
+#include "server/command/text.h"
+#include "server/command/watch_notice.h"
+#include "server/core/client.h"
+#include "server/core/server.h"
+#include "server/core/worker.h"
+#include "server/scripting/script_flags.h"
+
+namespace server {
+namespace {
+
+// Redis 7.0's `noscript` commands (COMMAND INFO): refused inside scripts.
+const absl::flat_hash_set<std::string>& NotInScripts() {
+  static const auto* kNames = new absl::flat_hash_set<std::string>{
+      "acl", "auth", "bgrewriteaof", "bgsave", "blmove", "blpop", "brpop", "brpoplpush",
+      "bzpopmax", "bzpopmin", "client", "cluster|reset", "config", "debug", "discard", "eval",
+      "eval_ro", "evalsha", "evalsha_ro", "exec", "failover", "fcall", "fcall_ro", "function",
+      "hello", "latency", "module", "monitor", "multi", "psubscribe", "psync", "punsubscribe",
+      "quit", "replconf", "replicaof", "reset", "role", "save", "script", "shutdown", "slaveof",
+      "ssubscribe", "subscribe", "sunsubscribe", "sync", "unsubscribe", "unwatch", "wait",
+      "watch"};
+  return *kNames;
+}
+
+constexpr std::string_view kUnknown = "ERR Unknown Redis command called from script";
+constexpr std::string_view kWrongArgs = "ERR Wrong number of args calling Redis command from script";
+
+}  // namespace
+
+ScriptRun::ScriptRun(Server& server, Worker& worker, Client& client,
+                     std::shared_ptr<scripting::Script> script, Args keys, Args argv,
+                     bool read_only)
+    : server_(server),
+      worker_(worker),
+      client_(client),
+      script_(std::move(script)),
+      read_only_(read_only || (script_->flags & scripting::kNoWrites) != 0),
+      client_proto_(client.proto),
+      db_(client.db),
+      start_db_(client.db) {
+  storage_.reserve(keys.size() + argv.size());
+  for (std::string_view k : keys) storage_.emplace_back(k);
+  for (std::string_view a : argv) storage_.emplace_back(a);
+  for (size_t i = 0; i < keys.size(); ++i) keys_.push_back(storage_[i]);
+  for (size_t i = 0; i < argv.size(); ++i) argv_.push_back(storage_[keys.size() + i]);
+  for (std::string_view k : keys_) key_shards_.push_back(server.shards().ShardOf(k));
+  std::sort(key_shards_.begin(), key_shards_.end());
+  key_shards_.erase(std::unique(key_shards_.begin(), key_shards_.end()), key_shards_.end());
+  const Config& cfg = server.config();
+  oom_at_start_ = cfg.maxmemory > 0 && server.memory().Current() > cfg.maxmemory;
+}
+
+bool ScriptRun::Holds(engine::ShardId shard) const {
+  return every_shard_ || std::find(held_.begin(), held_.end(), shard) != held_.end();
+}
+
+void ScriptRun::Execute(scripting::LuaRuntime& lua, int64_t now_ms) {
+  now_ms_ = now_ms;
+  db_ = start_db_;
+  reply_.clear();
+  needs_every_shard_ = false;
+  resp::ReplyWriter w(&reply_, client_proto_);
+  running_.store(true, std::memory_order_release);
+  lua.Run(*script_, keys_, argv_, *this, w);
+  running_.store(false, std::memory_order_release);
+  if (needs_every_shard_) {
+    journal_.Undo(now_ms);
+    reply_.clear();
+    wrote_.store(false, std::memory_order_release);
+  } else {
+    journal_.Clear();
+  }
+}
+
+bool ScriptRun::Kill(std::string* why) {
+  if (!running_.load(std::memory_order_acquire)) {
+    *why = "NOTBUSY No scripts in execution right now.";
+    return false;
+  }
+  if (wrote()) {
+    *why =
+        "UNKILLABLE Sorry the script already executed write commands against the dataset. You "
+        "can either wait the script termination or kill the server in a hard way using the "
+        "SHUTDOWN NOSAVE command.";
+    return false;
+  }
+  killed_.store(true, std::memory_order_release);
+  return true;
+}
+
+bool ScriptRun::ShouldStop(std::string* why) {
+  if (needs_every_shard_) {
+    if (why != nullptr) *why = "ERR the script is run again with every shard held";
+    return true;
+  }
+  if (killed_.load(std::memory_order_acquire)) {
+    if (why != nullptr) *why = "ERR Script killed by user with SCRIPT KILL...";
+    return true;
+  }
+  return false;
+}
+
+bool ScriptRun::CommandExists(std::string_view name) {
+  return server_.commands().Find(name) != nullptr;
+}
+
+void ScriptRun::Log(int level, std::string_view message) {
+  // Redis's log levels; ours goes to stderr with the level's mark.
+  static constexpr char kMarks[] = {'.', '-', '*', '#'};
+  std::fprintf(stderr, "%c %.*s\n", kMarks[level & 3], static_cast<int>(message.size()),
+               message.data());
+}
+
+std::string ScriptRun::Refusal(const CommandSpec& spec, Args args) const {
+  std::string name = spec.name;
+  bool refused = NotInScripts().contains(name);
+  if (!refused && !spec.subcommands.empty() && args.size() > 1) {
+    refused = NotInScripts().contains(absl::StrCat(name, "|", absl::AsciiStrToLower(AV(args[1]))));
+  }
+  if (refused) return "ERR This Redis command is not allowed from script";
+  if (read_only_ && (spec.flags & kWrite)) {
+    return "ERR Write commands are not allowed from read-only scripts.";
+  }
+  if ((script_->flags & scripting::kEvalCompat) && oom_at_start_ && !wrote() &&
+      (spec.flags & kDenyOom)) {
+    return std::string(errors::kOom);
+  }
+  return "";
+}
+
+void ScriptRun::Call(scripting::ArgList args, int resp, std::string* reply) {
+  resp::ReplyWriter w(reply, resp == 3 ? resp::Protocol::kResp3 : resp::Protocol::kResp2);
+  const CommandSpec* spec = server_.commands().Find(args[0]);
+  if (spec == nullptr) return w.Error(kUnknown);
+  if (!spec->subcommands.empty() && args.size() > 1) {
+    std::string error = CheckSubcommand(*spec, args);
+    if (!error.empty()) {
+      return w.Error(error.rfind("ERR unknown subcommand", 0) == 0 ? kUnknown : kWrongArgs);
+    }
+  }
+  if (!ArityMatches(*spec, static_cast<int>(args.size()))) return w.Error(kWrongArgs);
+  std::string refusal = Refusal(*spec, args);
+  if (!refusal.empty()) return w.Error(refusal);
+  if (spec->on_client != nullptr) return RunClientCommand(*spec, args, w);
+
+  std::vector<int> keys = KeyPositions(*spec, args);
+  engine::ShardSet& set = server_.shards();
+  bool reaches_all = (spec->flags & kAllShards) != 0;
+  for (engine::ShardId s = 0; s < set.size(); ++s) {
+    bool needed = reaches_all;
+    for (size_t i = 0; i < keys.size() && !needed; ++i) needed = set.ShardOf(args[keys[i]]) == s;
+    if (keys.empty() && spec->multi == nullptr) needed = needed || s == worker_.id();
+    if (needed && !Holds(s)) {
+      // Ends the run; the worker runs the script again holding every shard.
+      needs_every_shard_ = true;
+      return w.Error("ERR the script is run again with every shard held");
+    }
+  }
+  if (spec->flags & kWrite) {
+    wrote_.store(true, std::memory_order_release);
+    if (!every_shard_) Journal(*spec, args, keys);
+  }
+  if (spec->multi != nullptr) return RunMultiCommand(*spec, args, keys, w);
+  RunKeyCommand(*spec, args, keys, w);
+}
+
+void ScriptRun::Journal(const CommandSpec& spec, Args args, const std::vector<int>& keys) {
+  engine::ShardSet& set = server_.shards();
+  for (int pos : keys) journal_.Save(set.shard(set.ShardOf(args[pos])), db_, args[pos], now_ms_);
+  // The commands that write a key in another db than the script's.
+  int64_t other_db = -1;
+  if (spec.name == "move" && args.size() == 3 && resp::ParseInt64(args[2], &other_db)) {
+    if (other_db >= 0 && other_db < set.num_dbs()) {
+      journal_.Save(set.shard(set.ShardOf(args[1])), static_cast<int>(other_db), args[1], now_ms_);
+    }
+  }
+  if (spec.name == "copy") {
+    for (size_t i = 3; i + 1 < args.size(); ++i) {
+      if (absl::AsciiStrToLower(AV(args[i])) == "db" && resp::ParseInt64(args[i + 1], &other_db) &&
+          other_db >= 0 && other_db < set.num_dbs()) {
+        journal_.Save(set.shard(set.ShardOf(args[2])), static_cast<int>(other_db), args[2],
+                      now_ms_);
+      }
+    }
+  }
+}
+
+void ScriptRun::RunKeyCommand(const CommandSpec& spec, Args args, const std::vector<int>& keys,
+                              resp::ReplyWriter& w) {
+  engine::ShardSet& set = server_.shards();
+  engine::ShardId target = keys.empty() ? worker_.id() : set.ShardOf(args[keys[0]]);
+  engine::Shard& shard = set.shard(target);
+  ShardContext ctx{shard, shard.db(db_), db_, w, now_ms_};
+  if (!(spec.flags & kWrite) || !ctx.db.watched()) {
+    RunGuarded(spec.name, w, [&] { spec.on_shard(args, ctx); });
+    return;
+  }
+  std::vector<std::string_view> watched;
+  for (int pos : keys) watched.push_back(args[pos]);
+  WatchNotice notice(ctx.db, std::move(watched));
+  std::string& out = *w.out();
+  size_t before = out.size();
+  RunGuarded(spec.name, w, [&] { spec.on_shard(args, ctx); });
+  if (!(out.size() > before && out[before] == '-')) notice.Send();
+}
+
+void ScriptRun::RunMultiCommand(const CommandSpec& spec, Args args, const std::vector<int>& keys,
+                                resp::ReplyWriter& w) {
+  engine::ShardSet& set = server_.shards();
+  MultiCommand mc(&spec, args, db_, now_ms_);
+  mc.Route(keys, set);
+  std::string error = RunGuardedPhase(spec.name, [&] { spec.multi(mc); });
+  if (!error.empty()) mc.FailSetup(std::move(error));
+  // Every shard involved is held: the phases run one after the other here.
+  for (MultiCommand::Phase& phase : mc.phases()) {
+    for (engine::ShardId s : mc.shards()) {
+      engine::Shard& shard = set.shard(s);
+      mc.RunPhase(phase, shard, shard.db(db_));
+    }
+  }
+  if (mc.may_block() && mc.waiting()) {
+    // Scripts never block: the answer of an immediate timeout.
+    if (spec.name == "blmove" || spec.name == "brpoplpush") return w.Null();
+    return w.NullArray();
+  }
+  mc.WriteReply(w);
+}
+
+void ScriptRun::RunClientCommand(const CommandSpec& spec, Args args, resp::ReplyWriter& w) {
+  if (spec.name == "select") {  // the script's own db, not the client's
+    int64_t index = 0;
+    if (!resp::ParseInt64(args[1], &index)) return w.Error(errors::kNotInteger);
+    if (index < 0 || index >= server_.shards().num_dbs()) return w.Error(errors::kDbIndex);
+    db_ = static_cast<int>(index);
+    return w.Ok();
+  }
+  ClientContext ctx{client_, worker_, server_, w, now_ms_};
+  ctx.in_script = true;
+  RunGuarded(spec.name, w, [&] { spec.on_client(args, ctx); });
+}
+
+}  // namespace server

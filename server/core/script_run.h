@@ -1,0 +1,101 @@
+#ifndef SHARDIS_SERVER_CORE_SCRIPT_RUN_H_
+#define SHARDIS_SERVER_CORE_SCRIPT_RUN_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/key_journal.h"
+#include "engine/shard.h"
+#include "resp/reply_writer.h"
+#include "server/command/command.h"
+#include "server/scripting/lua_runtime.h"
+#include "server/scripting/script_cache.h"
+
+namespace server {
+
+class Server;
+class Worker;
+struct Client;
+
+// One EVAL / EVALSHA in flight: its arguments (owned), the shards it holds,
+// and the ScriptHost its redis.call reaches. Runs on the client's worker
+// thread while every shard in `held` is held for it, reading and writing
+// their data directly (no hop: nothing else touches a held shard).
+//
+// A call that needs a shard not held sets needs_every_shard and ends the
+// run; when the run had written, the journal undoes it first. The worker
+// then runs the script again with every shard held (see
+// docs/decisions/006-scripts-with-undeclared-keys.md).
+class ScriptRun : public scripting::ScriptHost {
+ public:
+  ScriptRun(Server& server, Worker& worker, Client& client,
+            std::shared_ptr<scripting::Script> script, Args keys, Args argv, bool read_only);
+
+  const scripting::Script& script() const { return *script_; }
+  std::shared_ptr<scripting::Script> script_ptr() const { return script_; }
+  // Shards of the declared keys (sorted, unique).
+  const std::vector<engine::ShardId>& key_shards() const { return key_shards_; }
+
+  // Which shards this attempt holds (all of them, or these).
+  void HoldEvery() { every_shard_ = true; }
+  void Hold(std::vector<engine::ShardId> shards) { held_ = std::move(shards); }
+  bool holds_every_shard() const { return every_shard_; }
+
+  // Runs the script once on this thread; the reply lands in reply().
+  void Execute(scripting::LuaRuntime& lua, int64_t now_ms);
+  bool needs_every_shard() const { return needs_every_shard_; }
+  const std::string& reply() const { return reply_; }
+  Client& client() const { return client_; }
+
+  // SCRIPT KILL from any thread. False (and why) when it may not be.
+  bool Kill(std::string* why);
+  bool wrote() const { return wrote_.load(std::memory_order_acquire); }
+
+  // ScriptHost.
+  void Call(scripting::ArgList args, int resp, std::string* reply) override;
+  bool ShouldStop(std::string* why) override;
+  bool CommandExists(std::string_view name) override;
+  void Log(int level, std::string_view message) override;
+
+ private:
+  bool Holds(engine::ShardId shard) const;
+  // The refusal of a command in a script, or "" when it may run.
+  std::string Refusal(const CommandSpec& spec, Args args) const;
+  void RunKeyCommand(const CommandSpec& spec, Args args, const std::vector<int>& keys,
+                     resp::ReplyWriter& w);
+  void RunMultiCommand(const CommandSpec& spec, Args args, const std::vector<int>& keys,
+                       resp::ReplyWriter& w);
+  void RunClientCommand(const CommandSpec& spec, Args args, resp::ReplyWriter& w);
+  void Journal(const CommandSpec& spec, Args args, const std::vector<int>& keys);
+
+  Server& server_;
+  Worker& worker_;
+  Client& client_;
+  std::shared_ptr<scripting::Script> script_;
+  std::vector<std::string> storage_;
+  std::vector<std::string_view> keys_;
+  std::vector<std::string_view> argv_;
+  std::vector<engine::ShardId> key_shards_;
+  bool read_only_;
+  resp::Protocol client_proto_;
+  int db_;  // SELECT inside the script changes it, for the script only
+  int start_db_;
+  bool oom_at_start_ = false;
+  int64_t now_ms_ = 0;
+  bool every_shard_ = false;
+  std::vector<engine::ShardId> held_;
+  bool needs_every_shard_ = false;
+  std::atomic<bool> wrote_{false};
+  std::atomic<bool> killed_{false};
+  // Running Lua now (SCRIPT KILL targets only a running script).
+  std::atomic<bool> running_{false};
+  engine::KeyJournal journal_;
+  std::string reply_;
+};
+
+}  // namespace server
+
+#endif  // SHARDIS_SERVER_CORE_SCRIPT_RUN_H_

@@ -1,0 +1,173 @@
+// EVAL and EVALSHA on a worker: which shards a script holds, where it runs,
+// and running it again with every shard when it reaches beyond its KEYS
+// (docs/decisions/006-scripts-with-undeclared-keys.md).
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "resp/numbers.h"
+#include "server/command/text.h"
+#include "server/core/script_run.h"
+#include "engine/transaction.h"
+#include "server/core/server.h"
+#include "server/scripting/script_flags.h"
+#include "server/core/worker.h"
+#include "server/scripting/sha1.h"
+
+namespace server {
+namespace {
+
+// What redis.REDIS_VERSION answers (INFO says the same).
+constexpr char kRedisVersion[] = "7.0.15";
+
+std::vector<engine::ShardId> EveryShard(const engine::ShardSet& set) {
+  std::vector<engine::ShardId> all;
+  for (engine::ShardId s = 0; s < set.size(); ++s) all.push_back(s);
+  return all;
+}
+
+}  // namespace
+
+scripting::LuaRuntime& Worker::Lua() {
+  // SCRIPT FLUSH (on any worker) drops every interpreter's scripts.
+  uint64_t generation = server_->scripts().generation();
+  if (lua_ == nullptr || lua_generation_ != generation) {
+    lua_ = std::make_unique<scripting::LuaRuntime>(kRedisVersion);
+    lua_generation_ = generation;
+  }
+  return *lua_;
+}
+
+void Worker::Eval(ClientContext& ctx, Args args, bool by_sha, bool read_only) {
+  Client& c = ctx.client;
+  // Redis answers a SHA of the wrong length before it reads numkeys.
+  if (by_sha && args[1].size() != 40) {
+    return ctx.out.Error("NOSCRIPT No matching script. Please use EVAL.");
+  }
+  int64_t numkeys = 0;
+  if (!resp::ParseInt64(args[2], &numkeys)) return ctx.out.Error(errors::kNotInteger);
+  if (numkeys > static_cast<int64_t>(args.size()) - 3) {
+    return ctx.out.Error("ERR Number of keys can't be greater than number of args");
+  }
+  if (numkeys < 0) return ctx.out.Error("ERR Number of keys can't be negative");
+
+  scripting::ScriptCache& cache = server_->scripts();
+  scripting::LuaRuntime& lua = Lua();
+  std::shared_ptr<scripting::Script> script;
+  if (by_sha) {
+    script = cache.Find(args[1]);
+    if (script == nullptr) return ctx.out.Error("NOSCRIPT No matching script. Please use EVAL.");
+  } else {
+    script = cache.Find(scripting::Sha1Hex(args[1]));
+    if (script == nullptr) {
+      std::string error;
+      script = scripting::ScriptCache::Parse(args[1], &error);
+      if (script == nullptr) return ctx.out.Error(absl::StrCat("ERR ", error));
+    }
+  }
+  // Compiled in this worker's interpreter (a script loaded on another
+  // worker, or before a flush, is compiled here on first use).
+  std::string error = lua.Load(*script);
+  if (!error.empty()) return ctx.out.Error(error);
+  script = cache.Insert(std::move(script));
+
+  uint32_t flags = script->flags;
+  if (!(flags & scripting::kEvalCompat)) {
+    if (read_only && !(flags & scripting::kNoWrites)) {
+      return ctx.out.Error("ERR Can not execute a script with write flag using *_ro command.");
+    }
+    const Config& cfg = server_->config();
+    if (cfg.maxmemory > 0 && server_->memory().Current() > cfg.maxmemory &&
+        !(flags & (scripting::kAllowOom | scripting::kNoWrites))) {
+      return ctx.out.Error(
+          "OOM allow-oom flag is not set on the script, can not run it when used memory > "
+          "'maxmemory'");
+    }
+  }
+  auto run = std::make_shared<ScriptRun>(*server_, *this, c, script, args.subspan(3, numkeys),
+                                         args.subspan(3 + numkeys), read_only);
+  if (ctx.late != nullptr) {
+    // Inside EXEC: its transaction holds every shard (ExecPlan gives a
+    // script step all of them), so the script runs right here.
+    run->HoldEvery();
+    RunScriptHere(*run);
+    ctx.out.out()->append(run->reply());
+    return;
+  }
+  bool every = script->reaches_undeclared.load(std::memory_order_relaxed) ||
+               server_->shards().size() == 1;
+  std::vector<engine::ShardId> shards = every ? EveryShard(server_->shards()) : run->key_shards();
+  bool local = shards.empty() || (shards.size() == 1 && shards[0] == id_);
+  // Nothing held (no keys): it may run at once; the first key it touches
+  // sends it to the every-shard path below.
+  if (local && (shards.empty() || shard_.CanRunInline())) {
+    if (!shards.empty()) shard_.HoldLocally();
+    if (every) {
+      run->HoldEvery();
+    } else {
+      run->Hold(shards);
+    }
+    RunScriptHere(*run);
+    if (!shards.empty()) shard_.ReleaseLocalHold();
+    if (!run->needs_every_shard()) {
+      ctx.out.out()->append(run->reply());
+      ServeBlocked();
+      return;
+    }
+    script->reaches_undeclared.store(true, std::memory_order_relaxed);
+    every = true;
+  }
+  // Hops collected before the script must reach their shards first.
+  SendBatches(c);
+  PendingReply* slot = NewPending(c);
+  ++c.in_flight;
+  c.waiting_for_transaction = true;
+  RunScriptTransaction(&c, std::move(run), slot, every);
+}
+
+void Worker::RunScriptTransaction(Client* c, std::shared_ptr<ScriptRun> run, PendingReply* slot,
+                                  bool every) {
+  std::vector<engine::ShardId> shards = every ? EveryShard(server_->shards()) : run->key_shards();
+  if (every) {
+    run->HoldEvery();
+  } else {
+    run->Hold(shards);
+  }
+  WorkerStats::Bump(stats_.transactions);
+  auto* tx = new engine::Transaction(&shard_, std::move(shards));
+  tx->AddOriginStep([this, run] { RunScriptHere(*run); });
+  tx->Start([this, c, run, slot] {
+    if (run->needs_every_shard()) {
+      // It reached a key outside its KEYS' shards: undone (ScriptRun), and
+      // from now on this script takes every shard from the start.
+      run->script_ptr()->reaches_undeclared.store(true, std::memory_order_relaxed);
+      return RunScriptTransaction(c, run, slot, /*every=*/true);
+    }
+    slot->data.append(run->reply());
+    slot->ready = true;
+    c->waiting_for_transaction = false;
+    Complete(c);
+  });
+}
+
+void Worker::RunScriptHere(ScriptRun& run) {
+  scripting::LuaRuntime& lua = Lua();
+  // A SCRIPT FLUSH between EVAL and now reset the interpreter.
+  if (!lua.Loaded(run.script())) lua.Load(run.script());
+  {
+    std::lock_guard<std::mutex> lock(script_mu_);
+    running_script_ = &run;
+  }
+  run.Execute(lua, loop_.now_ms());
+  {
+    std::lock_guard<std::mutex> lock(script_mu_);
+    running_script_ = nullptr;
+  }
+}
+
+int Worker::KillScript(std::string* why) {
+  std::lock_guard<std::mutex> lock(script_mu_);
+  if (running_script_ == nullptr) return 0;
+  return running_script_->Kill(why) ? 1 : -1;
+}
+
+}  // namespace server
