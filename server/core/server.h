@@ -11,6 +11,7 @@
 #include "server/command/command_table.h"
 #include "server/config/config.h"
 #include "server/core/maxmemory.h"
+#include "server/scripting/function_registry.h"
 #include "server/scripting/script_cache.h"
 
 namespace server {
@@ -56,10 +57,13 @@ class Server {
   MemoryGauge& memory() { return memory_; }
   // EVAL's scripts, shared by every worker's interpreter.
   scripting::ScriptCache& scripts() { return scripts_; }
+  // FUNCTION's libraries, likewise shared.
+  scripting::FunctionRegistry& functions() { return functions_; }
 
  private:
   MemoryGauge memory_;
   scripting::ScriptCache scripts_;
+  scripting::FunctionRegistry functions_;
   Config config_;
   engine::ShardSet shards_;
   CommandTable commands_;

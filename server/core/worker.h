@@ -115,9 +115,11 @@ class Worker : public net::ConnectionHandler {
   // the script atomically, holding the shards of its KEYS (or every shard,
   // once it is known to reach beyond them).
   void Eval(ClientContext& ctx, Args args, bool by_sha, bool read_only);
-  // SCRIPT KILL, from any thread: 0 no script runs here, 1 it will stop,
-  // -1 it may not be stopped (*why says so).
-  int KillScript(std::string* why);
+  // FCALL / FCALL_RO: a registered function, the same way.
+  void Fcall(ClientContext& ctx, Args args, bool read_only);
+  // SCRIPT KILL (function false) or FUNCTION KILL, from any thread: 0 no
+  // script runs here, 1 it will stop, -1 it may not be (*why says so).
+  int KillScript(bool function, std::string* why);
   // This worker's Lua interpreter (its thread only).
   scripting::LuaRuntime& Lua();
 
@@ -178,6 +180,8 @@ class Worker : public net::ConnectionHandler {
   void RunScriptTransaction(Client* c, std::shared_ptr<class ScriptRun> run, PendingReply* slot,
                             bool every);
   void RunScriptHere(ScriptRun& run);
+  void StartScript(ClientContext& ctx, std::shared_ptr<scripting::Script> script, Args args,
+                   int64_t numkeys, bool read_only);
 
   // Writes a reply, straight to the socket buffer when nothing is pending
   // before it, else into a new pending slot.
@@ -233,6 +237,7 @@ class Worker : public net::ConnectionHandler {
   std::thread thread_;
   std::unique_ptr<scripting::LuaRuntime> lua_;
   uint64_t lua_generation_ = 0;
+  uint64_t lua_function_generation_ = 0;
   // The script running on this thread, for SCRIPT KILL from other threads.
   std::mutex script_mu_;
   ScriptRun* running_script_ = nullptr;

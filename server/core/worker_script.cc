@@ -9,6 +9,7 @@
 #include "server/core/script_run.h"
 #include "engine/transaction.h"
 #include "server/core/server.h"
+#include "server/scripting/function_registry.h"
 #include "server/scripting/script_flags.h"
 #include "server/core/worker.h"
 #include "server/scripting/sha1.h"
@@ -28,11 +29,20 @@ std::vector<engine::ShardId> EveryShard(const engine::ShardSet& set) {
 }  // namespace
 
 scripting::LuaRuntime& Worker::Lua() {
-  // SCRIPT FLUSH (on any worker) drops every interpreter's scripts.
-  uint64_t generation = server_->scripts().generation();
-  if (lua_ == nullptr || lua_generation_ != generation) {
+  // SCRIPT FLUSH and every FUNCTION change (on any worker) start this
+  // worker's interpreter afresh: EVAL scripts compile again on their next
+  // use, libraries load again now.
+  uint64_t scripts = server_->scripts().generation();
+  uint64_t functions = server_->functions().generation();
+  if (lua_ == nullptr || lua_generation_ != scripts || lua_function_generation_ != functions) {
     lua_ = std::make_unique<scripting::LuaRuntime>(kRedisVersion);
-    lua_generation_ = generation;
+    lua_generation_ = scripts;
+    lua_function_generation_ = functions;
+    std::vector<scripting::FunctionInfo> registered;
+    for (const scripting::FunctionLibrary& lib : server_->functions().Libraries()) {
+      scripting::LibraryMetadata md = scripting::ParseLibraryMetadata(lib.code);
+      lua_->LoadLibrary(lib.code, md.shebang_length, &registered);
+    }
   }
   return *lua_;
 }
@@ -69,7 +79,25 @@ void Worker::Eval(ClientContext& ctx, Args args, bool by_sha, bool read_only) {
   std::string error = lua.Load(*script);
   if (!error.empty()) return ctx.out.Error(error);
   script = cache.Insert(std::move(script));
+  StartScript(ctx, std::move(script), args, numkeys, read_only);
+}
 
+void Worker::Fcall(ClientContext& ctx, Args args, bool read_only) {
+  std::shared_ptr<scripting::Script> function = server_->functions().FindFunction(args[1]);
+  if (function == nullptr) return ctx.out.Error("ERR Function not found");
+  int64_t numkeys = 0;
+  if (!resp::ParseInt64(args[2], &numkeys)) return ctx.out.Error("ERR Bad number of keys provided");
+  if (numkeys > static_cast<int64_t>(args.size()) - 3) {
+    return ctx.out.Error("ERR Number of keys can't be greater than number of args");
+  }
+  if (numkeys < 0) return ctx.out.Error("ERR Number of keys can't be negative");
+  Lua();  // has every library loaded
+  StartScript(ctx, std::move(function), args, numkeys, read_only);
+}
+
+void Worker::StartScript(ClientContext& ctx, std::shared_ptr<scripting::Script> script,
+                         Args args, int64_t numkeys, bool read_only) {
+  Client& c = ctx.client;
   uint32_t flags = script->flags;
   if (!(flags & scripting::kEvalCompat)) {
     if (read_only && !(flags & scripting::kNoWrites)) {
@@ -164,9 +192,17 @@ void Worker::RunScriptHere(ScriptRun& run) {
   }
 }
 
-int Worker::KillScript(std::string* why) {
+int Worker::KillScript(bool function, std::string* why) {
   std::lock_guard<std::mutex> lock(script_mu_);
   if (running_script_ == nullptr) return 0;
+  // SCRIPT KILL stops EVALs, FUNCTION KILL functions, as in Redis.
+  if (running_script_->script().is_function != function) {
+    *why = function ? "BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
+                      "SHUTDOWN NOSAVE."
+                    : "BUSY Redis is busy running a script. You can only call FUNCTION KILL or "
+                      "SHUTDOWN NOSAVE.";
+    return -1;
+  }
   return running_script_->Kill(why) ? 1 : -1;
 }
 

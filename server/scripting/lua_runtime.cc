@@ -415,6 +415,7 @@ void LuaRuntime::Open() {
   lua_setglobal(L, "redis");
 
   InstallSandbox(L);
+  OpenFunctions();
   SeedRandom(0);
 }
 
@@ -448,17 +449,32 @@ void LuaRuntime::Run(const Script& script, ArgList keys, ArgList argv, ScriptHos
   resp_ = 2;
   lua_pushcfunction(L, ErrorHandler);
   int handler = lua_gettop(L);
-  lua_getfield(L, LUA_REGISTRYINDEX, ("f_" + script.sha).c_str());
-  for (ArgList list : {keys, argv}) {
+  if (script.is_function) {
+    if (!PushFunction(script)) {
+      lua_pop(L, 1);
+      host_ = nullptr;
+      return out.Error("ERR Function not found");
+    }
+  } else {
+    lua_getfield(L, LUA_REGISTRYINDEX, ("f_" + script.sha).c_str());
+  }
+  // EVAL: KEYS and ARGV are globals; a function gets them as arguments.
+  int nargs = 0;
+  for (int which = 0; which < 2; ++which) {
+    ArgList list = which == 0 ? keys : argv;
     lua_createtable(L, static_cast<int>(list.size()), 0);
     for (size_t i = 0; i < list.size(); ++i) {
       lua_pushlstring(L, list[i].data(), list[i].size());
       lua_rawseti(L, -2, static_cast<int>(i + 1));
     }
-    SetRealGlobal(L, list.data() == keys.data() && list.size() == keys.size() ? "KEYS" : "ARGV");
+    if (script.is_function) {
+      ++nargs;
+    } else {
+      SetRealGlobal(L, which == 0 ? "KEYS" : "ARGV");
+    }
   }
   lua_sethook(L, CountHook, LUA_MASKCOUNT, 100000);
-  int status = lua_pcall(L, 0, 1, handler);
+  int status = lua_pcall(L, nargs, 1, handler);
   lua_sethook(L, nullptr, 0, 0);
   if (status != 0) {
     if (!lua_istable(L, -1)) {

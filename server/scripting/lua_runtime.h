@@ -1,6 +1,7 @@
 #ifndef SHARDIS_SERVER_SCRIPTING_LUA_RUNTIME_H_
 #define SHARDIS_SERVER_SCRIPTING_LUA_RUNTIME_H_
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "absl/types/span.h"
 #include "resp/reply_writer.h"
+#include "server/scripting/function_registry.h"
 #include "server/scripting/script_cache.h"
 
 namespace scripting {
@@ -52,8 +54,15 @@ class LuaRuntime {
   std::string Load(const Script& script);
   bool Loaded(const Script& script) const;
 
-  // Runs a loaded EVAL script with KEYS and ARGV; writes its reply (or
-  // error) to `out`. `host` serves its redis.call.
+  // FUNCTION LOAD: runs a library's code (after its shebang line) so that
+  // it registers its functions, whose callbacks this interpreter keeps.
+  // "" or Redis's error; *functions: what it registered.
+  std::string LoadLibrary(std::string_view code, size_t shebang_length,
+                          std::vector<FunctionInfo>* functions);
+
+  // Runs a loaded EVAL script with KEYS and ARGV (or a loaded function with
+  // them as its two arguments); writes its reply (or error) to `out`.
+  // `host` serves its redis.call.
   void Run(const Script& script, ArgList keys, ArgList argv, ScriptHost& host,
            resp::ReplyWriter& out);
 
@@ -72,10 +81,16 @@ class LuaRuntime {
   // reply was an error. Raises no Lua error itself.
   bool CallHost(lua_State* L);
   uint64_t NextRandom();
+  // During LoadLibrary: where register_function adds (else nullptr).
+  std::vector<FunctionInfo>* loading() const { return loading_; }
+  bool LoadTimedOut() const;
   void SeedRandom(int32_t seed);
 
  private:
   void Open();
+  void OpenFunctions();  // lua_functions.cc
+  // Pushes the callback of a loaded function; false (nothing pushed) if none.
+  bool PushFunction(const Script& script);
 
   std::string redis_version_;
   lua_State* L_ = nullptr;
@@ -89,6 +104,8 @@ class LuaRuntime {
   std::deque<std::string> call_numbers_;
   std::string call_reply_;
   std::string call_why_;
+  std::vector<FunctionInfo>* loading_ = nullptr;
+  std::chrono::steady_clock::time_point load_deadline_;
 };
 
 }  // namespace scripting

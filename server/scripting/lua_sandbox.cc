@@ -221,4 +221,12 @@ void SetRealGlobal(lua_State* L, const char* name) {
   lua_pop(L, 1);
 }
 
+void MakeReadonlyProxy(lua_State* L) { MakeProxy(L); }
+
+void MarkReadonly(lua_State* L, int index) { MarkProxy(L, index); }
+
+void PushReadonlyError(lua_State* L) { lua_pushcfunction(L, ReadonlyError); }
+
+void PushMissingGlobalError(lua_State* L) { lua_pushcfunction(L, MissingGlobalError); }
+
 }  // namespace scripting

@@ -23,6 +23,16 @@ void InstallSandbox(lua_State* L);
 // Sets a global behind the sandbox (KEYS, ARGV before each run).
 void SetRealGlobal(lua_State* L, const char* name);
 
+// Replaces the table on top with a read-only proxy of it.
+void MakeReadonlyProxy(lua_State* L);
+// Marks the table at `index` as one setmetatable and rawset refuse.
+void MarkReadonly(lua_State* L, int index);
+// Pushes the function that raises "Attempt to modify a readonly table"
+// (for a __newindex) and the one that raises "Script attempted to access
+// nonexistent global variable" (for an __index).
+void PushReadonlyError(lua_State* L);
+void PushMissingGlobalError(lua_State* L);
+
 }  // namespace scripting
 
 #endif  // SHARDIS_SERVER_SCRIPTING_LUA_SANDBOX_H_

@@ -12,8 +12,11 @@
 
 namespace scripting {
 
-// A script EVAL or SCRIPT LOAD has seen.
+// A script EVAL or SCRIPT LOAD has seen, or a function FUNCTION LOAD
+// registered.
 struct Script {
+  // A function (FCALL): `sha` is then the function's name, `body` empty.
+  bool is_function = false;
   std::string sha;   // 40 lower-case hex digits of `body`
   std::string body;  // as sent, shebang included
   uint32_t flags = 0;      // ScriptFlag

@@ -51,7 +51,7 @@ void ScriptFlush(Args args, ClientContext& ctx) {
 void ScriptKill(Args, ClientContext& ctx) {
   std::string why;
   for (size_t i = 0; i < ctx.server.num_workers(); ++i) {
-    int status = ctx.server.worker(i).KillScript(&why);
+    int status = ctx.server.worker(i).KillScript(/*function=*/false, &why);
     if (status == 1) return ctx.out.Ok();
     if (status == -1) return ctx.out.Error(why);
   }
@@ -108,6 +108,7 @@ void RegisterScriptCommands(CommandTable& t) {
       Subcommand("script|load", 3, kNoScript | kStale, {"@slow", "@scripting"}),
   };
   t.Add(std::move(script));
+  RegisterFunctionCommands(t);
 }
 
 }  // namespace server

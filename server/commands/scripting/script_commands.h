@@ -9,6 +9,10 @@ namespace server {
 // HELP).
 void RegisterScriptCommands(CommandTable& t);
 
+// FCALL, FCALL_RO and FUNCTION (LOAD, DELETE, FLUSH, LIST, STATS, KILL,
+// HELP); RegisterScriptCommands registers them too.
+void RegisterFunctionCommands(CommandTable& t);
+
 }  // namespace server
 
 #endif  // SHARDIS_SERVER_COMMANDS_SCRIPTING_SCRIPT_COMMANDS_H_

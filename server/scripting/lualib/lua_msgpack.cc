@@ -164,7 +164,7 @@ bool IsArray(lua_State* L, size_t* n) {
 }
 
 void EncodeTable(lua_State* L, Output* out, int level) {
-  luaL_checkstack(L, 3, "table too deep for cmsgpack.pack");
+  luaL_checkstack(L, 3, "in cmsgpack.pack");  // key, value, key copy
   size_t n = 0;
   if (IsArray(L, &n)) {
     AppendLength(out, n, 0x90, 16, 0, 0xdc, 0xdd);

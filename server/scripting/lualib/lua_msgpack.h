@@ -25,13 +25,13 @@ namespace scripting {
 // integers in [-2^63, 2^63) take the smallest integer encoding (positive ones
 // above 2^32-1 are uint64), other numbers are float32 when that is exact, else
 // float64 (-0 packs as 0); strings are str (fixstr/str8/16/32); functions,
-// userdata and threads are nil. Tables nested 16 deep pack as nil, which also
-// ends circular references.
+// userdata and threads are nil. A table inside 16 others packs as nil, which
+// also ends circular references.
 // Decoding takes nil, booleans, every int, float32/64, str and array/map;
 // bin and ext are "Bad data format in input.", a truncated object is "Missing
 // bytes in input.". A uint64 above 2^63-1 decodes as negative (two's
-// complement), as in Redis. Nesting on decode is bounded by the Lua stack
-// (about 4000 levels), not by a limit of its own.
+// complement), as in Redis. Nesting on decode is bounded only by the Lua
+// stack, as in Redis: 3999 nested arrays decode, 4000 are "stack overflow".
 int OpenLuaMsgpack(lua_State* L);
 
 }  // namespace scripting

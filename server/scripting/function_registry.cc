@@ -1,0 +1,127 @@
+#include "server/scripting/function_registry.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace scripting {
+
+bool ValidFunctionName(std::string_view name) {
+  if (name.empty()) return false;
+  for (char ch : name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(ch)) && ch != '_') return false;
+  }
+  return true;
+}
+
+LibraryMetadata ParseLibraryMetadata(std::string_view code) {
+  LibraryMetadata md;
+  size_t end = code.find('\n');
+  if (code.substr(0, 2) != "#!" || end == std::string_view::npos) {
+    md.error = "Missing library metadata";
+    return md;
+  }
+  md.shebang_length = end;
+  std::vector<std::string_view> parts;
+  std::string_view line = code.substr(0, end);
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+    size_t start = i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
+    if (i > start) parts.push_back(line.substr(start, i - start));
+  }
+  if (parts.empty()) {
+    md.error = "Invalid library metadata";
+    return md;
+  }
+  md.engine = std::string(parts[0].substr(2));
+  bool named = false;
+  for (size_t p = 1; p < parts.size(); ++p) {
+    absl::string_view part(parts[p].data(), parts[p].size());
+    if (part.size() >= 5 && absl::EqualsIgnoreCase(part.substr(0, 5), "name=")) {
+      if (named) {
+        md.error = "Invalid metadata value, name argument was given multiple times";
+        return md;
+      }
+      named = true;
+      md.name = std::string(part.substr(5));
+      continue;
+    }
+    md.error = absl::StrCat("Invalid metadata value given: ", part);
+    return md;
+  }
+  if (!named) md.error = "Library name was not given";
+  return md;
+}
+
+std::string FunctionRegistry::Add(FunctionLibrary library, bool replace) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto old = libraries_.find(library.name);
+  if (old != libraries_.end() && !replace) {
+    return absl::StrCat("ERR Library '", library.name, "' already exists");
+  }
+  for (const FunctionInfo& f : library.functions) {
+    auto it = functions_.find(f.name);
+    // A function of the library being replaced may keep its name.
+    bool ours = old != libraries_.end() &&
+                std::any_of(old->second.functions.begin(), old->second.functions.end(),
+                            [&](const FunctionInfo& o) { return o.name == f.name; });
+    if (it != functions_.end() && !ours) {
+      return absl::StrCat("ERR Function ", f.name, " already exists");
+    }
+  }
+  if (old != libraries_.end()) {
+    for (const FunctionInfo& f : old->second.functions) functions_.erase(f.name);
+  }
+  for (const FunctionInfo& f : library.functions) {
+    auto script = std::make_shared<Script>();
+    script->is_function = true;
+    script->sha = f.name;
+    script->flags = f.flags;
+    functions_[f.name] = std::move(script);
+  }
+  std::string name = library.name;
+  libraries_[name] = std::move(library);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  return "";
+}
+
+std::string FunctionRegistry::Delete(std::string_view name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = libraries_.find(std::string(name));
+  if (it == libraries_.end()) return "ERR Library not found";
+  for (const FunctionInfo& f : it->second.functions) functions_.erase(f.name);
+  libraries_.erase(it);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  return "";
+}
+
+void FunctionRegistry::Flush() {
+  std::lock_guard<std::mutex> lock(mu_);
+  libraries_.clear();
+  functions_.clear();
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+std::shared_ptr<Script> FunctionRegistry::FindFunction(std::string_view name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = functions_.find(std::string(name));
+  return it == functions_.end() ? nullptr : it->second;
+}
+
+std::vector<FunctionLibrary> FunctionRegistry::Libraries() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<FunctionLibrary> out;
+  for (const auto& [name, lib] : libraries_) out.push_back(lib);
+  return out;
+}
+
+size_t FunctionRegistry::function_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return functions_.size();
+}
+
+}  // namespace scripting
