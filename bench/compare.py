@@ -9,6 +9,7 @@ latencies and -- the fair per-core figure -- requests per server CPU-second
 
   bazel run //bench:compare -- [--threads N] [--scale F] [--repeat K]
                                (T6, transactions, drives the load with tx_load.py)
+                               (T7, scripts: EVALSHA and FCALL)
                                [--only T3] [--csv FILE] [--memory]
                                [--memory-containers]
 """
@@ -37,7 +38,15 @@ SUITE = {
     "T6": dict(cmds=["multi", "cas"], tx=True, n=200000,
                args={"multi": ["--clients", "50", "--pipeline", "32"],
                      "cas": ["--clients", "50", "--keyspace", "100000"]}),
+    # Scripts: pipelined EVALSHA of INCR + EXPIRE on KEYS[1] (random keys),
+    # and FCALL of the same as a function.
+    "T7": dict(cmds=["evalsha", "fcall"], script=True, n=300000,
+               args=["-c", "50", "-P", "32", "-r", "100000"]),
 }
+SCRIPT_BODY = ("local v = redis.call('incr', KEYS[1]); "
+               "redis.call('expire', KEYS[1], 100); return v")
+FUNCTION_LIBRARY = ("#!lua name=bench\nredis.register_function('incr_expire', "
+                    "function(keys, args) " + SCRIPT_BODY.replace("KEYS", "keys") + " end)")
 TX_LOAD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tx_load.py")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -145,6 +154,29 @@ def run_benchmark(server, cmd, args, n, client_cpus):
                 p99=float(row["p99_latency_ms"]), cpu=cpu, requests=n)
 
 
+def run_script_benchmark(server, cmd, args, n, client_cpus):
+    """redis-benchmark with the script as its command (one CSV row)."""
+    if cmd == "evalsha":
+        command = ["evalsha", server.cli("SCRIPT", "LOAD", SCRIPT_BODY), "1", "key:__rand_int__"]
+    else:
+        server.cli("FUNCTION", "LOAD", "REPLACE", FUNCTION_LIBRARY)
+        command = ["fcall", "incr_expire", "1", "key:__rand_int__"]
+    argv = ["redis-benchmark", "-p", str(server.port), "-n", str(n), "--csv"] + args + command
+    if client_cpus:
+        argv = ["taskset", "-c", client_cpus] + argv
+    before = cpu_seconds(server.pid)
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
+    cpu = cpu_seconds(server.pid) - before
+    rows = list(csv.reader(out.stdout.strip().splitlines()))
+    if len(rows) < 2:
+        raise RuntimeError("redis-benchmark printed nothing: %s" % out.stderr[-500:])
+    row = dict(zip(rows[0], rows[-1]))
+    if float(row["rps"]) <= 0:
+        raise RuntimeError("%s: no requests answered" % cmd)
+    return dict(rps=float(row["rps"]), p50=float(row["p50_latency_ms"]),
+                p99=float(row["p99_latency_ms"]), cpu=cpu, requests=n)
+
+
 def run_tx_load(server, mode, args, n, client_cpus):
     argv = [sys.executable, TX_LOAD, "--port", str(server.port), "--mode", mode,
             "--requests", str(n)] + args
@@ -176,6 +208,20 @@ def run_suite(opts, redis, ours, client_cpus):
     for test in opts.only or sorted(SUITE):
         spec = SUITE[test]
         n = max(1000, int(spec["n"] * opts.scale))
+        if spec.get("script"):
+            runs = {cmd: {"redis": [], "ours": []} for cmd in spec["cmds"]}
+            for rep in range(opts.repeat):
+                order = (redis, ours) if rep % 2 == 0 else (ours, redis)
+                for server in order:
+                    server.cli("FLUSHALL")
+                    for cmd in spec["cmds"]:
+                        log("  %s %s on %s (run %d/%d)" % (test, cmd, server.name, rep + 1,
+                                                           opts.repeat))
+                        runs[cmd][server.name].append(
+                            run_script_benchmark(server, cmd, spec["args"], n, client_cpus))
+            for cmd in spec["cmds"]:
+                results.append((test, cmd, runs[cmd]))
+            continue
         if spec.get("tx"):
             runs = {cmd: {"redis": [], "ours": []} for cmd in spec["cmds"]}
             for rep in range(opts.repeat):

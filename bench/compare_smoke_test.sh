@@ -7,6 +7,6 @@ for t in "T2 |" "T2 -r 1000k" "T3 |" "T3 -r 1000k" "T4 |" "T4 -r 1000k" "T5 |" "
   "T6 | multi" "T6 | cas"; do
   grep -q "| $t" <<<"$out" || { echo "missing row $t"; exit 1; }
 done
-[ "$(wc -l < rows.csv)" -eq 37 ] || { echo "expected 36 CSV rows"; cat rows.csv; exit 1; }
+[ "$(wc -l < rows.csv)" -eq 39 ] || { echo "expected 38 CSV rows"; cat rows.csv; exit 1; }
 grep -q "Peak RSS" <<<"$out"
 echo "1 passed, 0 failed"

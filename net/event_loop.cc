@@ -165,4 +165,16 @@ void EventLoop::Run() {
   }
 }
 
+void EventLoop::PollOnce() {
+  constexpr int kMaxEvents = 256;
+  epoll_event events[kMaxEvents];
+  int n = epoll_wait(epoll_fd_, events, kMaxEvents, 0);
+  UpdateClock();
+  for (int i = 0; i < n; ++i) {
+    if (events[i].data.ptr == nullptr) continue;  // the wake fd stays readable for Run
+    static_cast<IoHandler*>(events[i].data.ptr)->OnEvents(events[i].events);
+  }
+  FlushConnections();
+}
+
 }  // namespace net

@@ -39,6 +39,10 @@ class EventLoop {
 
   // Runs iterations until Stop() is called.
   void Run();
+  // One round of I/O without waiting and without the wake, timer and
+  // iteration handlers: lets a handler that runs for long (a busy script)
+  // still read its other connections and answer them.
+  void PollOnce();
   // Thread-safe. Makes Run() return after the current iteration.
   void Stop();
   // Thread-safe and cheap when called repeatedly before the loop wakes: only

@@ -17,6 +17,8 @@ PACKAGES=(
   pkg-config
   # The reference implementation and the clients used by tests and benchmarks.
   redis-server redis-tools python3 python3-redis
+  # A Node.js client for the scripting end-to-end test.
+  nodejs node-redis
   # Pinning and process tools used by bench/compare.
   util-linux procps
 )

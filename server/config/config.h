@@ -114,6 +114,9 @@ struct Config {
   Tunable<int64_t> maxmemory_eviction_tenacity = 10;
   // Housekeeping runs per second (active expiry, timeouts), 1..500.
   Tunable<int64_t> hz = 10;
+  // A script running longer (ms) makes other clients answer BUSY
+  // (busy-reply-threshold, alias lua-time-limit); 0: never.
+  Tunable<int64_t> busy_reply_threshold_ms = 5000;
   TunableText requirepass;
   // Bumped when a setting that shapes open connections' parser limits
   // changes (proto-max-bulk-len, requirepass): each client re-derives its

@@ -54,6 +54,10 @@ ConfigRegistry::ConfigRegistry(Server* server) : server_(server) {
         t.name, t.alias, t.min, t.max, [v] { return v->load(); }, [v](int64_t n) { v->store(n); });
   }
   AddInteger(
+      "busy-reply-threshold", "lua-time-limit", 0, INT64_MAX,
+      [&c] { return c.busy_reply_threshold_ms.get(); },
+      [&c](int64_t n) { c.busy_reply_threshold_ms = n; });
+  AddInteger(
       "timeout", "", 0, INT32_MAX, [&c] { return c.timeout.get(); },
       [&c](int64_t n) { c.timeout = n; });
   AddInteger(

@@ -38,7 +38,7 @@ constexpr std::string_view kWrongArgs = "ERR Wrong number of args calling Redis 
 }  // namespace
 
 ScriptRun::ScriptRun(Server& server, Worker& worker, Client& client,
-                     std::shared_ptr<scripting::Script> script, Args keys, Args argv,
+                     std::shared_ptr<scripting::Script> script, Args command, int64_t numkeys,
                      bool read_only)
     : server_(server),
       worker_(worker),
@@ -48,11 +48,12 @@ ScriptRun::ScriptRun(Server& server, Worker& worker, Client& client,
       client_proto_(client.proto),
       db_(client.db),
       start_db_(client.db) {
-  storage_.reserve(keys.size() + argv.size());
-  for (std::string_view k : keys) storage_.emplace_back(k);
-  for (std::string_view a : argv) storage_.emplace_back(a);
-  for (size_t i = 0; i < keys.size(); ++i) keys_.push_back(storage_[i]);
-  for (size_t i = 0; i < argv.size(); ++i) argv_.push_back(storage_[keys.size() + i]);
+  storage_.reserve(command.size());
+  for (std::string_view a : command) storage_.emplace_back(a);
+  command_size_ = command.size();
+  for (size_t i = 3; i < storage_.size(); ++i) {
+    (i < 3 + static_cast<size_t>(numkeys) ? keys_ : argv_).push_back(storage_[i]);
+  }
   for (std::string_view k : keys_) key_shards_.push_back(server.shards().ShardOf(k));
   std::sort(key_shards_.begin(), key_shards_.end());
   key_shards_.erase(std::unique(key_shards_.begin(), key_shards_.end()), key_shards_.end());
@@ -70,9 +71,11 @@ void ScriptRun::Execute(scripting::LuaRuntime& lua, int64_t now_ms) {
   reply_.clear();
   needs_every_shard_ = false;
   resp::ReplyWriter w(&reply_, client_proto_);
+  started_ = std::chrono::steady_clock::now();
   running_.store(true, std::memory_order_release);
   lua.Run(*script_, keys_, argv_, *this, w);
   running_.store(false, std::memory_order_release);
+  EndBusy();
   if (needs_every_shard_) {
     journal_.Undo(now_ms);
     reply_.clear();
@@ -80,6 +83,21 @@ void ScriptRun::Execute(scripting::LuaRuntime& lua, int64_t now_ms) {
   } else {
     journal_.Clear();
   }
+}
+
+bool ScriptRun::DescribeRunning(resp::ReplyWriter& out) const {
+  if (!script_->is_function || !running_.load(std::memory_order_acquire)) return false;
+  out.MapHeader(3);
+  out.Bulk("name");
+  out.Bulk(script_->sha);
+  out.Bulk("command");
+  out.ArrayHeader(command_size_);
+  for (const std::string& a : storage_) out.Bulk(a);
+  out.Bulk("duration_ms");
+  out.Integer(std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - started_)
+                  .count());
+  return true;
 }
 
 bool ScriptRun::Kill(std::string* why) {
@@ -98,12 +116,31 @@ bool ScriptRun::Kill(std::string* why) {
   return true;
 }
 
+void ScriptRun::EndBusy() {
+  if (!busy_) return;
+  busy_ = false;
+  server_.busy_scripts.fetch_sub(1, std::memory_order_relaxed);
+  if (script_->is_function) server_.busy_functions.fetch_sub(1, std::memory_order_relaxed);
+}
+
 bool ScriptRun::ShouldStop(std::string* why) {
+  int64_t threshold = server_.config().busy_reply_threshold_ms;
+  if (threshold > 0 && !needs_every_shard_) {
+    auto elapsed = std::chrono::steady_clock::now() - started_;
+    if (elapsed > std::chrono::milliseconds(threshold)) {
+      if (!busy_) {
+        busy_ = true;
+        if (script_->is_function) server_.busy_functions.fetch_add(1, std::memory_order_relaxed);
+        server_.busy_scripts.fetch_add(1, std::memory_order_relaxed);
+      }
+      worker_.PollWhileScriptBusy();
+    }
+  }
   if (needs_every_shard_) {
     if (why != nullptr) *why = "ERR the script is run again with every shard held";
     return true;
   }
-  if (killed_.load(std::memory_order_acquire)) {
+  if (killed_.load(std::memory_order_acquire) || server_.stopping()) {
     if (why != nullptr) *why = "ERR Script killed by user with SCRIPT KILL...";
     return true;
   }

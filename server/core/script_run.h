@@ -2,6 +2,7 @@
 #define SHARDIS_SERVER_CORE_SCRIPT_RUN_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -31,8 +32,10 @@ struct Client;
 // docs/decisions/006-scripts-with-undeclared-keys.md).
 class ScriptRun : public scripting::ScriptHost {
  public:
+  // `command`: the whole EVAL / FCALL (FUNCTION STATS shows it).
   ScriptRun(Server& server, Worker& worker, Client& client,
-            std::shared_ptr<scripting::Script> script, Args keys, Args argv, bool read_only);
+            std::shared_ptr<scripting::Script> script, Args command, int64_t numkeys,
+            bool read_only);
 
   const scripting::Script& script() const { return *script_; }
   std::shared_ptr<scripting::Script> script_ptr() const { return script_; }
@@ -53,6 +56,9 @@ class ScriptRun : public scripting::ScriptHost {
   // SCRIPT KILL from any thread. False (and why) when it may not be.
   bool Kill(std::string* why);
   bool wrote() const { return wrote_.load(std::memory_order_acquire); }
+  // FUNCTION STATS's running_script (name, command, duration_ms), written
+  // as a map; false when this run is not a running function.
+  bool DescribeRunning(resp::ReplyWriter& out) const;
 
   // ScriptHost.
   void Call(scripting::ArgList args, int resp, std::string* reply) override;
@@ -75,7 +81,8 @@ class ScriptRun : public scripting::ScriptHost {
   Worker& worker_;
   Client& client_;
   std::shared_ptr<scripting::Script> script_;
-  std::vector<std::string> storage_;
+  std::vector<std::string> storage_;  // the command's arguments
+  size_t command_size_ = 0;
   std::vector<std::string_view> keys_;
   std::vector<std::string_view> argv_;
   std::vector<engine::ShardId> key_shards_;
@@ -94,6 +101,11 @@ class ScriptRun : public scripting::ScriptHost {
   std::atomic<bool> running_{false};
   engine::KeyJournal journal_;
   std::string reply_;
+  // Past busy-reply-threshold: other clients get BUSY, and this worker's own
+  // clients are still read (Worker::PollWhileScriptBusy).
+  std::chrono::steady_clock::time_point started_;
+  bool busy_ = false;
+  void EndBusy();
 };
 
 }  // namespace server

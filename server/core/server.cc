@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "net/listener.h"
 #include "server/core/config_registry.h"
@@ -52,6 +53,21 @@ Server::~Server() {
     close(unix_fd_);
     unlink(config_.unixsocket.c_str());
   }
+}
+
+std::string Server::BusyError(const CommandSpec& spec, Args args) const {
+  uint32_t flags = spec.flags;
+  if (!spec.subcommands.empty() && args.size() > 1) {
+    std::string full = absl::StrCat(spec.name, "|", absl::AsciiStrToLower(
+                                                        absl::string_view(args[1].data(), args[1].size())));
+    if (const CommandSpec* sub = commands_.FindFull(full)) flags = sub->flags;
+  }
+  if (flags & kAllowBusy) return "";
+  if (busy_functions.load(std::memory_order_relaxed) > 0) {
+    return "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN "
+           "NOSAVE.";
+  }
+  return "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
 }
 
 absl::Status Server::Start() {
@@ -101,6 +117,9 @@ absl::Status Server::Start() {
 }
 
 void Server::Stop() {
+  // A script that never ends must not keep the process alive (it stops at
+  // its next hook, as with SCRIPT KILL).
+  stopping_.store(true, std::memory_order_release);
   for (auto& w : workers_) w->Stop();
   for (auto& w : workers_) w->Join();
 }

@@ -34,6 +34,8 @@ class Server {
   void Stop();
   // Blocks until Stop() is called from another thread or a signal handler.
   void Wait();
+  // Stop() was called (any thread).
+  bool stopping() const { return stopping_.load(std::memory_order_acquire); }
 
   const Config& config() const { return config_; }
   // CONFIG SET changes Tunable fields through this (any thread).
@@ -53,6 +55,12 @@ class Server {
   std::atomic<uint64_t> total_connections{0};
   std::atomic<uint64_t> rejected_connections{0};
   std::atomic<uint64_t> output_limit_disconnections{0};
+  // Scripts past busy-reply-threshold (and how many of them are functions).
+  std::atomic<int> busy_scripts{0};
+  std::atomic<int> busy_functions{0};
+  // While a script is busy: Redis's BUSY error for a command that may not
+  // run meanwhile, or "" for one that may (flag allow-busy).
+  std::string BusyError(const CommandSpec& spec, Args args) const;
   // Allocated bytes as maxmemory sees them.
   MemoryGauge& memory() { return memory_; }
   // EVAL's scripts, shared by every worker's interpreter.
@@ -62,6 +70,7 @@ class Server {
 
  private:
   MemoryGauge memory_;
+  std::atomic<bool> stopping_{false};
   scripting::ScriptCache scripts_;
   scripting::FunctionRegistry functions_;
   Config config_;

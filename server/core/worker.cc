@@ -354,6 +354,12 @@ void Worker::Execute(Client& c, Args args) {
   if (!c.authenticated && !(spec->flags & kNoAuth) && !server_->config().requirepass.empty()) {
     return Reject(c, "NOAUTH Authentication required.", spec);
   }
+  // A script has run past busy-reply-threshold somewhere: only what may run
+  // meanwhile (SCRIPT KILL, FUNCTION KILL, ...) does, as in Redis.
+  if (server_->busy_scripts.load(std::memory_order_relaxed) > 0) {
+    std::string busy = server_->BusyError(*spec, args);
+    if (!busy.empty()) return Reject(c, busy, spec);
+  }
   if (c.multi != nullptr && !(spec->flags & kNotQueued)) return QueueCommand(c, *spec, args);
   // Inside MULTI, over maxmemory, MULTI and WATCH are refused too.
   bool oom_checked = (spec->flags & kDenyOom) ||

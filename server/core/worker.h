@@ -120,8 +120,14 @@ class Worker : public net::ConnectionHandler {
   // SCRIPT KILL (function false) or FUNCTION KILL, from any thread: 0 no
   // script runs here, 1 it will stop, -1 it may not be (*why says so).
   int KillScript(bool function, std::string* why);
+  // FUNCTION STATS, from any thread: writes the function running here, if
+  // any (false: none).
+  bool DescribeRunningFunction(resp::ReplyWriter& out);
   // This worker's Lua interpreter (its thread only).
   scripting::LuaRuntime& Lua();
+  // From a script past busy-reply-threshold, on this thread: reads this
+  // worker's other clients and answers them (BUSY, or SCRIPT KILL & co).
+  void PollWhileScriptBusy();
 
   // Blocking commands (worker_blocking.cc). From a shard that served the
   // client's command (its reply is in the slot), or that hands it back for

@@ -111,8 +111,7 @@ void Worker::StartScript(ClientContext& ctx, std::shared_ptr<scripting::Script> 
           "'maxmemory'");
     }
   }
-  auto run = std::make_shared<ScriptRun>(*server_, *this, c, script, args.subspan(3, numkeys),
-                                         args.subspan(3 + numkeys), read_only);
+  auto run = std::make_shared<ScriptRun>(*server_, *this, c, script, args, numkeys, read_only);
   if (ctx.late != nullptr) {
     // Inside EXEC: its transaction holds every shard (ExecPlan gives a
     // script step all of them), so the script runs right here.
@@ -190,6 +189,17 @@ void Worker::RunScriptHere(ScriptRun& run) {
     std::lock_guard<std::mutex> lock(script_mu_);
     running_script_ = nullptr;
   }
+}
+
+bool Worker::DescribeRunningFunction(resp::ReplyWriter& out) {
+  std::lock_guard<std::mutex> lock(script_mu_);
+  return running_script_ != nullptr && running_script_->DescribeRunning(out);
+}
+
+void Worker::PollWhileScriptBusy() {
+  // Not the mailbox: the script is inside one of its tasks, and what it
+  // holds must not change under it. Only connections are read.
+  loop_.PollOnce();
 }
 
 int Worker::KillScript(bool function, std::string* why) {

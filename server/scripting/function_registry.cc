@@ -8,6 +8,22 @@
 
 namespace scripting {
 
+namespace {
+
+// FCALL finds functions by name in any case, as Redis's dict does.
+std::string Folded(std::string_view name) { return absl::AsciiStrToLower(absl::string_view(name.data(), name.size())); }
+
+// sdssplitargs's quoting, enough for a shebang word: quotes are dropped.
+std::string Unquoted(std::string_view word) {
+  std::string out;
+  for (char ch : word) {
+    if (ch != '"' && ch != '\'') out.push_back(ch);
+  }
+  return out;
+}
+
+}  // namespace
+
 bool ValidFunctionName(std::string_view name) {
   if (name.empty()) return false;
   for (char ch : name) {
@@ -37,7 +53,7 @@ LibraryMetadata ParseLibraryMetadata(std::string_view code) {
     md.error = "Invalid library metadata";
     return md;
   }
-  md.engine = std::string(parts[0].substr(2));
+  md.engine = Unquoted(parts[0].substr(2));
   bool named = false;
   for (size_t p = 1; p < parts.size(); ++p) {
     absl::string_view part(parts[p].data(), parts[p].size());
@@ -47,7 +63,7 @@ LibraryMetadata ParseLibraryMetadata(std::string_view code) {
         return md;
       }
       named = true;
-      md.name = std::string(part.substr(5));
+      md.name = Unquoted(std::string_view(part.data() + 5, part.size() - 5));
       continue;
     }
     md.error = absl::StrCat("Invalid metadata value given: ", part);
@@ -64,24 +80,24 @@ std::string FunctionRegistry::Add(FunctionLibrary library, bool replace) {
     return absl::StrCat("ERR Library '", library.name, "' already exists");
   }
   for (const FunctionInfo& f : library.functions) {
-    auto it = functions_.find(f.name);
+    auto it = functions_.find(Folded(f.name));
     // A function of the library being replaced may keep its name.
     bool ours = old != libraries_.end() &&
                 std::any_of(old->second.functions.begin(), old->second.functions.end(),
-                            [&](const FunctionInfo& o) { return o.name == f.name; });
+                            [&](const FunctionInfo& o) { return Folded(o.name) == Folded(f.name); });
     if (it != functions_.end() && !ours) {
       return absl::StrCat("ERR Function ", f.name, " already exists");
     }
   }
   if (old != libraries_.end()) {
-    for (const FunctionInfo& f : old->second.functions) functions_.erase(f.name);
+    for (const FunctionInfo& f : old->second.functions) functions_.erase(Folded(f.name));
   }
   for (const FunctionInfo& f : library.functions) {
     auto script = std::make_shared<Script>();
     script->is_function = true;
     script->sha = f.name;
     script->flags = f.flags;
-    functions_[f.name] = std::move(script);
+    functions_[Folded(f.name)] = std::move(script);
   }
   std::string name = library.name;
   libraries_[name] = std::move(library);
@@ -93,7 +109,7 @@ std::string FunctionRegistry::Delete(std::string_view name) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = libraries_.find(std::string(name));
   if (it == libraries_.end()) return "ERR Library not found";
-  for (const FunctionInfo& f : it->second.functions) functions_.erase(f.name);
+  for (const FunctionInfo& f : it->second.functions) functions_.erase(Folded(f.name));
   libraries_.erase(it);
   generation_.fetch_add(1, std::memory_order_acq_rel);
   return "";
@@ -108,7 +124,7 @@ void FunctionRegistry::Flush() {
 
 std::shared_ptr<Script> FunctionRegistry::FindFunction(std::string_view name) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = functions_.find(std::string(name));
+  auto it = functions_.find(Folded(name));
   return it == functions_.end() ? nullptr : it->second;
 }
 

@@ -69,6 +69,7 @@ int RegisterFunction(lua_State* L) {
   int argc = lua_gettop(L);
   if (argc < 1 || argc > 2) return Raise(L, "wrong number of arguments to redis.register_function");
   const char* name = nullptr;
+  size_t name_len = 0;
   const char* description = nullptr;
   uint32_t flags = 0;
   int callback = 0;
@@ -76,7 +77,7 @@ int RegisterFunction(lua_State* L) {
     if (lua_type(L, 1) != LUA_TSTRING && lua_type(L, 1) != LUA_TNUMBER) {
       return Raise(L, "first argument to redis.register_function must be a string");
     }
-    name = lua_tostring(L, 1);
+    name = lua_tolstring(L, 1, &name_len);
     if (!lua_isfunction(L, 2)) {
       return Raise(L, "second argument to redis.register_function must be a function");
     }
@@ -132,11 +133,10 @@ int RegisterFunction(lua_State* L) {
     }
     if (lua_isnil(L, 2)) return Raise(L, "redis.register_function must get a function name argument");
     if (lua_isnil(L, 4)) return Raise(L, "redis.register_function must get a callback argument");
-    name = lua_tostring(L, 2);
+    name = lua_tolstring(L, 2, &name_len);
     if (!lua_isnil(L, 3)) description = lua_tostring(L, 3);
     callback = 4;
   }
-  size_t name_len = std::strlen(name);
   if (!ValidFunctionName(std::string_view(name, name_len))) {
     return Raise(L,
                  "Library names can only contain letters, numbers, or underscores(_) and must be "

@@ -156,12 +156,13 @@ class ReplyReader {
   size_t pos_ = 0;
 };
 
-// (long long)n in Redis; out-of-range values saturate instead of being
-// undefined behaviour.
+// (long long)n in Redis. Out of range (and NaN) that is undefined in C; on
+// x86-64, where Redis runs, it yields INT64_MIN, which is what clients get
+// from Redis (a script returning 2^63 answers -9223372036854775808).
 int64_t TruncateNumber(lua_Number n) {
-  if (std::isnan(n)) return std::numeric_limits<int64_t>::min();
-  if (n >= 9223372036854775807.0) return std::numeric_limits<int64_t>::max();
-  if (n <= -9223372036854775808.0) return std::numeric_limits<int64_t>::min();
+  if (!(n >= -9223372036854775808.0 && n < 9223372036854775808.0)) {
+    return std::numeric_limits<int64_t>::min();
+  }
   return static_cast<int64_t>(n);
 }
 

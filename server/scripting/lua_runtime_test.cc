@@ -62,7 +62,9 @@ TEST_F(LuaRuntimeTest, LuaValuesBecomeRedisReplies) {
   EXPECT_EQ(Eval("return 'hello'"), "$5\r\nhello\r\n");
   EXPECT_EQ(Eval("return 100.5"), ":100\r\n");
   EXPECT_EQ(Eval("return -0.9"), ":0\r\n");
-  EXPECT_EQ(Eval("return 1e300"), ":9223372036854775807\r\n");
+  EXPECT_EQ(Eval("return 1e300"), ":-9223372036854775808\r\n");  // x86-64's cast, as Redis
+  EXPECT_EQ(Eval("return -1e300"), ":-9223372036854775808\r\n");
+  EXPECT_EQ(Eval("return 9007199254740992"), ":9007199254740992\r\n");
   EXPECT_EQ(Eval("return 0/0"), ":-9223372036854775808\r\n");
   EXPECT_EQ(Eval("return true"), ":1\r\n");
   EXPECT_EQ(Eval("return false"), "$-1\r\n");

@@ -12,6 +12,13 @@ char kRealGlobalsKey;  // the globals table behind the proxy
 
 int ReadonlyError(lua_State* L) { return luaL_error(L, "Attempt to modify a readonly table"); }
 
+// The same from inside setmetatable or rawset: Redis raises it there from
+// the C function itself, so the message names no script line.
+int ReadonlyErrorHere(lua_State* L) {
+  lua_pushstring(L, "Attempt to modify a readonly table");
+  return lua_error(L);
+}
+
 int MissingGlobalError(lua_State* L) {
   const char* name = lua_tostring(L, 2);
   return luaL_error(L, "Script attempted to access nonexistent global variable '%s'",
@@ -65,7 +72,7 @@ void MakeProxy(lua_State* L, bool protect_meta = true) {
 }
 
 int SafeSetmetatable(lua_State* L) {
-  if (IsProxy(L, 1)) return ReadonlyError(L);
+  if (IsProxy(L, 1)) return ReadonlyErrorHere(L);
   // The original, kept as upvalue 1.
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
@@ -74,7 +81,7 @@ int SafeSetmetatable(lua_State* L) {
 }
 
 int SafeRawset(lua_State* L) {
-  if (IsProxy(L, 1)) return ReadonlyError(L);
+  if (IsProxy(L, 1)) return ReadonlyErrorHere(L);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);

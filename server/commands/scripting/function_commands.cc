@@ -72,8 +72,11 @@ void FunctionDelete(Args args, ClientContext& ctx) {
 }
 
 void FunctionFlush(Args args, ClientContext& ctx) {
-  if (args.size() > 3 ||
-      (args.size() == 3 && !absl::EqualsIgnoreCase(AV(args[2]), "sync") &&
+  if (args.size() > 3) {
+    return ctx.out.Error(absl::StrCat("ERR unknown subcommand or wrong number of arguments for '",
+                                      AV(args[1]), "'. Try FUNCTION HELP."));
+  }
+  if ((args.size() == 3 && !absl::EqualsIgnoreCase(AV(args[2]), "sync") &&
        !absl::EqualsIgnoreCase(AV(args[2]), "async"))) {
     return ctx.out.Error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
   }
@@ -144,9 +147,17 @@ void FunctionList(Args args, ClientContext& ctx) {
 
 void FunctionStats(ClientContext& ctx) {
   resp::ReplyWriter& out = ctx.out;
+  if (ctx.server.busy_scripts.load() > ctx.server.busy_functions.load()) {
+    return out.Error(
+        "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+  }
   out.MapHeader(2);
   out.Bulk("running_script");
-  out.Null();  // the running script's own worker is busy; others see none
+  bool running = false;
+  for (size_t i = 0; i < ctx.server.num_workers() && !running; ++i) {
+    running = ctx.server.worker(i).DescribeRunningFunction(out);
+  }
+  if (!running) out.Null();
   out.Bulk("engines");
   out.MapHeader(1);
   out.Bulk("LUA");

@@ -132,5 +132,51 @@ TEST_F(ScriptCommandsTest, RepliesInResp3) {
   EXPECT_EQ(Run({"eval", "return redis.call('hgetall', KEYS[1])", "1", "h"}), "[\"f\", \"v\"]");
 }
 
+TEST_F(ScriptCommandsTest, FunctionsLoadCallListAndDelete) {
+  const std::string lib =
+      "#!lua name=bank\n"
+      "redis.register_function('move', function(keys, args)\n"
+      "  redis.call('decrby', keys[1], args[1]); return redis.call('incrby', keys[2], args[1])\n"
+      "end)\n"
+      "redis.register_function{function_name='peek', callback=function(keys) "
+      "return redis.call('get', keys[1]) end, flags={'no-writes'}, description='read one'}";
+  EXPECT_EQ(Run({"function", "load", lib}), "\"bank\"");
+  EXPECT_EQ(Run({"function", "load", lib}), "-\"ERR Library 'bank' already exists\"");
+  std::vector<std::string> k = KeysOnDistinctShards("fn", 2);
+  EXPECT_EQ(Run({"fcall", "move", "2", k[0], k[1], "5"}, 1), ":5") << "any worker";
+  EXPECT_EQ(Run({"fcall", "MOVE", "2", k[0], k[1], "5"}, 2), ":10") << "any case";
+  EXPECT_EQ(Run({"fcall_ro", "peek", "1", k[0]}), "\"-10\"");
+  EXPECT_EQ(Run({"fcall_ro", "move", "2", k[0], k[1], "1"}),
+            "-\"ERR Can not execute a script with write flag using *_ro command.\"");
+  EXPECT_EQ(Run({"fcall", "nosuch", "0"}), "-\"ERR Function not found\"");
+  EXPECT_EQ(Run({"fcall", "move", "x"}), "-\"ERR Bad number of keys provided\"");
+  EXPECT_EQ(Run({"function", "list"}),
+            "[[\"library_name\", \"bank\", \"engine\", \"LUA\", \"functions\", "
+            "[[\"name\", \"move\", \"description\", nil, \"flags\", []], "
+            "[\"name\", \"peek\", \"description\", \"read one\", \"flags\", "
+            "[+\"no-writes\"]]]]]");
+  EXPECT_EQ(Run({"function", "load", "#!lua name=other\nredis.register_function('move', "
+                                      "function() return 1 end)"}),
+            "-\"ERR Function move already exists\"");
+  EXPECT_EQ(Run({"function", "load", "#!lua name=x\nredis.call('ping')"}),
+            "-\"ERR Error registering functions: ERR user_function:2: Script attempted to "
+            "access nonexistent global variable 'call'\"");
+  EXPECT_EQ(Run({"function", "load", "#!lua name=x\nlocal a = 1"}),
+            "-\"ERR No functions registered\"");
+  EXPECT_EQ(Run({"function", "delete", "bank"}), "+\"OK\"");
+  EXPECT_EQ(Run({"fcall", "move", "0"}, 1), "-\"ERR Function not found\"");
+  EXPECT_EQ(Run({"function", "delete", "bank"}), "-\"ERR Library not found\"");
+}
+
+TEST_F(ScriptCommandsTest, FunctionsReachingUndeclaredKeys) {
+  EXPECT_EQ(Run({"function", "load",
+                 "#!lua name=fill\nredis.register_function('fill', function(keys, args)\n"
+                 "for i = 1, 6 do redis.call('set', 'fill:' .. i, i) end\n"
+                 "return redis.call('dbsize') end)"}),
+            "\"fill\"");
+  EXPECT_EQ(Run({"fcall", "fill", "0"}), ":6");
+  EXPECT_EQ(Run({"mget", "fill:1", "fill:6"}), "[\"1\", \"6\"]");
+}
+
 }  // namespace
 }  // namespace server

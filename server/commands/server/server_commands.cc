@@ -68,6 +68,10 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
         "\r\nused_memory_human:", HumanBytes(m.allocated), "\r\nused_memory_rss:", m.resident,
         "\r\nused_memory_rss_human:", HumanBytes(m.resident),
         "\r\nmaxmemory:", ConfigValue(server, "maxmemory"),
+        "\r\nused_memory_scripts_eval:", server.scripts().body_bytes(),
+        "\r\nnumber_of_cached_scripts:", server.scripts().size(),
+        "\r\nnumber_of_functions:", server.functions().function_count(),
+        "\r\nnumber_of_libraries:", server.functions().Libraries().size(),
         "\r\nmaxmemory_policy:", ConfigValue(server, "maxmemory-policy"), "\r\nmem_allocator:",
 #ifdef SHARDIS_HAVE_JEMALLOC
         "jemalloc-5.3.0",
