@@ -115,6 +115,47 @@ std::string FunctionRegistry::Delete(std::string_view name) {
   return "";
 }
 
+std::string FunctionRegistry::Restore(std::vector<FunctionLibrary> libraries,
+                                      RestorePolicy policy) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, FunctionLibrary> result;
+  if (policy != RestorePolicy::kFlush) result = libraries_;
+  for (FunctionLibrary& lib : libraries) {
+    if (result.count(lib.name) > 0 && policy == RestorePolicy::kAppend) {
+      return absl::StrCat("ERR Library ", lib.name, " already exists");
+    }
+    result.erase(lib.name);
+  }
+  std::map<std::string, std::string> owner;  // folded function name -> library
+  for (const auto& [name, lib] : result) {
+    for (const FunctionInfo& f : lib.functions) owner[Folded(f.name)] = name;
+  }
+  for (const FunctionLibrary& lib : libraries) {
+    for (const FunctionInfo& f : lib.functions) {
+      if (!owner.emplace(Folded(f.name), lib.name).second) {
+        return absl::StrCat("ERR Function ", f.name, " already exists");
+      }
+    }
+  }
+  for (FunctionLibrary& lib : libraries) {
+    std::string name = lib.name;
+    result[name] = std::move(lib);
+  }
+  libraries_ = std::move(result);
+  functions_.clear();
+  for (const auto& [name, lib] : libraries_) {
+    for (const FunctionInfo& f : lib.functions) {
+      auto script = std::make_shared<Script>();
+      script->is_function = true;
+      script->sha = f.name;
+      script->flags = f.flags;
+      functions_[Folded(f.name)] = std::move(script);
+    }
+  }
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  return "";
+}
+
 void FunctionRegistry::Flush() {
   std::lock_guard<std::mutex> lock(mu_);
   libraries_.clear();

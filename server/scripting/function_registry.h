@@ -52,6 +52,11 @@ class FunctionRegistry {
   // "" or "ERR Library not found".
   std::string Delete(std::string_view name);
   void Flush();
+  // FUNCTION RESTORE: adds all of `libraries` or none. kAppend refuses a
+  // library that exists, kReplace replaces it, kFlush drops every library
+  // first. "" or Redis's error.
+  enum class RestorePolicy { kAppend, kReplace, kFlush };
+  std::string Restore(std::vector<FunctionLibrary> libraries, RestorePolicy policy);
   // The function's Script (flags, what its runs learned), or nullptr.
   std::shared_ptr<Script> FindFunction(std::string_view name) const;
   // By library name.

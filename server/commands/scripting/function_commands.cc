@@ -9,6 +9,7 @@
 #include "server/command/text.h"
 #include "server/commands/scripting/script_commands.h"
 #include "server/core/server.h"
+#include "server/rdb/rdb_string.h"
 #include "server/core/worker.h"
 #include "server/scripting/function_registry.h"
 #include "server/scripting/lua_runtime.h"
@@ -19,6 +20,31 @@ namespace {
 
 void Fcall(Args args, ClientContext& ctx) { ctx.worker.Fcall(ctx, args, false); }
 void FcallRo(Args args, ClientContext& ctx) { ctx.worker.Fcall(ctx, args, true); }
+
+// The metadata's refusals, in Redis's order: "" or the error.
+std::string CheckMetadata(const scripting::LibraryMetadata& md) {
+  if (!md.error.empty()) return absl::StrCat("ERR ", md.error);
+  if (!scripting::ValidFunctionName(md.name)) {
+    return "ERR Library names can only contain letters, numbers, or underscores(_) and must be "
+           "at least one character long";
+  }
+  if (!absl::EqualsIgnoreCase(md.engine, "lua")) {
+    return absl::StrCat("ERR Engine '", md.engine, "' not found");
+  }
+  return "";
+}
+
+// Reads a library's metadata and runs its code in a scratch interpreter to
+// learn what it registers. "" or Redis's error.
+std::string MakeLibrary(std::string_view code, scripting::FunctionLibrary* library) {
+  scripting::LibraryMetadata md = scripting::ParseLibraryMetadata(code);
+  std::string error = CheckMetadata(md);
+  if (!error.empty()) return error;
+  library->name = md.name;
+  library->code = std::string(code);
+  scripting::LuaRuntime scratch("7.0.15");
+  return scratch.LoadLibrary(code, md.shebang_length, &library->functions);
+}
 
 void FunctionLoad(Args args, ClientContext& ctx) {
   bool replace = false;
@@ -32,16 +58,10 @@ void FunctionLoad(Args args, ClientContext& ctx) {
   if (pos >= args.size()) return ctx.out.Error("ERR Function code is missing");
   std::string_view code = args[pos];
   scripting::LibraryMetadata md = scripting::ParseLibraryMetadata(code);
-  if (!md.error.empty()) return ctx.out.Error(absl::StrCat("ERR ", md.error));
-  if (!scripting::ValidFunctionName(md.name)) {
-    return ctx.out.Error(
-        "ERR Library names can only contain letters, numbers, or underscores(_) and must be at "
-        "least one character long");
-  }
-  if (!absl::EqualsIgnoreCase(md.engine, "lua")) {
-    return ctx.out.Error(absl::StrCat("ERR Engine '", md.engine, "' not found"));
-  }
   scripting::FunctionRegistry& registry = ctx.server.functions();
+  std::string error = CheckMetadata(md);
+  if (!error.empty()) return ctx.out.Error(error);
+  // Redis refuses an existing library before it runs the new code.
   if (!replace) {
     for (const scripting::FunctionLibrary& lib : registry.Libraries()) {
       if (lib.name == md.name) {
@@ -52,16 +72,75 @@ void FunctionLoad(Args args, ClientContext& ctx) {
   // The code runs once in a scratch interpreter: what it registers (or why
   // it fails) decides; every worker loads it again from the registry.
   scripting::FunctionLibrary library;
-  library.name = md.name;
-  library.code = std::string(code);
-  {
-    scripting::LuaRuntime scratch("7.0.15");
-    std::string error = scratch.LoadLibrary(code, md.shebang_length, &library.functions);
-    if (!error.empty()) return ctx.out.Error(error);
-  }
-  std::string error = registry.Add(std::move(library), replace);
+  error = MakeLibrary(code, &library);
+  if (error.empty()) error = registry.Add(std::move(library), replace);
   if (!error.empty()) return ctx.out.Error(error);
   ctx.out.Bulk(md.name);
+}
+
+// RDB_OPCODE_FUNCTION2 and its 7.0 release-candidate predecessor.
+constexpr unsigned char kOpcodeFunction2 = 245;
+constexpr unsigned char kOpcodeFunction = 246;
+
+void FunctionDump(ClientContext& ctx) {
+  std::string payload;
+  for (const scripting::FunctionLibrary& lib : ctx.server.functions().Libraries()) {
+    payload.push_back(static_cast<char>(kOpcodeFunction2));
+    rdb::AppendString(&payload, lib.code);
+  }
+  rdb::AppendDumpFooter(&payload);
+  ctx.out.Bulk(payload);
+}
+
+void FunctionRestore(Args args, ClientContext& ctx) {
+  if (args.size() > 4) {
+    return ctx.out.Error(absl::StrCat("ERR unknown subcommand or wrong number of arguments for '",
+                                      AV(args[1]), "'. Try FUNCTION HELP."));
+  }
+  using Policy = scripting::FunctionRegistry::RestorePolicy;
+  Policy policy = Policy::kAppend;
+  if (args.size() == 4) {
+    absl::string_view p = AV(args[3]);
+    if (absl::EqualsIgnoreCase(p, "append")) {
+      policy = Policy::kAppend;
+    } else if (absl::EqualsIgnoreCase(p, "replace")) {
+      policy = Policy::kReplace;
+    } else if (absl::EqualsIgnoreCase(p, "flush")) {
+      policy = Policy::kFlush;
+    } else {
+      return ctx.out.Error(
+          "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+    }
+  }
+  std::string_view body;
+  if (!rdb::CheckDumpFooter(args[2], &body)) {
+    return ctx.out.Error("ERR DUMP payload version or checksum are wrong");
+  }
+  std::vector<scripting::FunctionLibrary> libraries;
+  size_t pos = 0;
+  while (pos < body.size()) {
+    unsigned char type = static_cast<unsigned char>(body[pos++]);
+    if (type == kOpcodeFunction) {
+      return ctx.out.Error("ERR Pre-GA function format not supported");
+    }
+    if (type != kOpcodeFunction2) return ctx.out.Error("ERR given type is not a function");
+    std::string code;
+    if (!rdb::ReadString(body, &pos, &code)) {
+      return ctx.out.Error("ERR failed loading the given functions payload");
+    }
+    scripting::FunctionLibrary library;
+    std::string error = MakeLibrary(code, &library);
+    for (const scripting::FunctionLibrary& other : libraries) {
+      if (error.empty() && other.name == library.name) {
+        error = absl::StrCat("ERR Library '", library.name, "' already exists");
+      }
+    }
+    if (!error.empty()) return ctx.out.Error(error);
+    libraries.push_back(std::move(library));
+  }
+  std::string error = ctx.server.functions().Restore(std::move(libraries), policy);
+  if (!error.empty()) return ctx.out.Error(error);
+  ctx.out.Ok();
 }
 
 void FunctionDelete(Args args, ClientContext& ctx) {
@@ -201,7 +280,21 @@ void FunctionHelp(ClientContext& ctx) {
              "the",
              "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
              "    * ASYNC: Asynchronously flush the libraries.",
-             "    * SYNC: Synchronously flush the libraries."});
+             "    * SYNC: Synchronously flush the libraries.", "DUMP",
+             "    Return a serialized payload representing the current libraries, can be "
+             "restored using FUNCTION RESTORE command",
+             "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+             "    Restore the libraries represented by the given payload, it is possible to give "
+             "a restore policy to",
+             "    control how to handle existing libraries (default APPEND):",
+             "    * FLUSH: delete all existing libraries.",
+             "    * APPEND: appends the restored libraries to the existing libraries. On "
+             "collision, abort.",
+             "    * REPLACE: appends the restored libraries to the existing libraries, On "
+             "collision, replace the old",
+             "      libraries with the new libraries (notice that even on this option there is "
+             "a chance of failure",
+             "      in case of functions name collision with another library)."});
 }
 
 void Function(Args args, ClientContext& ctx) {
@@ -211,6 +304,8 @@ void Function(Args args, ClientContext& ctx) {
   if (sub == "flush") return FunctionFlush(args, ctx);
   if (sub == "list") return FunctionList(args, ctx);
   if (sub == "stats") return FunctionStats(ctx);
+  if (sub == "dump") return FunctionDump(ctx);
+  if (sub == "restore") return FunctionRestore(args, ctx);
   if (sub == "kill") return FunctionKill(ctx);
   if (sub == "help") return FunctionHelp(ctx);
   ctx.out.Error(errors::UnknownSubcommand("FUNCTION", args[1]));
@@ -231,6 +326,8 @@ void RegisterFunctionCommands(CommandTable& t) {
   const std::vector<std::string> acl = {"@slow", "@scripting"};
   function.subcommands = {
       Subcommand("function|delete", 3, kNoScript | kWrite, acl),
+      Subcommand("function|dump", 2, kNoScript, acl),
+      Subcommand("function|restore", -3, kNoScript | kWrite | kDenyOom, acl),
       Subcommand("function|flush", -2, kNoScript | kWrite, acl),
       Subcommand("function|help", 2, kLoading | kStale, acl),
       Subcommand("function|kill", 2, kNoScript | kAllowBusy, acl),

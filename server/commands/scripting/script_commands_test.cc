@@ -178,5 +178,28 @@ TEST_F(ScriptCommandsTest, FunctionsReachingUndeclaredKeys) {
   EXPECT_EQ(Run({"mget", "fill:1", "fill:6"}), "[\"1\", \"6\"]");
 }
 
+TEST_F(ScriptCommandsTest, FunctionDumpAndRestore) {
+  const std::string lib = "#!lua name=d1\nredis.register_function('one', function() return 1 end)";
+  EXPECT_EQ(Run({"function", "load", lib}), "\"d1\"");
+  resp::Value dump = RunValue({"function", "dump"});
+  ASSERT_EQ(dump.type, resp::Type::kBulk);
+  EXPECT_EQ(Run({"function", "restore", dump.str}), "-\"ERR Library d1 already exists\"");
+  EXPECT_EQ(Run({"function", "restore", dump.str, "replace"}), "+\"OK\"");
+  EXPECT_EQ(Run({"function", "flush"}), "+\"OK\"");
+  EXPECT_EQ(Run({"function", "restore", dump.str}), "+\"OK\"");
+  EXPECT_EQ(Run({"fcall", "one", "0"}, 2), ":1");
+  EXPECT_EQ(Run({"function", "restore", dump.str, "flush"}), "+\"OK\"");
+  EXPECT_EQ(Run({"function", "restore", dump.str, "bogus"}),
+            "-\"ERR Wrong restore policy given, value should be either FLUSH, APPEND or "
+            "REPLACE.\"");
+  std::string broken = dump.str;
+  broken[broken.size() / 2] ^= 1;
+  EXPECT_EQ(Run({"function", "restore", broken}),
+            "-\"ERR DUMP payload version or checksum are wrong\"");
+  EXPECT_EQ(Run({"function", "restore", "short"}),
+            "-\"ERR DUMP payload version or checksum are wrong\"");
+  EXPECT_EQ(Run({"fcall", "one", "0"}), ":1") << "a refused restore keeps what was there";
+}
+
 }  // namespace
 }  // namespace server

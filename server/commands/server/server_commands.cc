@@ -340,6 +340,21 @@ void Command(Args args, ClientContext& ctx) {
     return;
   }
   if (sub == "list") return CommandList(args, ctx);
+  if (sub == "getkeys") {
+    Args command = args.subspan(2);
+    const CommandSpec* spec = ctx.server.commands().Find(command[0]);
+    if (spec == nullptr) return ctx.out.Error("ERR Invalid command specified");
+    if (!spec->has_keys() && spec->find_keys == nullptr) {
+      return ctx.out.Error("ERR The command has no key arguments");
+    }
+    if (!ArityMatches(*spec, static_cast<int>(command.size()))) {
+      return ctx.out.Error("ERR Invalid number of arguments specified for command");
+    }
+    std::vector<int> keys = KeyPositions(*spec, command);
+    ctx.out.ArrayHeader(keys.size());
+    for (int pos : keys) ctx.out.Bulk(command[pos]);
+    return;
+  }
   if (sub == "help" && args.size() == 2) return CommandHelp(ctx.out);
   if (sub == "count") return ctx.out.Error(errors::WrongArity("command|count"));
   ctx.out.Error(errors::UnknownSubcommand("COMMAND", args[1]));
@@ -359,7 +374,8 @@ void RegisterServerCommands(CommandTable& t) {
   t.Add(std::move(config));
   CommandSpec command = ClientCommand("command", -1, 0, Command, {"@slow"});
   for (auto [name, arity] : std::initializer_list<std::pair<const char*, int>>{
-           {"count", 2}, {"info", -2}, {"docs", -2}, {"list", -2}, {"help", 2}}) {
+           {"count", 2}, {"info", -2}, {"docs", -2}, {"list", -2}, {"getkeys", -4},
+           {"help", 2}}) {
     command.subcommands.push_back(
         Subcommand(absl::StrCat("command|", name), arity, 0, {"@slow", "@connection"}));
   }
