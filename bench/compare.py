@@ -208,7 +208,11 @@ def run_suite(opts, redis, ours, client_cpus):
     for test in opts.only or sorted(SUITE):
         spec = SUITE[test]
         n = max(1000, int(spec["n"] * opts.scale))
-        if spec.get("script"):
+        # Transactions (tx_load.py) and scripts: one row per command, no
+        # spread variant.
+        runner = (run_tx_load if spec.get("tx") else
+                  run_script_benchmark if spec.get("script") else None)
+        if runner is not None:
             runs = {cmd: {"redis": [], "ours": []} for cmd in spec["cmds"]}
             for rep in range(opts.repeat):
                 order = (redis, ours) if rep % 2 == 0 else (ours, redis)
@@ -217,22 +221,8 @@ def run_suite(opts, redis, ours, client_cpus):
                     for cmd in spec["cmds"]:
                         log("  %s %s on %s (run %d/%d)" % (test, cmd, server.name, rep + 1,
                                                            opts.repeat))
-                        runs[cmd][server.name].append(
-                            run_script_benchmark(server, cmd, spec["args"], n, client_cpus))
-            for cmd in spec["cmds"]:
-                results.append((test, cmd, runs[cmd]))
-            continue
-        if spec.get("tx"):
-            runs = {cmd: {"redis": [], "ours": []} for cmd in spec["cmds"]}
-            for rep in range(opts.repeat):
-                order = (redis, ours) if rep % 2 == 0 else (ours, redis)
-                for server in order:
-                    server.cli("FLUSHALL")
-                    for cmd in spec["cmds"]:
-                        log("  %s %s on %s (run %d/%d)" % (test, cmd, server.name, rep + 1,
-                                                           opts.repeat))
-                        runs[cmd][server.name].append(
-                            run_tx_load(server, cmd, spec["args"][cmd], n, client_cpus))
+                        args = spec["args"][cmd] if isinstance(spec["args"], dict) else spec["args"]
+                        runs[cmd][server.name].append(runner(server, cmd, args, n, client_cpus))
             for cmd in spec["cmds"]:
                 results.append((test, cmd, runs[cmd]))
             continue

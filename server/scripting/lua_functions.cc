@@ -18,15 +18,8 @@ char kFunctionEnvMetaKey;  // metatable of the library globals: __index swaps
 char kLoadViewKey;         // what library code sees while it loads
 char kFunctionsKey;        // function name -> callback
 char kPendingKey;          // callbacks of the library being loaded
-char kRuntimeKeyF;         // this runtime, for register_function
 
-LuaRuntime* RuntimeOf(lua_State* L) {
-  lua_pushlightuserdata(L, &kRuntimeKeyF);
-  lua_rawget(L, LUA_REGISTRYINDEX);
-  auto* rt = static_cast<LuaRuntime*>(lua_touserdata(L, -1));
-  lua_pop(L, 1);
-  return rt;
-}
+LuaRuntime* RuntimeOf(lua_State* L) { return LuaRuntime::From(L); }
 
 int Raise(lua_State* L, const char* message) {
   lua_newtable(L);
@@ -173,9 +166,6 @@ void LoadHook(lua_State* L, lua_Debug*) {
 
 void LuaRuntime::OpenFunctions() {
   lua_State* L = L_;
-  lua_pushlightuserdata(L, &kRuntimeKeyF);
-  lua_pushlightuserdata(L, this);
-  lua_rawset(L, LUA_REGISTRYINDEX);
   for (char* key : {&kFunctionsKey, &kPendingKey}) {
     lua_pushlightuserdata(L, key);
     lua_newtable(L);

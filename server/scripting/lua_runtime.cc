@@ -26,13 +26,7 @@ namespace {
 
 char kRuntimeKey;
 
-LuaRuntime* Runtime(lua_State* L) {
-  lua_pushlightuserdata(L, &kRuntimeKey);
-  lua_rawget(L, LUA_REGISTRYINDEX);
-  auto* rt = static_cast<LuaRuntime*>(lua_touserdata(L, -1));
-  lua_pop(L, 1);
-  return rt;
-}
+LuaRuntime* Runtime(lua_State* L) { return LuaRuntime::From(L); }
 
 // Redis's luaPushError: an error table {err="CODE message"}; a message
 // without a code gets ERR.
@@ -325,6 +319,14 @@ lua_Number VersionNumber(const std::string& version) {
 }
 
 }  // namespace
+
+LuaRuntime* LuaRuntime::From(lua_State* L) {
+  lua_pushlightuserdata(L, &kRuntimeKey);
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  auto* rt = static_cast<LuaRuntime*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  return rt;
+}
 
 LuaRuntime::LuaRuntime(std::string redis_version) : redis_version_(std::move(redis_version)) {
   Open();

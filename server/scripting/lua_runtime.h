@@ -71,7 +71,9 @@ class LuaRuntime {
   // Bytes the interpreter uses (INFO used_memory_lua).
   size_t memory_bytes() const;
 
-  // For the C functions the interpreter calls (lua_runtime.cc).
+  // For the C functions the interpreter calls (lua_runtime.cc,
+  // lua_functions.cc): the runtime that owns L.
+  static LuaRuntime* From(lua_State* L);
   ScriptHost* host() const { return host_; }
   int resp() const { return resp_; }
   void set_resp(int resp) { resp_ = resp; }

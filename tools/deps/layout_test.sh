@@ -7,7 +7,9 @@
 #     on core or a family; //server/core on a family;
 #   - //engine, //net or //resp depend on anything under //server;
 #   - //engine and //net depend on each other;
-#   - //resp depends on anything but abseil (//third_party:absl).
+#   - //resp depends on anything but abseil (//third_party:absl);
+#   - //server/scripting depends on engine, net, command, config, core or a
+#     family; //server/rdb on anything but abseil.
 # "Depends" is transitive. The argument is the graph genquery wrote
 # (deps(//server:server), one `"from" -> "to"` line per edge).
 set -euo pipefail
@@ -65,7 +67,8 @@ forbid() {
 
 # The graph must hold what the rules are about, or they prove nothing.
 for target in //engine:engine //net:net //resp:resp //server/command:command \
-  //server/config:config //server/core:core //server/commands:all; do
+  //server/config:config //server/core:core //server/commands:all \
+  //server/scripting:scripting //server/rdb:rdb; do
   grep -qxF "${target}" <<<"${nodes}" || fail "${target} is not in the graph"
 done
 families="$(grep -oE '^//server/commands/[^:]+' <<<"${nodes}" | sort -u)"
@@ -90,6 +93,12 @@ forbid "//engine depends on //net" '^//engine:' '^//net:'
 forbid "//net depends on //engine" '^//net:' '^//engine:'
 forbid "//resp depends on something besides abseil" \
   '^//resp:' '.' '^//(resp:.*|third_party:absl)$'
+# The Lua side knows nothing of workers or commands: redis.call reaches the
+# server through ScriptHost, which core implements.
+forbid "//server/scripting depends on a layer above it" \
+  '^//server/scripting(:|/)' '^//(server/(command|config|core|commands)|engine|net)(:|/)'
+forbid "//server/rdb depends on something besides abseil" \
+  '^//server/rdb:' '.' '^//(server/rdb:.*|third_party:absl)$'
 
 if ((failures > 0)); then
   echo "${failures} layering rule(s) broken"

@@ -247,15 +247,7 @@ void FunctionStats(ClientContext& ctx) {
   out.Integer(static_cast<int64_t>(ctx.server.functions().function_count()));
 }
 
-void FunctionKill(ClientContext& ctx) {
-  std::string why;
-  for (size_t i = 0; i < ctx.server.num_workers(); ++i) {
-    int status = ctx.server.worker(i).KillScript(/*function=*/true, &why);
-    if (status == 1) return ctx.out.Ok();
-    if (status == -1) return ctx.out.Error(why);
-  }
-  ctx.out.Error("NOTBUSY No scripts in execution right now.");
-}
+void FunctionKill(ClientContext& ctx) { KillRunningScript(ctx, /*function=*/true); }
 
 void FunctionHelp(ClientContext& ctx) {
   WriteHelp(ctx.out, "FUNCTION",

@@ -48,15 +48,7 @@ void ScriptFlush(Args args, ClientContext& ctx) {
   ctx.out.Ok();
 }
 
-void ScriptKill(Args, ClientContext& ctx) {
-  std::string why;
-  for (size_t i = 0; i < ctx.server.num_workers(); ++i) {
-    int status = ctx.server.worker(i).KillScript(/*function=*/false, &why);
-    if (status == 1) return ctx.out.Ok();
-    if (status == -1) return ctx.out.Error(why);
-  }
-  ctx.out.Error("NOTBUSY No scripts in execution right now.");
-}
+void ScriptKill(Args, ClientContext& ctx) { KillRunningScript(ctx, /*function=*/false); }
 
 void ScriptHelp(ClientContext& ctx) {
   WriteHelp(ctx.out, "SCRIPT",
@@ -85,6 +77,16 @@ void Script(Args args, ClientContext& ctx) {
 }
 
 }  // namespace
+
+void KillRunningScript(ClientContext& ctx, bool function) {
+  std::string why;
+  for (size_t i = 0; i < ctx.server.num_workers(); ++i) {
+    int status = ctx.server.worker(i).KillScript(function, &why);
+    if (status == 1) return ctx.out.Ok();
+    if (status == -1) return ctx.out.Error(why);
+  }
+  ctx.out.Error("NOTBUSY No scripts in execution right now.");
+}
 
 void RegisterScriptCommands(CommandTable& t) {
   // kAllShards: inside MULTI, EXEC holds every shard while a script runs

@@ -9,6 +9,12 @@ namespace server {
 // HELP).
 void RegisterScriptCommands(CommandTable& t);
 
+class ClientContext;
+
+// SCRIPT KILL (function false) and FUNCTION KILL: asks every worker; answers
+// OK, the refusal of the one running a script, or NOTBUSY.
+void KillRunningScript(ClientContext& ctx, bool function);
+
 // FCALL, FCALL_RO and FUNCTION (LOAD, DELETE, FLUSH, LIST, STATS, KILL,
 // HELP); RegisterScriptCommands registers them too.
 void RegisterFunctionCommands(CommandTable& t);
