@@ -137,8 +137,10 @@ class Server:
             self.proc.wait()
 
 
-def run_benchmark(server, cmd, args, n, client_cpus):
-    argv = ["redis-benchmark", "-p", str(server.port), "-t", cmd, "-n", str(n), "--csv"] + args
+def run_benchmark(server, cmd, args, n, client_cpus, command=None):
+    """redis-benchmark -t cmd, or with `command` (a list) as its command."""
+    what = command if command is not None else ["-t", cmd]
+    argv = ["redis-benchmark", "-p", str(server.port), "-n", str(n), "--csv"] + args + what
     if client_cpus:
         argv = ["taskset", "-c", client_cpus] + argv
     before = cpu_seconds(server.pid)
@@ -150,31 +152,20 @@ def run_benchmark(server, cmd, args, n, client_cpus):
     # lrange_* first fills the list (an LPUSH row): the last row is the test.
     header, data = rows[0], rows[-1]
     row = dict(zip(header, data))
+    if float(row["rps"]) <= 0:
+        raise RuntimeError("%s: no requests answered" % cmd)
     return dict(rps=float(row["rps"]), p50=float(row["p50_latency_ms"]),
                 p99=float(row["p99_latency_ms"]), cpu=cpu, requests=n)
 
 
 def run_script_benchmark(server, cmd, args, n, client_cpus):
-    """redis-benchmark with the script as its command (one CSV row)."""
+    """T7: the script (EVALSHA) or the function (FCALL) as the command."""
     if cmd == "evalsha":
         command = ["evalsha", server.cli("SCRIPT", "LOAD", SCRIPT_BODY), "1", "key:__rand_int__"]
     else:
         server.cli("FUNCTION", "LOAD", "REPLACE", FUNCTION_LIBRARY)
         command = ["fcall", "incr_expire", "1", "key:__rand_int__"]
-    argv = ["redis-benchmark", "-p", str(server.port), "-n", str(n), "--csv"] + args + command
-    if client_cpus:
-        argv = ["taskset", "-c", client_cpus] + argv
-    before = cpu_seconds(server.pid)
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
-    cpu = cpu_seconds(server.pid) - before
-    rows = list(csv.reader(out.stdout.strip().splitlines()))
-    if len(rows) < 2:
-        raise RuntimeError("redis-benchmark printed nothing: %s" % out.stderr[-500:])
-    row = dict(zip(rows[0], rows[-1]))
-    if float(row["rps"]) <= 0:
-        raise RuntimeError("%s: no requests answered" % cmd)
-    return dict(rps=float(row["rps"]), p50=float(row["p50_latency_ms"]),
-                p99=float(row["p99_latency_ms"]), cpu=cpu, requests=n)
+    return run_benchmark(server, cmd, args, n, client_cpus, command)
 
 
 def run_tx_load(server, mode, args, n, client_cpus):

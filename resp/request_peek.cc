@@ -38,6 +38,8 @@ size_t PeekCommands(std::string_view buf, absl::Span<PeekedCommand> out) {
       }
       if (i == 0) cmd.name = std::string_view(p, static_cast<size_t>(len));
       if (i == 1) cmd.first_arg = std::string_view(p, static_cast<size_t>(len));
+      if (i == 2) cmd.second_arg = std::string_view(p, static_cast<size_t>(len));
+      if (i == 3) cmd.third_arg = std::string_view(p, static_cast<size_t>(len));
       p += len + 2;
     }
     out[n++] = cmd;

@@ -16,6 +16,10 @@ namespace resp {
 struct PeekedCommand {
   std::string_view name;
   std::string_view first_arg;  // empty when the command has no argument
+  // Arguments 2 and 3 (empty when absent): a script's key count and its
+  // first key (EVALSHA sha 1 key).
+  std::string_view second_arg;
+  std::string_view third_arg;
   int64_t argc = 0;
 };
 

@@ -28,6 +28,16 @@ std::vector<PeekedCommand> Peek(std::string_view bytes, std::unique_ptr<char[]>*
   return out;
 }
 
+TEST(RequestPeekTest, AScriptsKeyCountAndFirstKey) {
+  std::string in = Encode({"EVALSHA", "abc", "1", "key", "arg"});
+  std::unique_ptr<char[]> mem;
+  std::vector<PeekedCommand> got = Peek(in, &mem);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].second_arg, "1");
+  EXPECT_EQ(got[0].third_arg, "key");
+  EXPECT_EQ(got[0].argc, 5);
+}
+
 TEST(RequestPeekTest, NameAndFirstArgumentOfEachCompleteCommand) {
   std::string in = Encode({"SET", "k1", "v"}) + Encode({"PING"}) + Encode({"GET", ""}) +
                    Encode({"GET", "k2"}).substr(0, 10);
@@ -36,6 +46,8 @@ TEST(RequestPeekTest, NameAndFirstArgumentOfEachCompleteCommand) {
   ASSERT_EQ(got.size(), 3u);
   EXPECT_EQ(got[0].name, "SET");
   EXPECT_EQ(got[0].first_arg, "k1");
+  EXPECT_EQ(got[0].second_arg, "v");
+  EXPECT_EQ(got[0].third_arg, "");
   EXPECT_EQ(got[0].argc, 3);
   EXPECT_EQ(got[1].name, "PING");
   EXPECT_EQ(got[1].first_arg, "");
@@ -111,6 +123,8 @@ TEST(RequestPeekTest, AgreesWithTheParserOnEveryPrefix) {
     for (size_t i = 0; i < got.size(); ++i) {
       EXPECT_EQ(got[i].name, commands[i][0]);
       EXPECT_EQ(got[i].first_arg, commands[i].size() > 1 ? commands[i][1] : "");
+      EXPECT_EQ(got[i].second_arg, commands[i].size() > 2 ? commands[i][2] : "");
+      EXPECT_EQ(got[i].third_arg, commands[i].size() > 3 ? commands[i][3] : "");
       EXPECT_EQ(got[i].argc, static_cast<int64_t>(commands[i].size()));
     }
   }

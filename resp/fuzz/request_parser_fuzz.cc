@@ -94,7 +94,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (size_t i = 0; i < n && i < parsed; ++i) {
       const std::vector<std::string>& cmd = whole.commands[i];
       if (peeked[i].name != cmd[0] || peeked[i].argc != static_cast<int64_t>(cmd.size()) ||
-          peeked[i].first_arg != (cmd.size() > 1 ? std::string_view(cmd[1]) : "")) {
+          peeked[i].first_arg != (cmd.size() > 1 ? std::string_view(cmd[1]) : "") ||
+          peeked[i].second_arg != (cmd.size() > 2 ? std::string_view(cmd[2]) : "") ||
+          peeked[i].third_arg != (cmd.size() > 3 ? std::string_view(cmd[3]) : "")) {
         Mismatch("peeked command differs from the parsed one", whole, whole);
       }
     }

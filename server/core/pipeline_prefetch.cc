@@ -17,7 +17,15 @@ size_t PrefetchPipeline(std::string_view input, CommandMemo& commands,
     const resp::PeekedCommand& cmd = peeked[i];
     if (cmd.argc < 2) continue;
     const CommandSpec* spec = commands.Find(cmd.name);
-    if (spec == nullptr || spec->on_shard == nullptr || spec->first_key != 1) continue;
+    if (spec == nullptr) continue;
+    // A script (EVALSHA sha 1 key ...) reads its keys from this thread,
+    // whichever shard holds them.
+    if (spec->on_client != nullptr && spec->find_keys == KeysAfterCount<2, false> &&
+        cmd.argc > 3 && cmd.second_arg != "0") {
+      prefetch.Add(shards.shard(shards.ShardOf(cmd.third_arg)).db(db), cmd.third_arg);
+      continue;
+    }
+    if (spec->on_shard == nullptr || spec->first_key != 1) continue;
     engine::ShardId owner = shards.ShardOf(cmd.first_arg);
     // Keys of other shards are looked up by their owner's thread, in its
     // cache, unless the read fast path answers them here.

@@ -123,7 +123,7 @@ void ScriptRun::EndBusy() {
   if (script_->is_function) server_.busy_functions.fetch_sub(1, std::memory_order_relaxed);
 }
 
-bool ScriptRun::ShouldStop(std::string* why) {
+bool ScriptRun::OnHook() {
   int64_t threshold = server_.config().busy_reply_threshold_ms;
   if (threshold > 0 && !needs_every_shard_) {
     auto elapsed = std::chrono::steady_clock::now() - started_;
@@ -136,6 +136,10 @@ bool ScriptRun::ShouldStop(std::string* why) {
       worker_.PollWhileScriptBusy();
     }
   }
+  return ShouldStop(nullptr);
+}
+
+bool ScriptRun::ShouldStop(std::string* why) {
   if (needs_every_shard_) {
     if (why != nullptr) *why = "ERR the script is run again with every shard held";
     return true;
@@ -159,10 +163,10 @@ void ScriptRun::Log(int level, std::string_view message) {
 }
 
 std::string ScriptRun::Refusal(const CommandSpec& spec, Args args) const {
-  std::string name = spec.name;
-  bool refused = NotInScripts().contains(name);
+  bool refused = NotInScripts().contains(absl::string_view(spec.name));
   if (!refused && !spec.subcommands.empty() && args.size() > 1) {
-    refused = NotInScripts().contains(absl::StrCat(name, "|", absl::AsciiStrToLower(AV(args[1]))));
+    refused =
+        NotInScripts().contains(absl::StrCat(spec.name, "|", absl::AsciiStrToLower(AV(args[1]))));
   }
   if (refused) return "ERR This Redis command is not allowed from script";
   if (read_only_ && (spec.flags & kWrite)) {

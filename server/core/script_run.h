@@ -63,6 +63,7 @@ class ScriptRun : public scripting::ScriptHost {
   // ScriptHost.
   void Call(scripting::ArgList args, int resp, std::string* reply) override;
   bool ShouldStop(std::string* why) override;
+  bool OnHook() override;
   bool CommandExists(std::string_view name) override;
   void Log(int level, std::string_view message) override;
 

@@ -186,6 +186,9 @@ class Worker : public net::ConnectionHandler {
   void RunScriptTransaction(Client* c, std::shared_ptr<class ScriptRun> run, PendingReply* slot,
                             bool every);
   void RunScriptHere(ScriptRun& run);
+  // The cached script with this SHA (any case), through a per-worker map in
+  // front of the shared cache's mutex; nullptr when unknown.
+  std::shared_ptr<scripting::Script> FindScript(std::string_view sha);
   void StartScript(ClientContext& ctx, std::shared_ptr<scripting::Script> script, Args args,
                    int64_t numkeys, bool read_only);
 
@@ -244,6 +247,7 @@ class Worker : public net::ConnectionHandler {
   std::unique_ptr<scripting::LuaRuntime> lua_;
   uint64_t lua_generation_ = 0;
   uint64_t lua_function_generation_ = 0;
+  absl::flat_hash_map<std::string, std::shared_ptr<scripting::Script>> known_scripts_;
   // The script running on this thread, for SCRIPT KILL from other threads.
   std::mutex script_mu_;
   ScriptRun* running_script_ = nullptr;

@@ -3,6 +3,7 @@
 // (docs/decisions/006-scripts-with-undeclared-keys.md).
 #include <mutex>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "resp/numbers.h"
 #include "server/command/text.h"
@@ -28,6 +29,19 @@ std::vector<engine::ShardId> EveryShard(const engine::ShardSet& set) {
 
 }  // namespace
 
+std::shared_ptr<scripting::Script> Worker::FindScript(std::string_view sha) {
+  if (sha.size() != 40) return nullptr;
+  char lower[40];
+  for (size_t i = 0; i < 40; ++i) lower[i] = absl::ascii_tolower(static_cast<unsigned char>(sha[i]));
+  absl::string_view key(lower, 40);
+  Lua();  // drops what this worker knew when the cache was flushed
+  auto it = known_scripts_.find(key);
+  if (it != known_scripts_.end()) return it->second;
+  std::shared_ptr<scripting::Script> script = server_->scripts().Find(std::string_view(lower, 40));
+  if (script != nullptr) known_scripts_.emplace(std::string(key), script);
+  return script;
+}
+
 scripting::LuaRuntime& Worker::Lua() {
   // SCRIPT FLUSH and every FUNCTION change (on any worker) start this
   // worker's interpreter afresh: EVAL scripts compile again on their next
@@ -36,6 +50,7 @@ scripting::LuaRuntime& Worker::Lua() {
   uint64_t functions = server_->functions().generation();
   if (lua_ == nullptr || lua_generation_ != scripts || lua_function_generation_ != functions) {
     lua_ = std::make_unique<scripting::LuaRuntime>(kRedisVersion);
+    known_scripts_.clear();
     lua_generation_ = scripts;
     lua_function_generation_ = functions;
     std::vector<scripting::FunctionInfo> registered;
@@ -60,25 +75,27 @@ void Worker::Eval(ClientContext& ctx, Args args, bool by_sha, bool read_only) {
   }
   if (numkeys < 0) return ctx.out.Error("ERR Number of keys can't be negative");
 
-  scripting::ScriptCache& cache = server_->scripts();
   scripting::LuaRuntime& lua = Lua();
   std::shared_ptr<scripting::Script> script;
+  bool parsed = false;
   if (by_sha) {
-    script = cache.Find(args[1]);
+    script = FindScript(args[1]);
     if (script == nullptr) return ctx.out.Error("NOSCRIPT No matching script. Please use EVAL.");
   } else {
-    script = cache.Find(scripting::Sha1Hex(args[1]));
+    script = FindScript(scripting::Sha1Hex(args[1]));
     if (script == nullptr) {
       std::string error;
       script = scripting::ScriptCache::Parse(args[1], &error);
       if (script == nullptr) return ctx.out.Error(absl::StrCat("ERR ", error));
+      parsed = true;
     }
   }
   // Compiled in this worker's interpreter (a script loaded on another
   // worker, or before a flush, is compiled here on first use).
-  std::string error = lua.Load(*script);
+  std::string error = lua.Load(script);
   if (!error.empty()) return ctx.out.Error(error);
-  script = cache.Insert(std::move(script));
+  // Only a script that compiled joins the cache (as in Redis).
+  if (parsed) script = server_->scripts().Insert(std::move(script));
   StartScript(ctx, std::move(script), args, numkeys, read_only);
 }
 
@@ -179,7 +196,7 @@ void Worker::RunScriptTransaction(Client* c, std::shared_ptr<ScriptRun> run, Pen
 void Worker::RunScriptHere(ScriptRun& run) {
   scripting::LuaRuntime& lua = Lua();
   // A SCRIPT FLUSH between EVAL and now reset the interpreter.
-  if (!lua.Loaded(run.script())) lua.Load(run.script());
+  if (!lua.Loaded(run.script())) lua.Load(run.script_ptr());
   {
     std::lock_guard<std::mutex> lock(script_mu_);
     running_script_ = &run;

@@ -11,6 +11,7 @@ extern "C" {
 #include <lua5.1/lua-cjson.h>
 }
 
+#include "resp/numbers.h"
 #include "server/scripting/lua_reply.h"
 #include "server/scripting/lua_sandbox.h"
 #include "server/scripting/lualib/lua_msgpack.h"
@@ -283,7 +284,7 @@ void StopHook(lua_State* L, lua_Debug*);
 
 void CountHook(lua_State* L, lua_Debug*) {
   LuaRuntime* rt = Runtime(L);
-  if (rt->host() == nullptr || !rt->host()->ShouldStop(nullptr)) return;
+  if (rt->host() == nullptr || !rt->host()->OnHook()) return;
   // From now on on every line, so a pcall in the script cannot keep it going.
   lua_sethook(L, StopHook, LUA_MASKLINE, 0);
   StopHook(L, nullptr);
@@ -339,6 +340,7 @@ LuaRuntime::~LuaRuntime() {
 void LuaRuntime::Reset() {
   lua_close(L_);
   L_ = nullptr;
+  compiled_.clear();
   Open();
 }
 
@@ -421,17 +423,10 @@ void LuaRuntime::Open() {
   SeedRandom(0);
 }
 
-bool LuaRuntime::Loaded(const Script& script) const {
-  lua_getfield(L_, LUA_REGISTRYINDEX, ("f_" + script.sha).c_str());
-  bool loaded = lua_isfunction(L_, -1);
-  lua_pop(L_, 1);
-  return loaded;
-}
-
-std::string LuaRuntime::Load(const Script& script) {
-  if (Loaded(script)) return "";
+std::string LuaRuntime::Load(std::shared_ptr<const Script> script) {
+  if (Loaded(*script)) return "";
   // The shebang line is skipped but its newline kept, so line numbers match.
-  std::string_view body = std::string_view(script.body).substr(script.shebang_length);
+  std::string_view body = std::string_view(script->body).substr(script->shebang_length);
   if (luaL_loadbuffer(L_, body.data(), body.size(), "@user_script") != 0) {
     std::string error = "ERR Error compiling script (new function): ";
     const char* text = lua_tostring(L_, -1);
@@ -439,7 +434,9 @@ std::string LuaRuntime::Load(const Script& script) {
     lua_pop(L_, 1);
     return error;
   }
-  lua_setfield(L_, LUA_REGISTRYINDEX, ("f_" + script.sha).c_str());
+  int ref = luaL_ref(L_, LUA_REGISTRYINDEX);
+  const Script* key = script.get();
+  compiled_.emplace(key, std::make_pair(std::move(script), ref));
   return "";
 }
 
@@ -458,7 +455,13 @@ void LuaRuntime::Run(const Script& script, ArgList keys, ArgList argv, ScriptHos
       return out.Error("ERR Function not found");
     }
   } else {
-    lua_getfield(L, LUA_REGISTRYINDEX, ("f_" + script.sha).c_str());
+    auto it = compiled_.find(&script);
+    if (it == compiled_.end()) {
+      lua_pop(L, 1);
+      host_ = nullptr;
+      return out.Error("NOSCRIPT No matching script. Please use EVAL.");
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, it->second.second);
   }
   // EVAL: KEYS and ARGV are globals; a function gets them as arguments.
   int nargs = 0;
@@ -515,8 +518,17 @@ bool LuaRuntime::CallHost(lua_State* L) {
   bool bad = false;
   for (int i = 1; i <= argc; ++i) {
     if (lua_type(L, i) == LUA_TNUMBER) {
+      // Redis formats with "%.17g"; an integral value within 2^53 prints
+      // the same digits as an integer, without printf's cost.
       char buf[64];
-      int n = std::snprintf(buf, sizeof(buf), "%.17g", static_cast<double>(lua_tonumber(L, i)));
+      double d = static_cast<double>(lua_tonumber(L, i));
+      int n = 0;
+      if (d >= -9007199254740992.0 && d <= 9007199254740992.0 &&
+          d == static_cast<double>(static_cast<int64_t>(d)) && !(d == 0 && std::signbit(d))) {
+        n = static_cast<int>(resp::FormatInt64(static_cast<int64_t>(d), buf));
+      } else {
+        n = std::snprintf(buf, sizeof(buf), "%.17g", d);
+      }
       call_numbers_.emplace_back(buf, n);
       call_args_.push_back(call_numbers_.back());
       continue;

@@ -4,12 +4,14 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <lua5.1/lua.hpp>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/types/span.h"
 #include "resp/reply_writer.h"
 #include "server/scripting/function_registry.h"
@@ -27,10 +29,13 @@ class ScriptHost {
   // (RESP, protocol `resp`: 2 or 3) to *reply. Refusals (unknown command,
   // not allowed from scripts, ...) are error replies too.
   virtual void Call(ArgList args, int resp, std::string* reply) = 0;
-  // Every 100k instructions and before each call: whether the run must end
-  // now (SCRIPT KILL; or it is to be run again with more shards held).
-  // *why (when not null) is the error it ends with.
+  // Before each call: whether the run must end now (SCRIPT KILL; or it is
+  // to be run again with more shards held). *why (when not null) is the
+  // error it ends with.
   virtual bool ShouldStop(std::string* why) = 0;
+  // Every 100k instructions: the host may do its periodic work (a busy
+  // script's worker answers its other clients), then ShouldStop.
+  virtual bool OnHook() { return ShouldStop(nullptr); }
   // redis.acl_check_cmd: whether the command exists.
   virtual bool CommandExists(std::string_view name) = 0;
   // redis.log, at Redis's levels (0 debug .. 3 warning).
@@ -51,8 +56,10 @@ class LuaRuntime {
 
   // Compiles an EVAL script unless this interpreter has it. "" or Redis's
   // error ("ERR Error compiling script (new function): user_script:1: ...").
-  std::string Load(const Script& script);
-  bool Loaded(const Script& script) const;
+  // The interpreter keeps the script alive: it finds the compiled function
+  // by the Script's address (no string to hash per run).
+  std::string Load(std::shared_ptr<const Script> script);
+  bool Loaded(const Script& script) const { return compiled_.contains(&script); }
 
   // FUNCTION LOAD: runs a library's code (after its shebang line) so that
   // it registers its functions, whose callbacks this interpreter keeps.
@@ -107,6 +114,8 @@ class LuaRuntime {
   std::string call_reply_;
   std::string call_why_;
   std::vector<FunctionInfo>* loading_ = nullptr;
+  // Loaded EVAL scripts: their Lua registry references.
+  absl::flat_hash_map<const Script*, std::pair<std::shared_ptr<const Script>, int>> compiled_;
   std::chrono::steady_clock::time_point load_deadline_;
 };
 

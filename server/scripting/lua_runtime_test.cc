@@ -45,7 +45,7 @@ class LuaRuntimeTest : public ::testing::Test {
     std::string error;
     std::shared_ptr<Script> script = cache_.Add(body, &error);
     if (script == nullptr) return "-" + error;
-    std::string loaded = runtime_.Load(*script);
+    std::string loaded = runtime_.Load(script);
     if (!loaded.empty()) return "-" + loaded;
     std::string out;
     resp::ReplyWriter w(&out, proto);

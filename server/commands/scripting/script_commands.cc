@@ -23,7 +23,7 @@ void ScriptLoad(Args args, ClientContext& ctx) {
   auto script = scripting::ScriptCache::Parse(args[2], &error);
   if (script == nullptr) return ctx.out.Error(absl::StrCat("ERR ", error));
   // Compiled once here, so that a script with a syntax error is refused.
-  error = ctx.worker.Lua().Load(*script);
+  error = ctx.worker.Lua().Load(script);
   if (!error.empty()) return ctx.out.Error(error);
   script = ctx.server.scripts().Insert(std::move(script));
   ctx.out.Bulk(script->sha);
