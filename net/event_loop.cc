@@ -123,10 +123,11 @@ void EventLoop::ScheduleFlush(Connection* conn) { flush_queue_.push_back(conn); 
 
 void EventLoop::DeleteLater(Connection* conn) { delete_queue_.push_back(conn); }
 
-void EventLoop::FlushConnections() {
+void EventLoop::FlushConnections(bool delete_closed) {
   // Flushing may close a connection, which may queue more work; swap first.
   for (size_t i = 0; i < flush_queue_.size(); ++i) flush_queue_[i]->Flush();
   flush_queue_.clear();
+  if (!delete_closed) return;
   for (Connection* c : delete_queue_) delete c;
   delete_queue_.clear();
 }
@@ -174,7 +175,10 @@ void EventLoop::PollOnce() {
     if (events[i].data.ptr == nullptr) continue;  // the wake fd stays readable for Run
     static_cast<IoHandler*>(events[i].data.ptr)->OnEvents(events[i].events);
   }
-  FlushConnections();
+  // Closed connections stay allocated: frames below this call (the one
+  // whose handler runs the busy script, the outer loop's pending events)
+  // may still point at them. Run deletes them.
+  FlushConnections(/*delete_closed=*/false);
 }
 
 }  // namespace net

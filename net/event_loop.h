@@ -89,7 +89,7 @@ class EventLoop {
 
   int NextTimeoutMs() const;
   void RunDueTimers();
-  void FlushConnections();
+  void FlushConnections(bool delete_closed = true);
   void DrainWakeFd();
 
   int epoll_fd_;

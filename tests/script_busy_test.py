@@ -83,6 +83,29 @@ class ScriptBusyTest(unittest.TestCase):
                 c.close()
             script.close()
 
+    def test_clients_closing_while_a_script_is_busy(self):
+        # The script's own connection and others (some on the script's
+        # worker, which reads them from inside the script) go away meanwhile.
+        for _ in range(3):
+            script = send(self.port, "EVAL", ENDLESS, "0")
+            others = [send(self.port, "GET", "k") for _ in range(8)]
+            watcher = redis.Redis(port=self.port)
+            self.wait_busy([watcher])
+            script.close()
+            for s in others:
+                s.close()
+            time.sleep(0.1)
+            self.assertTrue(watcher.script_kill())
+            # The script stops at its next hook (as in Redis, a moment later).
+            deadline = time.time() + 10
+            while True:
+                try:
+                    self.assertTrue(watcher.ping())
+                    break
+                except redis.exceptions.ResponseError:
+                    self.assertLess(time.time(), deadline)
+                    time.sleep(0.01)
+
     def test_function_kill_and_the_wrong_kill(self):
         r = redis.Redis(port=self.port)
         r.function_load("#!lua name=spin\nredis.register_function('spin', function() %s end)"

@@ -2,7 +2,8 @@
 over every worker):
 - movers run EVALSHA of a script that moves value between two accounts -
   declared in KEYS, or built inside the script from ARGV (undeclared, so the
-  script must end up holding every shard) - while readers sum every account
+  script must end up holding every shard), or EVAL as the only command of a
+  MULTI/EXEC - while readers sum every account
   with MGET, with a read-only script, and one GET at a time in a script: the
   total never changes (no half of a script, from any worker);
 - the final balances add up and every account that a mover touched moved.
@@ -63,7 +64,7 @@ class ScriptStressTest(unittest.TestCase):
         bad, reads, errors, moved = [], [0], [], [0]
         stop = threading.Event()
 
-        def mover(undeclared, seed):
+        def mover(kind, seed):
             try:
                 c = redis.Redis(port=port)
                 declared = c.register_script(DECLARED)
@@ -72,10 +73,14 @@ class ScriptStressTest(unittest.TestCase):
                 for _ in range(150 * SCALE):
                     a, b = rnd.sample(range(len(ACCOUNTS)), 2)
                     amount = rnd.choice([0, 1, 7, START, 2 * START])
-                    if undeclared:
+                    if kind == "undeclared":
                         moved[0] += built(keys=[], args=[a, b, amount])
-                    else:
+                    elif kind == "declared":
                         moved[0] += declared(keys=[ACCOUNTS[a], ACCOUNTS[b]], args=[amount])
+                    else:  # the script inside MULTI/EXEC, its only step
+                        with c.pipeline(transaction=True) as p:
+                            p.eval(DECLARED, 2, ACCOUNTS[a], ACCOUNTS[b], amount)
+                            moved[0] += p.execute()[0]
             except Exception as e:  # noqa: BLE001 - reported by the test
                 errors.append(repr(e))
 
@@ -96,7 +101,8 @@ class ScriptStressTest(unittest.TestCase):
             except Exception as e:  # noqa: BLE001
                 errors.append(repr(e))
 
-        movers = [threading.Thread(target=mover, args=(i % 2 == 1, i)) for i in range(4)]
+        kinds = ["declared", "undeclared", "in_exec", "declared", "undeclared", "in_exec"]
+        movers = [threading.Thread(target=mover, args=(kind, i)) for i, kind in enumerate(kinds)]
         readers = [threading.Thread(target=reader, args=(i % 3,)) for i in range(3)]
         for t in movers + readers:
             t.start()

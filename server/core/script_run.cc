@@ -61,6 +61,11 @@ ScriptRun::ScriptRun(Server& server, Worker& worker, Client& client,
   oom_at_start_ = cfg.maxmemory > 0 && server.memory().Current() > cfg.maxmemory;
 }
 
+int64_t ScriptRun::KeylessShard() const {
+  if (Holds(worker_.id())) return worker_.id();
+  return held_.empty() ? -1 : held_[0];
+}
+
 bool ScriptRun::Holds(engine::ShardId shard) const {
   return every_shard_ || std::find(held_.begin(), held_.end(), shard) != held_.end();
 }
@@ -70,23 +75,22 @@ void ScriptRun::Execute(scripting::LuaRuntime& lua, int64_t now_ms) {
   db_ = start_db_;
   reply_.clear();
   needs_every_shard_ = false;
+  state_.store(kClean, std::memory_order_release);
   resp::ReplyWriter w(&reply_, client_proto_);
   started_ = std::chrono::steady_clock::now();
-  running_.store(true, std::memory_order_release);
   lua.Run(*script_, keys_, argv_, *this, w);
-  running_.store(false, std::memory_order_release);
   EndBusy();
   if (needs_every_shard_) {
     journal_.Undo(now_ms);
     reply_.clear();
-    wrote_.store(false, std::memory_order_release);
   } else {
     journal_.Clear();
   }
 }
 
 bool ScriptRun::DescribeRunning(resp::ReplyWriter& out) const {
-  if (!script_->is_function || !running_.load(std::memory_order_acquire)) return false;
+  // Only a busy function shows (Redis could not answer during a short one).
+  if (!script_->is_function || !busy_.load(std::memory_order_acquire)) return false;
   out.MapHeader(3);
   out.Bulk("name");
   out.Bulk(script_->sha);
@@ -100,25 +104,42 @@ bool ScriptRun::DescribeRunning(resp::ReplyWriter& out) const {
   return true;
 }
 
-bool ScriptRun::Kill(std::string* why) {
-  if (!running_.load(std::memory_order_acquire)) {
-    *why = "NOTBUSY No scripts in execution right now.";
-    return false;
-  }
-  if (wrote()) {
+int ScriptRun::Kill(bool function_kill, std::string* why) {
+  // Redis could only read a SCRIPT KILL while a script is busy: earlier, the
+  // kill waits for the script's end and finds none.
+  if (!busy_.load(std::memory_order_acquire)) return 0;
+  int expected = kClean;
+  if (state_.load(std::memory_order_acquire) == kWrote) {
     *why =
         "UNKILLABLE Sorry the script already executed write commands against the dataset. You "
         "can either wait the script termination or kill the server in a hard way using the "
         "SHUTDOWN NOSAVE command.";
-    return false;
+    return -1;
   }
-  killed_.store(true, std::memory_order_release);
-  return true;
+  // SCRIPT KILL stops EVALs, FUNCTION KILL functions.
+  if (script_->is_function != function_kill) {
+    *why = function_kill ? "BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
+                           "SHUTDOWN NOSAVE."
+                         : "BUSY Redis is busy running a script. You can only call FUNCTION KILL "
+                           "or SHUTDOWN NOSAVE.";
+    return -1;
+  }
+  // One atomic step against the script's first write (Call): either the
+  // kill wins and no write happens, or the write wins and this is refused.
+  if (state_.compare_exchange_strong(expected, kKilled, std::memory_order_acq_rel) ||
+      expected == kKilled) {
+    return 1;
+  }
+  *why =
+      "UNKILLABLE Sorry the script already executed write commands against the dataset. You "
+      "can either wait the script termination or kill the server in a hard way using the "
+      "SHUTDOWN NOSAVE command.";
+  return -1;
 }
 
 void ScriptRun::EndBusy() {
-  if (!busy_) return;
-  busy_ = false;
+  if (!busy_.load(std::memory_order_relaxed)) return;
+  busy_.store(false, std::memory_order_release);
   server_.busy_scripts.fetch_sub(1, std::memory_order_relaxed);
   if (script_->is_function) server_.busy_functions.fetch_sub(1, std::memory_order_relaxed);
 }
@@ -128,8 +149,8 @@ bool ScriptRun::OnHook() {
   if (threshold > 0 && !needs_every_shard_) {
     auto elapsed = std::chrono::steady_clock::now() - started_;
     if (elapsed > std::chrono::milliseconds(threshold)) {
-      if (!busy_) {
-        busy_ = true;
+      if (!busy_.load(std::memory_order_relaxed)) {
+        busy_.store(true, std::memory_order_release);
         if (script_->is_function) server_.busy_functions.fetch_add(1, std::memory_order_relaxed);
         server_.busy_scripts.fetch_add(1, std::memory_order_relaxed);
       }
@@ -144,7 +165,7 @@ bool ScriptRun::ShouldStop(std::string* why) {
     if (why != nullptr) *why = "ERR the script is run again with every shard held";
     return true;
   }
-  if (killed_.load(std::memory_order_acquire) || server_.stopping()) {
+  if (state_.load(std::memory_order_acquire) == kKilled || server_.stopping()) {
     if (why != nullptr) *why = "ERR Script killed by user with SCRIPT KILL...";
     return true;
   }
@@ -181,6 +202,13 @@ std::string ScriptRun::Refusal(const CommandSpec& spec, Args args) const {
 
 void ScriptRun::Call(scripting::ArgList args, int resp, std::string* reply) {
   resp::ReplyWriter w(reply, resp == 3 ? resp::Protocol::kResp3 : resp::Protocol::kResp2);
+  // No exception may cross the interpreter's C frames back to the script:
+  // one (a bug) becomes this call's error, as the handler guard does.
+  RunGuarded(args.empty() ? std::string_view("script") : args[0], w,
+             [&] { CallUnguarded(args, w); });
+}
+
+void ScriptRun::CallUnguarded(scripting::ArgList args, resp::ReplyWriter& w) {
   const CommandSpec* spec = server_.commands().Find(args[0]);
   if (spec == nullptr) return w.Error(kUnknown);
   if (!spec->subcommands.empty() && args.size() > 1) {
@@ -197,10 +225,14 @@ void ScriptRun::Call(scripting::ArgList args, int resp, std::string* reply) {
   std::vector<int> keys = KeyPositions(*spec, args);
   engine::ShardSet& set = server_.shards();
   bool reaches_all = (spec->flags & kAllShards) != 0;
+  // A key-less form of a keyed command (OBJECT HELP) needs some held shard.
+  if (keys.empty() && spec->multi == nullptr && KeylessShard() < 0) {
+    needs_every_shard_ = true;
+    return w.Error("ERR the script is run again with every shard held");
+  }
   for (engine::ShardId s = 0; s < set.size(); ++s) {
     bool needed = reaches_all;
     for (size_t i = 0; i < keys.size() && !needed; ++i) needed = set.ShardOf(args[keys[i]]) == s;
-    if (keys.empty() && spec->multi == nullptr) needed = needed || s == worker_.id();
     if (needed && !Holds(s)) {
       // Ends the run; the worker runs the script again holding every shard.
       needs_every_shard_ = true;
@@ -208,7 +240,11 @@ void ScriptRun::Call(scripting::ArgList args, int resp, std::string* reply) {
     }
   }
   if (spec->flags & kWrite) {
-    wrote_.store(true, std::memory_order_release);
+    int expected = kClean;
+    if (!state_.compare_exchange_strong(expected, kWrote, std::memory_order_acq_rel) &&
+        expected == kKilled) {
+      return w.Error("ERR Script killed by user with SCRIPT KILL...");
+    }
     if (!every_shard_) Journal(*spec, args, keys);
   }
   if (spec->multi != nullptr) return RunMultiCommand(*spec, args, keys, w);
@@ -239,7 +275,8 @@ void ScriptRun::Journal(const CommandSpec& spec, Args args, const std::vector<in
 void ScriptRun::RunKeyCommand(const CommandSpec& spec, Args args, const std::vector<int>& keys,
                               resp::ReplyWriter& w) {
   engine::ShardSet& set = server_.shards();
-  engine::ShardId target = keys.empty() ? worker_.id() : set.ShardOf(args[keys[0]]);
+  engine::ShardId target =
+      keys.empty() ? static_cast<engine::ShardId>(KeylessShard()) : set.ShardOf(args[keys[0]]);
   engine::Shard& shard = set.shard(target);
   ShardContext ctx{shard, shard.db(db_), db_, w, now_ms_};
   if (!(spec.flags & kWrite) || !ctx.db.watched()) {

@@ -53,9 +53,10 @@ class ScriptRun : public scripting::ScriptHost {
   const std::string& reply() const { return reply_; }
   Client& client() const { return client_; }
 
-  // SCRIPT KILL from any thread. False (and why) when it may not be.
-  bool Kill(std::string* why);
-  bool wrote() const { return wrote_.load(std::memory_order_acquire); }
+  // SCRIPT KILL (function_kill false) or FUNCTION KILL, from any thread:
+  // 0 not busy, 1 it stops at its next hook or call, -1 refused (*why).
+  int Kill(bool function_kill, std::string* why);
+  bool wrote() const { return state_.load(std::memory_order_acquire) == kWrote; }
   // FUNCTION STATS's running_script (name, command, duration_ms), written
   // as a map; false when this run is not a running function.
   bool DescribeRunning(resp::ReplyWriter& out) const;
@@ -69,6 +70,9 @@ class ScriptRun : public scripting::ScriptHost {
 
  private:
   bool Holds(engine::ShardId shard) const;
+  // The held shard a key-less command runs on (ours if held), or -1.
+  int64_t KeylessShard() const;
+  void CallUnguarded(scripting::ArgList args, resp::ReplyWriter& w);
   // The refusal of a command in a script, or "" when it may run.
   std::string Refusal(const CommandSpec& spec, Args args) const;
   void RunKeyCommand(const CommandSpec& spec, Args args, const std::vector<int>& keys,
@@ -96,16 +100,16 @@ class ScriptRun : public scripting::ScriptHost {
   bool every_shard_ = false;
   std::vector<engine::ShardId> held_;
   bool needs_every_shard_ = false;
-  std::atomic<bool> wrote_{false};
-  std::atomic<bool> killed_{false};
-  // Running Lua now (SCRIPT KILL targets only a running script).
-  std::atomic<bool> running_{false};
+  // kClean -> kWrote (its first write) or kClean -> kKilled (a kill), never
+  // both: a kill and a first write race through one compare-and-swap.
+  enum State { kClean, kWrote, kKilled };
+  std::atomic<int> state_{kClean};
   engine::KeyJournal journal_;
   std::string reply_;
   // Past busy-reply-threshold: other clients get BUSY, and this worker's own
   // clients are still read (Worker::PollWhileScriptBusy).
   std::chrono::steady_clock::time_point started_;
-  bool busy_ = false;
+  std::atomic<bool> busy_{false};
   void EndBusy();
 };
 

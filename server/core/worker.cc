@@ -301,10 +301,14 @@ PendingReply* Worker::NewPending(Client& c) {
 template <typename F>
 void Worker::Reply(Client& c, F&& write) {
   if (c.pending.empty()) {
-    if (c.conn == nullptr) return;
-    resp::ReplyWriter w(c.conn->output(), c.proto);
+    net::Connection* conn = c.conn;
+    if (conn == nullptr) return;
+    resp::ReplyWriter w(conn->output(), c.proto);
     write(w);
-    c.conn->CommitOutput();
+    // A busy script polls the connections (PollWhileScriptBusy): this one
+    // may have closed meanwhile; it is still allocated, and a closed
+    // connection ignores the commit.
+    conn->CommitOutput();
     return;
   }
   PendingReply* slot = NewPending(c);

@@ -18,7 +18,9 @@ constexpr int64_t kBlockTimerMs = 10;
 }  // namespace
 
 void Worker::ServeBlocked() {
-  if (shard_.key_waiters().has_ready() && !shard_.held()) ServeBlockedClients(*server_, shard_);
+  // held() first: while a script on another thread holds the shard, it may
+  // be marking keys ready.
+  if (!shard_.held() && shard_.key_waiters().has_ready()) ServeBlockedClients(*server_, shard_);
 }
 
 void Worker::StartBlocking(Client& c, std::unique_ptr<MultiCommand> mc) {
@@ -101,15 +103,12 @@ void Worker::UnregisterEverywhere(const std::shared_ptr<BlockedCommand>& bc) {
     engine::ShardId s = server_->shards().ShardOf(views[pos]);
     if (std::find(shards.begin(), shards.end(), s) == shards.end()) shards.push_back(s);
   }
+  // Ordinary work: a shard held by a transaction or script (which may be
+  // storing values, and so touching its waiters, from another thread) takes
+  // it after the hold. Meanwhile TryClaim keeps it from being served twice.
   for (engine::ShardId s : shards) {
-    if (s == id_) {
-      UnregisterBlocked(shard_, *bc);
-      continue;
-    }
     std::shared_ptr<BlockedCommand> ref = bc;
-    shard_.Send(s, std::make_unique<engine::Task>(
-                       engine::Task::Kind::kCallback,
-                       [ref](engine::Shard& shard) { UnregisterBlocked(shard, *ref); }));
+    SendWork(s, [ref](engine::Shard& shard) { UnregisterBlocked(shard, *ref); });
   }
 }
 

@@ -248,7 +248,19 @@ void Worker::StartParkedExecs(Client& c) {
   }
   auto* tx = new engine::Transaction(&shard_, shards);
   for (size_t m = 0; m < merged->size(); ++m) {
-    tx->AddPhase([run_merged, m](engine::Shard& s) { run_merged(m, s); }, (*merged)[m].shards);
+    const Merged& round = (*merged)[m];
+    // A client step runs on this thread; one that holds more shards than
+    // ours (a script) needs them all held while it runs, not released by
+    // their own parts: an origin step.
+    bool client_step = !round.single_key && round.parts.size() == 1 &&
+                       round.parts[0].run->plan.rounds()[round.parts[0].round].kind ==
+                           ExecRound::Kind::kClientStep;
+    if (client_step && round.shards.size() > 1) {
+      engine::Shard* own = &shard_;
+      tx->AddOriginStep([run_merged, m, own] { run_merged(m, *own); });
+      continue;
+    }
+    tx->AddPhase([run_merged, m](engine::Shard& s) { run_merged(m, s); }, round.shards);
   }
   tx->Start(std::move(finish));
 }
@@ -290,7 +302,9 @@ void Worker::RunExecRound(ExecRun& run, size_t index, engine::Shard& shard) {
       if (shard.id() != id_) break;
       ExecStep& step = steps[round.step];
       Client& c = *run.client;
-      if (c.conn == nullptr) break;  // gone: nobody reads the reply
+      // Gone: nobody reads the reply - but a script still changes data, and
+      // EXEC is all or nothing.
+      if (c.conn == nullptr && !(step.spec->flags & kAllShards)) break;
       resp::ReplyWriter w(&step.reply, run.proto);
       // A handler that answers later (GatherFromWorkers) counts itself in
       // late_pending and calls done once its reply is in step.reply.

@@ -75,7 +75,6 @@ void Worker::Eval(ClientContext& ctx, Args args, bool by_sha, bool read_only) {
   }
   if (numkeys < 0) return ctx.out.Error("ERR Number of keys can't be negative");
 
-  scripting::LuaRuntime& lua = Lua();
   std::shared_ptr<scripting::Script> script;
   bool parsed = false;
   if (by_sha) {
@@ -91,7 +90,9 @@ void Worker::Eval(ClientContext& ctx, Args args, bool by_sha, bool read_only) {
     }
   }
   // Compiled in this worker's interpreter (a script loaded on another
-  // worker, or before a flush, is compiled here on first use).
+  // worker, or before a flush, is compiled here on first use). Taken only
+  // now: FindScript may have started a new interpreter.
+  scripting::LuaRuntime& lua = Lua();
   std::string error = lua.Load(script);
   if (!error.empty()) return ctx.out.Error(error);
   // Only a script that compiled joins the cache (as in Redis).
@@ -115,6 +116,9 @@ void Worker::Fcall(ClientContext& ctx, Args args, bool read_only) {
 void Worker::StartScript(ClientContext& ctx, std::shared_ptr<scripting::Script> script,
                          Args args, int64_t numkeys, bool read_only) {
   Client& c = ctx.client;
+  // As Redis before every command: evict first when over maxmemory (the
+  // script's own checks below then see what is left).
+  AdmitMemory(/*evict_here=*/true);
   uint32_t flags = script->flags;
   if (!(flags & scripting::kEvalCompat)) {
     if (read_only && !(flags & scripting::kNoWrites)) {
@@ -196,7 +200,7 @@ void Worker::RunScriptTransaction(Client* c, std::shared_ptr<ScriptRun> run, Pen
 void Worker::RunScriptHere(ScriptRun& run) {
   scripting::LuaRuntime& lua = Lua();
   // A SCRIPT FLUSH between EVAL and now reset the interpreter.
-  if (!lua.Loaded(run.script())) lua.Load(run.script_ptr());
+  if (!run.script().is_function && !lua.Loaded(run.script())) lua.Load(run.script_ptr());
   {
     std::lock_guard<std::mutex> lock(script_mu_);
     running_script_ = &run;
@@ -221,16 +225,7 @@ void Worker::PollWhileScriptBusy() {
 
 int Worker::KillScript(bool function, std::string* why) {
   std::lock_guard<std::mutex> lock(script_mu_);
-  if (running_script_ == nullptr) return 0;
-  // SCRIPT KILL stops EVALs, FUNCTION KILL functions, as in Redis.
-  if (running_script_->script().is_function != function) {
-    *why = function ? "BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
-                      "SHUTDOWN NOSAVE."
-                    : "BUSY Redis is busy running a script. You can only call FUNCTION KILL or "
-                      "SHUTDOWN NOSAVE.";
-    return -1;
-  }
-  return running_script_->Kill(why) ? 1 : -1;
+  return running_script_ == nullptr ? 0 : running_script_->Kill(function, why);
 }
 
 }  // namespace server

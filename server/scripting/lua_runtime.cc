@@ -224,6 +224,26 @@ int MathRandomseed(lua_State* L) {
   return 0;
 }
 
+// bit.tohex(x, n) negates n when it is negative: for INT_MIN that overflows
+// and Debian's lua-bitop then reads past its buffer (CVE-2024-31449, which
+// Redis fixed in its copy). As Redis's fix: INT_MIN counts as INT_MIN + 1.
+int SafeTohex(lua_State* L) {
+  if (lua_gettop(L) >= 2 && lua_type(L, 2) == LUA_TNUMBER) {
+    // lua-bitop takes n modulo 2^32, rounded to nearest: find those that
+    // land on INT_MIN (-2^31, 2^31, ...).
+    double n = lua_tonumber(L, 2);
+    if (std::isfinite(n) && std::fabs(n) < 4611686018427387904.0 &&
+        static_cast<int32_t>(static_cast<uint32_t>(std::llrint(n))) == INT32_MIN) {
+      lua_pushnumber(L, -2147483647.0);
+      lua_replace(L, 2);
+    }
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
 // Redis's pcall: an error table with an `err` field comes back as its text.
 int SafePcall(lua_State* L) {
   int argc = lua_gettop(L);
@@ -370,6 +390,11 @@ void LuaRuntime::Open() {
     lua_call(L, 1, 1);
     lua_setglobal(L, lib.name);
   }
+  lua_getglobal(L, "bit");
+  lua_getfield(L, -1, "tohex");
+  lua_pushcclosure(L, SafeTohex, 1);
+  lua_setfield(L, -2, "tohex");
+  lua_pop(L, 1);
   lua_pushcfunction(L, OpenLuaStruct);
   lua_call(L, 0, 0);
   lua_pushcfunction(L, OpenLuaMsgpack);

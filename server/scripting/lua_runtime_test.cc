@@ -166,6 +166,12 @@ TEST_F(LuaRuntimeTest, LibrariesArePresent) {
   EXPECT_EQ(Eval("return cjson.decode('[1,2,3]')[3]"), ":3\r\n");
   EXPECT_EQ(Eval("return bit.tohex(65535)"), "$8\r\n0000ffff\r\n");
   EXPECT_EQ(Eval("return bit.band(7, 3)"), ":3\r\n");
+  // CVE-2024-31449: INT_MIN digits read past lua-bitop's buffer.
+  EXPECT_EQ(Eval("return bit.tohex(65535, -2147483648)"), "$8\r\n0000FFFF\r\n");
+  EXPECT_EQ(Eval("return bit.tohex(65535, 2147483648)"), "$8\r\n0000FFFF\r\n");
+  EXPECT_EQ(Eval("return bit.tohex(65535, -2147483648.2)"), "$8\r\n0000FFFF\r\n");
+  EXPECT_EQ(Eval("return bit.tohex(65535, -2147483649)"), "$8\r\n0000ffff\r\n");
+  EXPECT_EQ(Eval("return bit.tohex(65535, 2147483647)"), "$8\r\n0000ffff\r\n");
   EXPECT_EQ(Eval("return redis.sha1hex('')"), "$40\r\nda39a3ee5e6b4b0d3255bfef95601890afd80709\r\n");
   EXPECT_EQ(Eval("return redis.REDIS_VERSION"), "$6\r\n7.0.15\r\n");
   EXPECT_EQ(Eval("return redis.REDIS_VERSION_NUM"), ":458767\r\n");

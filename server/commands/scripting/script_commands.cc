@@ -79,12 +79,16 @@ void Script(Args args, ClientContext& ctx) {
 }  // namespace
 
 void KillRunningScript(ClientContext& ctx, bool function) {
-  std::string why;
+  // Several workers may run a busy script: the first that may be killed
+  // is; else the first refusal answers.
+  std::string refusal;
   for (size_t i = 0; i < ctx.server.num_workers(); ++i) {
+    std::string why;
     int status = ctx.server.worker(i).KillScript(function, &why);
     if (status == 1) return ctx.out.Ok();
-    if (status == -1) return ctx.out.Error(why);
+    if (status == -1 && refusal.empty()) refusal = why;
   }
+  if (!refusal.empty()) return ctx.out.Error(refusal);
   ctx.out.Error("NOTBUSY No scripts in execution right now.");
 }
 
