@@ -47,6 +47,10 @@ EVAL_CASES = [
     ["EVAL", "return struct.pack('>I2', 258)", "0"],
     ["EVAL", "return {struct.unpack('>I2', 'ab')}", "0"],
     ["EVAL", "return bit.tohex(bit.bxor(255, 15))", "0"],
+    ["EVAL", "return bit.tohex(65535, -2147483648)", "0"],  # CVE-2024-31449
+    ["EVAL", "return bit.tohex(65535, 2147483648)", "0"],
+    ["EVAL", "return bit.tohex(65535, -2147483649)", "0"],
+    ["EVAL", "return bit.tohex(65535, -8)", "0"],
     ["EVAL", "return tostring(3.5)", "0"],
     ["EVAL", "return 3.99", "0"],
     ["EVAL", "return -3.99", "0"],

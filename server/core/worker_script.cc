@@ -63,7 +63,6 @@ scripting::LuaRuntime& Worker::Lua() {
 }
 
 void Worker::Eval(ClientContext& ctx, Args args, bool by_sha, bool read_only) {
-  Client& c = ctx.client;
   // Redis answers a SHA of the wrong length before it reads numkeys.
   if (by_sha && args[1].size() != 40) {
     return ctx.out.Error("NOSCRIPT No matching script. Please use EVAL.");
