@@ -7,8 +7,8 @@ namespace engine {
 KeyJournal::~KeyJournal() { Clear(); }
 
 void KeyJournal::Save(Shard& shard, int db_index, std::string_view key, int64_t now_ms) {
-  std::string id = absl::StrCat(shard.id(), ":", db_index, ":",
-                                absl::string_view(key.data(), key.size()));
+  std::string id =
+      absl::StrCat(shard.id(), ":", db_index, ":", absl::string_view(key.data(), key.size()));
   if (!seen_.insert(std::move(id)).second) return;
   Db& db = shard.db(db_index);
   KeyRef ref = db.Peek(key, now_ms);

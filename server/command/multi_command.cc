@@ -64,6 +64,18 @@ void MultiCommand::RunPhase(Phase& phase, engine::Shard& shard, engine::Db& db) 
   }
 }
 
+void MultiCommand::Declare(const std::vector<int>& key_positions, const engine::ShardSet& set) {
+  Route(key_positions, set);
+  std::string error = RunGuardedPhase(spec_->name, [&] { spec_->multi(*this); });
+  if (!error.empty()) FailSetup(std::move(error));
+}
+
+void MultiCommand::WriteReplyWithoutBlocking(resp::ReplyWriter& out) {
+  if (!may_block() || !waiting()) return WriteReply(out);
+  if (spec_->name == "blmove" || spec_->name == "brpoplpush") return out.Null();
+  out.NullArray();
+}
+
 void MultiCommand::FailSetup(std::string error) {
   phases_.clear();
   failure_ = std::move(error);

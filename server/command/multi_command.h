@@ -74,6 +74,9 @@ class MultiCommand {
 
   // For the dispatcher.
   void Route(const std::vector<int>& key_positions, const engine::ShardSet& set);
+  // Route, then the handler declares its phases; a throw there becomes the
+  // reply (FailSetup).
+  void Declare(const std::vector<int>& key_positions, const engine::ShardSet& set);
   std::vector<Phase>& phases() { return phases_; }
   // Runs one of its phases on `shard` behind the handler guard; a throw
   // turns the whole reply into the guard's error.
@@ -81,6 +84,10 @@ class MultiCommand {
   // The handler itself threw while declaring phases: answer with `error`.
   void FailSetup(std::string error);
   void WriteReply(resp::ReplyWriter& out);
+  // Where a command may not block (inside EXEC or a script): a blocking one
+  // that found nothing answers as if it had timed out at once (a missing
+  // element for the moves), anything else its reply.
+  void WriteReplyWithoutBlocking(resp::ReplyWriter& out);
 
  private:
   const CommandSpec* spec_;

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "engine/db.h"
+#include "server/command/command.h"
+#include "server/command/handler_guard.h"
 
 namespace server {
 
@@ -32,6 +34,23 @@ class WatchNotice {
   std::vector<std::string_view> keys_;
   std::vector<bool> existed_;
 };
+
+// Runs a single-shard command's handler behind the handler guard; when it
+// writes and someone watches a key of the shard, a write that did not fail
+// tells the watchers of its keys.
+inline void RunShardHandler(const CommandSpec& spec, Args args, ShardContext& ctx) {
+  if (!(spec.flags & kWrite) || !ctx.db.watched()) {
+    RunGuarded(spec.name, ctx.out, [&] { spec.on_shard(args, ctx); });
+    return;
+  }
+  std::vector<std::string_view> keys;
+  for (int pos : KeyPositions(spec, args)) keys.push_back(args[pos]);
+  WatchNotice notice(ctx.db, std::move(keys));
+  std::string& out = *ctx.out.out();
+  size_t before = out.size();
+  RunGuarded(spec.name, ctx.out, [&] { spec.on_shard(args, ctx); });
+  if (!(out.size() > before && out[before] == '-')) notice.Send();
+}
 
 }  // namespace server
 

@@ -6,8 +6,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "server/command/handler_guard.h"
 #include "resp/numbers.h"
+#include "server/command/handler_guard.h"
 #include "server/command/multi_command.h"
 #include "server/command/text.h"
 #include "server/command/watch_notice.h"
@@ -22,18 +22,23 @@ namespace {
 // Redis 7.0's `noscript` commands (COMMAND INFO): refused inside scripts.
 const absl::flat_hash_set<std::string>& NotInScripts() {
   static const auto* kNames = new absl::flat_hash_set<std::string>{
-      "acl", "auth", "bgrewriteaof", "bgsave", "blmove", "blpop", "brpop", "brpoplpush",
-      "bzpopmax", "bzpopmin", "client", "cluster|reset", "config", "debug", "discard", "eval",
-      "eval_ro", "evalsha", "evalsha_ro", "exec", "failover", "fcall", "fcall_ro", "function",
-      "hello", "latency", "module", "monitor", "multi", "psubscribe", "psync", "punsubscribe",
-      "quit", "replconf", "replicaof", "reset", "role", "save", "script", "shutdown", "slaveof",
-      "ssubscribe", "subscribe", "sunsubscribe", "sync", "unsubscribe", "unwatch", "wait",
+      "acl",        "auth",         "bgrewriteaof", "bgsave",      "blmove",    "blpop",
+      "brpop",      "brpoplpush",   "bzpopmax",     "bzpopmin",    "client",    "cluster|reset",
+      "config",     "debug",        "discard",      "eval",        "eval_ro",   "evalsha",
+      "evalsha_ro", "exec",         "failover",     "fcall",       "fcall_ro",  "function",
+      "hello",      "latency",      "module",       "monitor",     "multi",     "psubscribe",
+      "psync",      "punsubscribe", "quit",         "replconf",    "replicaof", "reset",
+      "role",       "save",         "script",       "shutdown",    "slaveof",   "ssubscribe",
+      "subscribe",  "sunsubscribe", "sync",         "unsubscribe", "unwatch",   "wait",
       "watch"};
   return *kNames;
 }
 
 constexpr std::string_view kUnknown = "ERR Unknown Redis command called from script";
-constexpr std::string_view kWrongArgs = "ERR Wrong number of args calling Redis command from script";
+constexpr std::string_view kWrongArgs =
+    "ERR Wrong number of args calling Redis command from script";
+// Ends an attempt that needs a shard it does not hold (never reaches a client).
+constexpr std::string_view kRunAgain = "ERR the script is run again with every shard held";
 
 }  // namespace
 
@@ -50,7 +55,6 @@ ScriptRun::ScriptRun(Server& server, Worker& worker, Client& client,
       start_db_(client.db) {
   storage_.reserve(command.size());
   for (std::string_view a : command) storage_.emplace_back(a);
-  command_size_ = command.size();
   for (size_t i = 3; i < storage_.size(); ++i) {
     (i < 3 + static_cast<size_t>(numkeys) ? keys_ : argv_).push_back(storage_[i]);
   }
@@ -61,13 +65,23 @@ ScriptRun::ScriptRun(Server& server, Worker& worker, Client& client,
   oom_at_start_ = cfg.maxmemory > 0 && server.memory().Current() > cfg.maxmemory;
 }
 
+const std::vector<engine::ShardId>& ScriptRun::Hold(bool every) {
+  every_shard_ = every;
+  if (!every) return key_shards_;
+  if (every_.empty()) {
+    for (engine::ShardId s = 0; s < server_.shards().size(); ++s) every_.push_back(s);
+  }
+  return every_;
+}
+
 int64_t ScriptRun::KeylessShard() const {
   if (Holds(worker_.id())) return worker_.id();
-  return held_.empty() ? -1 : held_[0];
+  return key_shards_.empty() ? -1 : key_shards_[0];
 }
 
 bool ScriptRun::Holds(engine::ShardId shard) const {
-  return every_shard_ || std::find(held_.begin(), held_.end(), shard) != held_.end();
+  return every_shard_ ||
+         std::find(key_shards_.begin(), key_shards_.end(), shard) != key_shards_.end();
 }
 
 void ScriptRun::Execute(scripting::LuaRuntime& lua, int64_t now_ms) {
@@ -95,7 +109,7 @@ bool ScriptRun::DescribeRunning(resp::ReplyWriter& out) const {
   out.Bulk("name");
   out.Bulk(script_->sha);
   out.Bulk("command");
-  out.ArrayHeader(command_size_);
+  out.ArrayHeader(storage_.size());
   for (const std::string& a : storage_) out.Bulk(a);
   out.Bulk("duration_ms");
   out.Integer(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -108,32 +122,20 @@ int ScriptRun::Kill(bool function_kill, std::string* why) {
   // Redis could only read a SCRIPT KILL while a script is busy: earlier, the
   // kill waits for the script's end and finds none.
   if (!busy_.load(std::memory_order_acquire)) return 0;
-  int expected = kClean;
-  if (state_.load(std::memory_order_acquire) == kWrote) {
-    *why =
-        "UNKILLABLE Sorry the script already executed write commands against the dataset. You "
-        "can either wait the script termination or kill the server in a hard way using the "
-        "SHUTDOWN NOSAVE command.";
-    return -1;
-  }
-  // SCRIPT KILL stops EVALs, FUNCTION KILL functions.
-  if (script_->is_function != function_kill) {
-    *why = function_kill ? "BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
-                           "SHUTDOWN NOSAVE."
-                         : "BUSY Redis is busy running a script. You can only call FUNCTION KILL "
-                           "or SHUTDOWN NOSAVE.";
+  // In Redis's order: a script that wrote first, then the kind of kill
+  // (SCRIPT KILL stops EVALs, FUNCTION KILL functions).
+  if (!wrote() && script_->is_function != function_kill) {
+    *why = std::string(function_kill ? kBusyEvalError : kBusyFunctionError);
     return -1;
   }
   // One atomic step against the script's first write (Call): either the
   // kill wins and no write happens, or the write wins and this is refused.
+  int expected = kClean;
   if (state_.compare_exchange_strong(expected, kKilled, std::memory_order_acq_rel) ||
       expected == kKilled) {
     return 1;
   }
-  *why =
-      "UNKILLABLE Sorry the script already executed write commands against the dataset. You "
-      "can either wait the script termination or kill the server in a hard way using the "
-      "SHUTDOWN NOSAVE command.";
+  *why = std::string(kUnkillableError);
   return -1;
 }
 
@@ -162,7 +164,7 @@ bool ScriptRun::OnHook() {
 
 bool ScriptRun::ShouldStop(std::string* why) {
   if (needs_every_shard_) {
-    if (why != nullptr) *why = "ERR the script is run again with every shard held";
+    if (why != nullptr) *why = std::string(kRunAgain);
     return true;
   }
   if (state_.load(std::memory_order_acquire) == kKilled || server_.stopping()) {
@@ -228,7 +230,7 @@ void ScriptRun::CallUnguarded(scripting::ArgList args, resp::ReplyWriter& w) {
   // A key-less form of a keyed command (OBJECT HELP) needs some held shard.
   if (keys.empty() && spec->multi == nullptr && KeylessShard() < 0) {
     needs_every_shard_ = true;
-    return w.Error("ERR the script is run again with every shard held");
+    return w.Error(kRunAgain);
   }
   for (engine::ShardId s = 0; s < set.size(); ++s) {
     bool needed = reaches_all;
@@ -236,7 +238,7 @@ void ScriptRun::CallUnguarded(scripting::ArgList args, resp::ReplyWriter& w) {
     if (needed && !Holds(s)) {
       // Ends the run; the worker runs the script again holding every shard.
       needs_every_shard_ = true;
-      return w.Error("ERR the script is run again with every shard held");
+      return w.Error(kRunAgain);
     }
   }
   if (spec->flags & kWrite) {
@@ -279,26 +281,14 @@ void ScriptRun::RunKeyCommand(const CommandSpec& spec, Args args, const std::vec
       keys.empty() ? static_cast<engine::ShardId>(KeylessShard()) : set.ShardOf(args[keys[0]]);
   engine::Shard& shard = set.shard(target);
   ShardContext ctx{shard, shard.db(db_), db_, w, now_ms_};
-  if (!(spec.flags & kWrite) || !ctx.db.watched()) {
-    RunGuarded(spec.name, w, [&] { spec.on_shard(args, ctx); });
-    return;
-  }
-  std::vector<std::string_view> watched;
-  for (int pos : keys) watched.push_back(args[pos]);
-  WatchNotice notice(ctx.db, std::move(watched));
-  std::string& out = *w.out();
-  size_t before = out.size();
-  RunGuarded(spec.name, w, [&] { spec.on_shard(args, ctx); });
-  if (!(out.size() > before && out[before] == '-')) notice.Send();
+  RunShardHandler(spec, args, ctx);  // no eviction: Redis checks memory once, at the start
 }
 
 void ScriptRun::RunMultiCommand(const CommandSpec& spec, Args args, const std::vector<int>& keys,
                                 resp::ReplyWriter& w) {
   engine::ShardSet& set = server_.shards();
   MultiCommand mc(&spec, args, db_, now_ms_);
-  mc.Route(keys, set);
-  std::string error = RunGuardedPhase(spec.name, [&] { spec.multi(mc); });
-  if (!error.empty()) mc.FailSetup(std::move(error));
+  mc.Declare(keys, set);
   // Every shard involved is held: the phases run one after the other here.
   for (MultiCommand::Phase& phase : mc.phases()) {
     for (engine::ShardId s : mc.shards()) {
@@ -306,12 +296,7 @@ void ScriptRun::RunMultiCommand(const CommandSpec& spec, Args args, const std::v
       mc.RunPhase(phase, shard, shard.db(db_));
     }
   }
-  if (mc.may_block() && mc.waiting()) {
-    // Scripts never block: the answer of an immediate timeout.
-    if (spec.name == "blmove" || spec.name == "brpoplpush") return w.Null();
-    return w.NullArray();
-  }
-  mc.WriteReply(w);
+  mc.WriteReplyWithoutBlocking(w);  // scripts never block
 }
 
 void ScriptRun::RunClientCommand(const CommandSpec& spec, Args args, resp::ReplyWriter& w) {

@@ -17,6 +17,16 @@
 
 namespace server {
 
+// Redis's refusals while a script is busy, and of a kill that comes too late.
+inline constexpr std::string_view kBusyEvalError =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kBusyFunctionError =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kUnkillableError =
+    "UNKILLABLE Sorry the script already executed write commands against the dataset. You can "
+    "either wait the script termination or kill the server in a hard way using the SHUTDOWN "
+    "NOSAVE command.";
+
 class Server;
 class Worker;
 struct Client;
@@ -39,19 +49,14 @@ class ScriptRun : public scripting::ScriptHost {
 
   const scripting::Script& script() const { return *script_; }
   std::shared_ptr<scripting::Script> script_ptr() const { return script_; }
-  // Shards of the declared keys (sorted, unique).
-  const std::vector<engine::ShardId>& key_shards() const { return key_shards_; }
-
-  // Which shards this attempt holds (all of them, or these).
-  void HoldEvery() { every_shard_ = true; }
-  void Hold(std::vector<engine::ShardId> shards) { held_ = std::move(shards); }
-  bool holds_every_shard() const { return every_shard_; }
+  // Which shards this attempt holds: every one, or those of its KEYS
+  // (sorted, unique; none for a script without keys). Returns them.
+  const std::vector<engine::ShardId>& Hold(bool every);
 
   // Runs the script once on this thread; the reply lands in reply().
   void Execute(scripting::LuaRuntime& lua, int64_t now_ms);
   bool needs_every_shard() const { return needs_every_shard_; }
   const std::string& reply() const { return reply_; }
-  Client& client() const { return client_; }
 
   // SCRIPT KILL (function_kill false) or FUNCTION KILL, from any thread:
   // 0 not busy, 1 it stops at its next hook or call, -1 refused (*why).
@@ -87,7 +92,6 @@ class ScriptRun : public scripting::ScriptHost {
   Client& client_;
   std::shared_ptr<scripting::Script> script_;
   std::vector<std::string> storage_;  // the command's arguments
-  size_t command_size_ = 0;
   std::vector<std::string_view> keys_;
   std::vector<std::string_view> argv_;
   std::vector<engine::ShardId> key_shards_;
@@ -98,7 +102,7 @@ class ScriptRun : public scripting::ScriptHost {
   bool oom_at_start_ = false;
   int64_t now_ms_ = 0;
   bool every_shard_ = false;
-  std::vector<engine::ShardId> held_;
+  std::vector<engine::ShardId> every_;  // 0..n-1, made on first use
   bool needs_every_shard_ = false;
   // kClean -> kWrote (its first write) or kClean -> kKilled (a kill), never
   // both: a kill and a first write race through one compare-and-swap.

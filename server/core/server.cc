@@ -12,6 +12,7 @@
 #include "net/listener.h"
 #include "server/core/config_registry.h"
 #include "server/core/memory_stats.h"
+#include "server/core/script_run.h"
 #include "server/core/worker.h"
 
 namespace server {
@@ -58,16 +59,13 @@ Server::~Server() {
 std::string Server::BusyError(const CommandSpec& spec, Args args) const {
   uint32_t flags = spec.flags;
   if (!spec.subcommands.empty() && args.size() > 1) {
-    std::string full = absl::StrCat(spec.name, "|", absl::AsciiStrToLower(
-                                                        absl::string_view(args[1].data(), args[1].size())));
+    std::string full = absl::StrCat(
+        spec.name, "|", absl::AsciiStrToLower(absl::string_view(args[1].data(), args[1].size())));
     if (const CommandSpec* sub = commands_.FindFull(full)) flags = sub->flags;
   }
   if (flags & kAllowBusy) return "";
-  if (busy_functions.load(std::memory_order_relaxed) > 0) {
-    return "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN "
-           "NOSAVE.";
-  }
-  return "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+  return std::string(busy_functions.load(std::memory_order_relaxed) > 0 ? kBusyFunctionError
+                                                                        : kBusyEvalError);
 }
 
 absl::Status Server::Start() {

@@ -537,9 +537,7 @@ void Worker::ExecuteMulti(Client& c, const CommandSpec& spec, Args args,
     if (target != id_ && TryFastRead(c, spec, args, target)) return;
   }
   auto mc = std::make_unique<MultiCommand>(&spec, args, c.db, loop_.now_ms());
-  mc->Route(keys, server_->shards());
-  std::string error = RunGuardedPhase(spec.name, [&] { spec.multi(*mc); });
-  if (!error.empty()) mc->FailSetup(std::move(error));
+  mc->Declare(keys, server_->shards());
   RunMulti(c, std::move(mc));
 }
 

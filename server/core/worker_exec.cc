@@ -360,18 +360,8 @@ void Worker::WriteExecReply(ExecRun& run, resp::ReplyWriter& w) {
       w.out()->append(step.reply);
       continue;
     }
-    MultiCommand& mc = *step.multi;
-    if (mc.may_block() && mc.waiting()) {
-      // Inside EXEC a blocking command does not block: it answers as if it
-      // had timed out at once (a missing element for the moves).
-      if (step.spec->name == "blmove" || step.spec->name == "brpoplpush") {
-        w.Null();
-      } else {
-        w.NullArray();
-      }
-      continue;
-    }
-    mc.WriteReply(w);
+    // Inside EXEC a blocking command does not block.
+    step.multi->WriteReplyWithoutBlocking(w);
   }
 }
 

@@ -135,19 +135,7 @@ void Worker::RunOnShard(const CommandSpec& spec, Args args, ShardContext& ctx) {
   if ((spec.flags & kDenyOom) && !MakeRoomForWrite(*server_, ctx.shard)) {
     return ctx.out.Error(errors::kOom);
   }
-  if (!(spec.flags & kWrite) || !ctx.db.watched()) {
-    RunGuarded(spec.name, ctx.out, [&] { spec.on_shard(args, ctx); });
-    return;
-  }
-  // Someone watches a key of this shard: a write that did not fail may
-  // have changed its keys.
-  std::vector<std::string_view> keys;
-  for (int pos : KeyPositions(spec, args)) keys.push_back(args[pos]);
-  WatchNotice notice(ctx.db, std::move(keys));
-  std::string& out = *ctx.out.out();
-  size_t before = out.size();
-  RunGuarded(spec.name, ctx.out, [&] { spec.on_shard(args, ctx); });
-  if (!(out.size() > before && out[before] == '-')) notice.Send();
+  RunShardHandler(spec, args, ctx);
 }
 
 void Worker::OnTimer() {

@@ -5,14 +5,14 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "engine/transaction.h"
 #include "resp/numbers.h"
 #include "server/command/text.h"
 #include "server/core/script_run.h"
-#include "engine/transaction.h"
 #include "server/core/server.h"
+#include "server/core/worker.h"
 #include "server/scripting/function_registry.h"
 #include "server/scripting/script_flags.h"
-#include "server/core/worker.h"
 #include "server/scripting/sha1.h"
 
 namespace server {
@@ -21,10 +21,15 @@ namespace {
 // What redis.REDIS_VERSION answers (INFO says the same).
 constexpr char kRedisVersion[] = "7.0.15";
 
-std::vector<engine::ShardId> EveryShard(const engine::ShardSet& set) {
-  std::vector<engine::ShardId> all;
-  for (engine::ShardId s = 0; s < set.size(); ++s) all.push_back(s);
-  return all;
+// EVAL's and FCALL's key count: "" or the error (Redis's texts; FCALL says
+// "Bad number of keys provided" where EVAL says the integer error).
+std::string ParseNumKeys(Args args, std::string_view not_a_number, int64_t* numkeys) {
+  if (!resp::ParseInt64(args[2], numkeys)) return std::string(not_a_number);
+  if (*numkeys > static_cast<int64_t>(args.size()) - 3) {
+    return "ERR Number of keys can't be greater than number of args";
+  }
+  if (*numkeys < 0) return "ERR Number of keys can't be negative";
+  return "";
 }
 
 }  // namespace
@@ -32,7 +37,8 @@ std::vector<engine::ShardId> EveryShard(const engine::ShardSet& set) {
 std::shared_ptr<scripting::Script> Worker::FindScript(std::string_view sha) {
   if (sha.size() != 40) return nullptr;
   char lower[40];
-  for (size_t i = 0; i < 40; ++i) lower[i] = absl::ascii_tolower(static_cast<unsigned char>(sha[i]));
+  for (size_t i = 0; i < 40; ++i)
+    lower[i] = absl::ascii_tolower(static_cast<unsigned char>(sha[i]));
   absl::string_view key(lower, 40);
   Lua();  // drops what this worker knew when the cache was flushed
   auto it = known_scripts_.find(key);
@@ -68,11 +74,9 @@ void Worker::Eval(ClientContext& ctx, Args args, bool by_sha, bool read_only) {
     return ctx.out.Error("NOSCRIPT No matching script. Please use EVAL.");
   }
   int64_t numkeys = 0;
-  if (!resp::ParseInt64(args[2], &numkeys)) return ctx.out.Error(errors::kNotInteger);
-  if (numkeys > static_cast<int64_t>(args.size()) - 3) {
-    return ctx.out.Error("ERR Number of keys can't be greater than number of args");
+  if (std::string e = ParseNumKeys(args, errors::kNotInteger, &numkeys); !e.empty()) {
+    return ctx.out.Error(e);
   }
-  if (numkeys < 0) return ctx.out.Error("ERR Number of keys can't be negative");
 
   std::shared_ptr<scripting::Script> script;
   bool parsed = false;
@@ -103,17 +107,15 @@ void Worker::Fcall(ClientContext& ctx, Args args, bool read_only) {
   std::shared_ptr<scripting::Script> function = server_->functions().FindFunction(args[1]);
   if (function == nullptr) return ctx.out.Error("ERR Function not found");
   int64_t numkeys = 0;
-  if (!resp::ParseInt64(args[2], &numkeys)) return ctx.out.Error("ERR Bad number of keys provided");
-  if (numkeys > static_cast<int64_t>(args.size()) - 3) {
-    return ctx.out.Error("ERR Number of keys can't be greater than number of args");
+  if (std::string e = ParseNumKeys(args, "ERR Bad number of keys provided", &numkeys); !e.empty()) {
+    return ctx.out.Error(e);
   }
-  if (numkeys < 0) return ctx.out.Error("ERR Number of keys can't be negative");
   Lua();  // has every library loaded
   StartScript(ctx, std::move(function), args, numkeys, read_only);
 }
 
-void Worker::StartScript(ClientContext& ctx, std::shared_ptr<scripting::Script> script,
-                         Args args, int64_t numkeys, bool read_only) {
+void Worker::StartScript(ClientContext& ctx, std::shared_ptr<scripting::Script> script, Args args,
+                         int64_t numkeys, bool read_only) {
   Client& c = ctx.client;
   // As Redis before every command: evict first when over maxmemory (the
   // script's own checks below then see what is left).
@@ -135,24 +137,19 @@ void Worker::StartScript(ClientContext& ctx, std::shared_ptr<scripting::Script> 
   if (ctx.late != nullptr) {
     // Inside EXEC: its transaction holds every shard (ExecPlan gives a
     // script step all of them), so the script runs right here.
-    run->HoldEvery();
+    run->Hold(/*every=*/true);
     RunScriptHere(*run);
     ctx.out.out()->append(run->reply());
     return;
   }
-  bool every = script->reaches_undeclared.load(std::memory_order_relaxed) ||
-               server_->shards().size() == 1;
-  std::vector<engine::ShardId> shards = every ? EveryShard(server_->shards()) : run->key_shards();
+  bool every =
+      script->reaches_undeclared.load(std::memory_order_relaxed) || server_->shards().size() == 1;
+  const std::vector<engine::ShardId>& shards = run->Hold(every);
   bool local = shards.empty() || (shards.size() == 1 && shards[0] == id_);
   // Nothing held (no keys): it may run at once; the first key it touches
   // sends it to the every-shard path below.
   if (local && (shards.empty() || shard_.CanRunInline())) {
     if (!shards.empty()) shard_.HoldLocally();
-    if (every) {
-      run->HoldEvery();
-    } else {
-      run->Hold(shards);
-    }
     RunScriptHere(*run);
     if (!shards.empty()) shard_.ReleaseLocalHold();
     if (!run->needs_every_shard()) {
@@ -173,14 +170,8 @@ void Worker::StartScript(ClientContext& ctx, std::shared_ptr<scripting::Script> 
 
 void Worker::RunScriptTransaction(Client* c, std::shared_ptr<ScriptRun> run, PendingReply* slot,
                                   bool every) {
-  std::vector<engine::ShardId> shards = every ? EveryShard(server_->shards()) : run->key_shards();
-  if (every) {
-    run->HoldEvery();
-  } else {
-    run->Hold(shards);
-  }
   WorkerStats::Bump(stats_.transactions);
-  auto* tx = new engine::Transaction(&shard_, std::move(shards));
+  auto* tx = new engine::Transaction(&shard_, run->Hold(every));
   tx->AddOriginStep([this, run] { RunScriptHere(*run); });
   tx->Start([this, c, run, slot] {
     if (run->needs_every_shard()) {

@@ -133,7 +133,7 @@ bool ReadString(std::string_view in, size_t* pos, std::string* s) {
       int bytes = length == kEncInt8 ? 1 : length == kEncInt16 ? 2 : 4;
       if (*pos + bytes > in.size()) return false;
       uint64_t raw = little(bytes);
-      int64_t v = bytes == 1 ? static_cast<int8_t>(raw)
+      int64_t v = bytes == 1   ? static_cast<int8_t>(raw)
                   : bytes == 2 ? static_cast<int16_t>(raw)
                                : static_cast<int32_t>(raw);
       *pos += bytes;

@@ -16,8 +16,8 @@ TEST(Crc64Test, RedisCheckValue) {
 }
 
 TEST(RdbStringTest, LengthsRoundTripAtEveryEncodingBoundary) {
-  for (uint64_t n : {0ull, 1ull, 63ull, 64ull, 16383ull, 16384ull, 4294967295ull, 4294967296ull,
-                     ~0ull}) {
+  for (uint64_t n :
+       {0ull, 1ull, 63ull, 64ull, 16383ull, 16384ull, 4294967295ull, 4294967296ull, ~0ull}) {
     std::string out;
     AppendLength(&out, n);
     size_t pos = 0;

@@ -11,7 +11,9 @@ namespace scripting {
 namespace {
 
 // FCALL finds functions by name in any case, as Redis's dict does.
-std::string Folded(std::string_view name) { return absl::AsciiStrToLower(absl::string_view(name.data(), name.size())); }
+std::string Folded(std::string_view name) {
+  return absl::AsciiStrToLower(absl::string_view(name.data(), name.size()));
+}
 
 // sdssplitargs's quoting, enough for a shebang word: quotes are dropped.
 std::string Unquoted(std::string_view word) {
@@ -82,9 +84,10 @@ std::string FunctionRegistry::Add(FunctionLibrary library, bool replace) {
   for (const FunctionInfo& f : library.functions) {
     auto it = functions_.find(Folded(f.name));
     // A function of the library being replaced may keep its name.
-    bool ours = old != libraries_.end() &&
-                std::any_of(old->second.functions.begin(), old->second.functions.end(),
-                            [&](const FunctionInfo& o) { return Folded(o.name) == Folded(f.name); });
+    bool ours =
+        old != libraries_.end() &&
+        std::any_of(old->second.functions.begin(), old->second.functions.end(),
+                    [&](const FunctionInfo& o) { return Folded(o.name) == Folded(f.name); });
     if (it != functions_.end() && !ours) {
       return absl::StrCat("ERR Function ", f.name, " already exists");
     }

@@ -41,7 +41,8 @@ bool ReadFlags(lua_State* L, int index, uint32_t* flags) {
     }
     bool found = false;
     for (const ScriptFlagName& f : ScriptFlagNames()) {
-      if (absl::EqualsIgnoreCase(absl::string_view(name), absl::string_view(f.name.data(), f.name.size()))) {
+      if (absl::EqualsIgnoreCase(absl::string_view(name),
+                                 absl::string_view(f.name.data(), f.name.size()))) {
         *flags |= f.flag;
         found = true;
       }
@@ -95,7 +96,8 @@ int RegisterFunction(lua_State* L) {
       int slot = 0;
       if (absl::EqualsIgnoreCase(key, "function_name")) {
         if (!lua_isstring(L, -1)) {
-          return Raise(L, "function_name argument given to redis.register_function must be a string");
+          return Raise(L,
+                       "function_name argument given to redis.register_function must be a string");
         }
         slot = 2;
       } else if (absl::EqualsIgnoreCase(key, "description")) {
@@ -124,7 +126,8 @@ int RegisterFunction(lua_State* L) {
       }
       lua_pop(L, 1);  // the value; the key stays for lua_next
     }
-    if (lua_isnil(L, 2)) return Raise(L, "redis.register_function must get a function name argument");
+    if (lua_isnil(L, 2))
+      return Raise(L, "redis.register_function must get a function name argument");
     if (lua_isnil(L, 4)) return Raise(L, "redis.register_function must get a callback argument");
     name = lua_tolstring(L, 2, &name_len);
     if (!lua_isnil(L, 3)) description = lua_tostring(L, 3);
@@ -217,9 +220,7 @@ void LuaRuntime::OpenFunctions() {
   lua_setfield(L, LUA_REGISTRYINDEX, "__function_env");
 }
 
-bool LuaRuntime::LoadTimedOut() const {
-  return std::chrono::steady_clock::now() > load_deadline_;
-}
+bool LuaRuntime::LoadTimedOut() const { return std::chrono::steady_clock::now() > load_deadline_; }
 
 std::string LuaRuntime::LoadLibrary(std::string_view code, size_t shebang_length,
                                     std::vector<FunctionInfo>* functions) {

@@ -1,8 +1,8 @@
 #include "server/scripting/lua_reply.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <charconv>
 #include <cstdlib>
 #include <limits>
 #include <string>

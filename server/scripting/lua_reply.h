@@ -1,9 +1,8 @@
 #ifndef SHARDIS_SERVER_SCRIPTING_LUA_REPLY_H_
 #define SHARDIS_SERVER_SCRIPTING_LUA_REPLY_H_
 
-#include <string_view>
-
 #include <lua5.1/lua.hpp>
+#include <string_view>
 
 #include "resp/reply_writer.h"
 

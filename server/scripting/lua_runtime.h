@@ -4,12 +4,11 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <lua5.1/lua.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <lua5.1/lua.hpp>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/types/span.h"

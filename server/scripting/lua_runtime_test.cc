@@ -89,13 +89,12 @@ TEST_F(LuaRuntimeTest, Resp3ShapesAndBooleans) {
   EXPECT_EQ(Eval("return {set={x=true}}", {}, {}, resp::Protocol::kResp3), "~1\r\n$1\r\nx\r\n");
   EXPECT_EQ(Eval("return {big_number='123'}", {}, {}, resp::Protocol::kResp3), "(123\r\n");
   EXPECT_EQ(Eval("redis.setresp(4)"), "-ERR RESP version must be 2 or 3. script: " +
-                                         Sha1Hex("redis.setresp(4)") + ", on @user_script:1.\r\n");
+                                          Sha1Hex("redis.setresp(4)") + ", on @user_script:1.\r\n");
 }
 
 TEST_F(LuaRuntimeTest, KeysArgvAndCalls) {
   host_.next_reply = ":42\r\n";
-  EXPECT_EQ(Eval("return redis.call('incr', KEYS[1], ARGV[1], 3.0, 0.5)", {"k"}, {"v"}),
-            ":42\r\n");
+  EXPECT_EQ(Eval("return redis.call('incr', KEYS[1], ARGV[1], 3.0, 0.5)", {"k"}, {"v"}), ":42\r\n");
   ASSERT_EQ(host_.calls.size(), 1u);
   EXPECT_EQ(host_.calls[0], "incr k v 3 0.5 ");
   host_.next_reply = "*3\r\n$1\r\na\r\n$-1\r\n+OK\r\n";
@@ -172,7 +171,8 @@ TEST_F(LuaRuntimeTest, LibrariesArePresent) {
   EXPECT_EQ(Eval("return bit.tohex(65535, -2147483648.2)"), "$8\r\n0000FFFF\r\n");
   EXPECT_EQ(Eval("return bit.tohex(65535, -2147483649)"), "$8\r\n0000ffff\r\n");
   EXPECT_EQ(Eval("return bit.tohex(65535, 2147483647)"), "$8\r\n0000ffff\r\n");
-  EXPECT_EQ(Eval("return redis.sha1hex('')"), "$40\r\nda39a3ee5e6b4b0d3255bfef95601890afd80709\r\n");
+  EXPECT_EQ(Eval("return redis.sha1hex('')"),
+            "$40\r\nda39a3ee5e6b4b0d3255bfef95601890afd80709\r\n");
   EXPECT_EQ(Eval("return redis.REDIS_VERSION"), "$6\r\n7.0.15\r\n");
   EXPECT_EQ(Eval("return redis.REDIS_VERSION_NUM"), ":458767\r\n");
 }

@@ -7,7 +7,7 @@ namespace scripting {
 namespace {
 
 // Registry keys (their addresses are unique).
-char kProxiesKey;     // weak-keyed set of every read-only proxy
+char kProxiesKey;      // weak-keyed set of every read-only proxy
 char kRealGlobalsKey;  // the globals table behind the proxy
 
 int ReadonlyError(lua_State* L) { return luaL_error(L, "Attempt to modify a readonly table"); }
@@ -172,9 +172,8 @@ void InstallSandbox(lua_State* L) {
   WrapBase(L, "rawset", SafeRawset);
   WrapBase(L, "getfenv", SafeGetfenv);
 
-
-  for (const char* lib : {"redis", "string", "math", "table", "cjson", "bit", "struct",
-                          "cmsgpack", "os", "coroutine"}) {
+  for (const char* lib : {"redis", "string", "math", "table", "cjson", "bit", "struct", "cmsgpack",
+                          "os", "coroutine"}) {
     lua_getglobal(L, lib);
     if (!lua_istable(L, -1)) {
       lua_pop(L, 1);

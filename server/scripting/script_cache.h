@@ -17,9 +17,9 @@ namespace scripting {
 struct Script {
   // A function (FCALL): `sha` is then the function's name, `body` empty.
   bool is_function = false;
-  std::string sha;   // 40 lower-case hex digits of `body`
-  std::string body;  // as sent, shebang included
-  uint32_t flags = 0;      // ScriptFlag
+  std::string sha;     // 40 lower-case hex digits of `body`
+  std::string body;    // as sent, shebang included
+  uint32_t flags = 0;  // ScriptFlag
   size_t shebang_length = 0;
   // Learned: a run touched a key on a shard its KEYS did not bring in, so
   // later runs take every shard from the start (docs/decisions/006).

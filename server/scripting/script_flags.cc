@@ -24,8 +24,10 @@ std::vector<std::string_view> Words(std::string_view line) {
 
 const std::vector<ScriptFlagName>& ScriptFlagNames() {
   static const std::vector<ScriptFlagName> kNames = {
-      {kNoWrites, "no-writes"},   {kAllowOom, "allow-oom"},
-      {kAllowStale, "allow-stale"}, {kNoCluster, "no-cluster"},
+      {kNoWrites, "no-writes"},
+      {kAllowOom, "allow-oom"},
+      {kAllowStale, "allow-stale"},
+      {kNoCluster, "no-cluster"},
       {kAllowCrossSlotKeys, "allow-cross-slot-keys"},
   };
   return kNames;
@@ -54,13 +56,14 @@ Shebang ParseShebang(std::string_view body) {
   for (size_t i = 1; i < words.size(); ++i) {
     std::string_view word = words[i];
     if (word.substr(0, 6) != "flags=") {
-      result.error = absl::StrCat("Unknown lua shebang option: ",
-                                  absl::string_view(word.data(), word.size()));
+      result.error =
+          absl::StrCat("Unknown lua shebang option: ", absl::string_view(word.data(), word.size()));
       return result;
     }
     word.remove_prefix(6);
     if (word.empty()) continue;
-    for (absl::string_view name : absl::StrSplit(absl::string_view(word.data(), word.size()), ',')) {
+    for (absl::string_view name :
+         absl::StrSplit(absl::string_view(word.data(), word.size()), ',')) {
       uint32_t flag = 0;
       for (const ScriptFlagName& known : ScriptFlagNames()) {
         if (std::string_view(name.data(), name.size()) == known.name) flag = known.flag;

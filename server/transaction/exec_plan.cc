@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "server/command/handler_guard.h"
 #include "server/command/int_argument.h"
 
 namespace server {
@@ -99,10 +98,7 @@ void ExecPlan::AddStep(QueuedCommand& cmd, const engine::ShardSet& set, int* db,
   } else if (spec.multi != nullptr) {
     step.kind = ExecStep::Kind::kMulti;
     step.multi = std::make_unique<MultiCommand>(&spec, args, step.db, now_ms);
-    step.multi->Route(KeyPositions(spec, args), set);
-    MultiCommand& mc = *step.multi;
-    std::string error = RunGuardedPhase(spec.name, [&] { spec.multi(mc); });
-    if (!error.empty()) mc.FailSetup(std::move(error));
+    step.multi->Declare(KeyPositions(spec, args), set);
   } else {
     step.kind = ExecStep::Kind::kShard;
     // A key-less form of a keyed command (OBJECT HELP) runs on our shard.

@@ -8,9 +8,10 @@
 #include "server/command/help_reply.h"
 #include "server/command/text.h"
 #include "server/commands/scripting/script_commands.h"
+#include "server/core/script_run.h"
 #include "server/core/server.h"
-#include "server/rdb/rdb_string.h"
 #include "server/core/worker.h"
+#include "server/rdb/rdb_string.h"
 #include "server/scripting/function_registry.h"
 #include "server/scripting/lua_runtime.h"
 #include "server/scripting/script_flags.h"
@@ -165,7 +166,8 @@ void FunctionFlush(Args args, ClientContext& ctx) {
 
 void WriteFunctionFlags(resp::ReplyWriter& out, uint32_t flags) {
   size_t n = 0;
-  for (const scripting::ScriptFlagName& f : scripting::ScriptFlagNames()) n += (flags & f.flag) != 0;
+  for (const scripting::ScriptFlagName& f : scripting::ScriptFlagNames())
+    n += (flags & f.flag) != 0;
   out.SetHeader(n);
   for (const scripting::ScriptFlagName& f : scripting::ScriptFlagNames()) {
     if (flags & f.flag) out.SimpleString(f.name);
@@ -227,8 +229,7 @@ void FunctionList(Args args, ClientContext& ctx) {
 void FunctionStats(ClientContext& ctx) {
   resp::ReplyWriter& out = ctx.out;
   if (ctx.server.busy_scripts.load() > ctx.server.busy_functions.load()) {
-    return out.Error(
-        "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+    return out.Error(kBusyEvalError);  // an EVAL is busy
   }
   out.MapHeader(2);
   out.Bulk("running_script");
@@ -253,26 +254,35 @@ void FunctionHelp(ClientContext& ctx) {
   WriteHelp(ctx.out, "FUNCTION",
             {"LOAD [REPLACE] <FUNCTION CODE>",
              "    Create a new library with the given library name and code.",
-             "DELETE <LIBRARY NAME>", "    Delete the given library.",
+             "DELETE <LIBRARY NAME>",
+             "    Delete the given library.",
              "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
              "    Return general information on all the libraries:",
-             "    * Library name", "    * The engine used to run the Library",
-             "    * Library description", "    * Functions list",
+             "    * Library name",
+             "    * The engine used to run the Library",
+             "    * Library description",
+             "    * Functions list",
              "    * Library code (if WITHCODE is given)",
              "    It also possible to get only function that matches a pattern using "
              "LIBRARYNAME argument.",
-             "STATS", "    Return information about the current function running:",
-             "    * Function name", "    * Command used to run the function",
+             "STATS",
+             "    Return information about the current function running:",
+             "    * Function name",
+             "    * Command used to run the function",
              "    * Duration in MS that the function is running",
-             "    If no function is running, return nil", "    In addition, returns a list of "
+             "    If no function is running, return nil",
+             "    In addition, returns a list of "
              "available engines.",
-             "KILL", "    Kill the current running function.", "FLUSH [ASYNC|SYNC]",
+             "KILL",
+             "    Kill the current running function.",
+             "FLUSH [ASYNC|SYNC]",
              "    Delete all the libraries.",
              "    When called without the optional mode argument, the behavior is determined by "
              "the",
              "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
              "    * ASYNC: Asynchronously flush the libraries.",
-             "    * SYNC: Synchronously flush the libraries.", "DUMP",
+             "    * SYNC: Synchronously flush the libraries.",
+             "DUMP",
              "    Return a serialized payload representing the current libraries, can be "
              "restored using FUNCTION RESTORE command",
              "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
@@ -314,7 +324,8 @@ void RegisterFunctionCommands(CommandTable& t) {
   };
   t.Add(fcall("fcall", kFcallFlags, Fcall));
   t.Add(fcall("fcall_ro", kFcallFlags | kReadOnly, FcallRo));
-  CommandSpec function = ClientCommand("function", -2, kNoScript, Function, {"@slow", "@scripting"});
+  CommandSpec function =
+      ClientCommand("function", -2, kNoScript, Function, {"@slow", "@scripting"});
   const std::vector<std::string> acl = {"@slow", "@scripting"};
   function.subcommands = {
       Subcommand("function|delete", 3, kNoScript | kWrite, acl),

@@ -35,15 +35,14 @@ TEST_F(ScriptCommandsTest, UndeclaredKeysWorkAndAreUndoneBeforeTheRetry) {
   EXPECT_EQ(Run({"eval", body, "1", k[0], k[1], k[2]}), "\"2\"");
   EXPECT_EQ(Run({"lrange", k[2], "0", "-1"}), "[\"x\", \"x\"]");
   // No keys at all, writing anywhere.
-  EXPECT_EQ(Run({"eval", "redis.call('set', ARGV[1], 'v'); return redis.call('dbsize')", "0",
-                 "nokeys"}),
-            ":4");
+  EXPECT_EQ(
+      Run({"eval", "redis.call('set', ARGV[1], 'v'); return redis.call('dbsize')", "0", "nokeys"}),
+      ":4");
 }
 
 TEST_F(ScriptCommandsTest, EvalShaAndTheScriptCache) {
   std::string sha = scripting::Sha1Hex("return 'hi'");
-  EXPECT_EQ(Run({"evalsha", sha, "0"}),
-            "-\"NOSCRIPT No matching script. Please use EVAL.\"");
+  EXPECT_EQ(Run({"evalsha", sha, "0"}), "-\"NOSCRIPT No matching script. Please use EVAL.\"");
   EXPECT_EQ(Run({"script", "load", "return 'hi'"}), "\"" + sha + "\"");
   EXPECT_EQ(Run({"evalsha", sha, "0"}, 1), "\"hi\"") << "loaded on one worker, run on another";
   std::string upper = sha;
@@ -52,8 +51,7 @@ TEST_F(ScriptCommandsTest, EvalShaAndTheScriptCache) {
   EXPECT_EQ(Run({"script", "exists", sha, "ffff"}), "[:1, :0]");
   EXPECT_EQ(Run({"script", "flush"}), "+\"OK\"");
   EXPECT_EQ(Run({"script", "exists", sha}), "[:0]");
-  EXPECT_EQ(Run({"evalsha", sha, "0"}, 1),
-            "-\"NOSCRIPT No matching script. Please use EVAL.\"");
+  EXPECT_EQ(Run({"evalsha", sha, "0"}, 1), "-\"NOSCRIPT No matching script. Please use EVAL.\"");
   EXPECT_EQ(Run({"script", "flush", "lazy"}),
             "-\"ERR SCRIPT FLUSH only support SYNC|ASYNC option\"");
   EXPECT_EQ(Run({"script", "load", "return +"}),
@@ -69,8 +67,7 @@ TEST_F(ScriptCommandsTest, ArgumentErrors) {
   EXPECT_EQ(Run({"eval", "return 1", "x"}), "-\"ERR value is not an integer or out of range\"");
   EXPECT_EQ(Run({"eval", "return 1", "9223372036854775807"}),
             "-\"ERR Number of keys can't be greater than number of args\"");
-  EXPECT_EQ(Run({"eval", "return 1"}),
-            "-\"ERR wrong number of arguments for 'eval' command\"");
+  EXPECT_EQ(Run({"eval", "return 1"}), "-\"ERR wrong number of arguments for 'eval' command\"");
   EXPECT_EQ(Run({"eval", "#!lua flags=bogus\nreturn 1", "0"}),
             "-\"ERR Unexpected flag in script shebang: bogus\"");
 }
@@ -93,8 +90,7 @@ TEST_F(ScriptCommandsTest, CommandsScriptsMayNotRun) {
             std::string::npos);
   EXPECT_EQ(Run({"eval_ro", "#!lua\nreturn 1", "0"}),
             "-\"ERR Can not execute a script with write flag using *_ro command.\"");
-  EXPECT_EQ(Run({"eval_ro", "#!lua flags=no-writes\nreturn redis.call('get', KEYS[1])", "1",
-                 "k"}),
+  EXPECT_EQ(Run({"eval_ro", "#!lua flags=no-writes\nreturn redis.call('get', KEYS[1])", "1", "k"}),
             "nil");
   EXPECT_EQ(Run({"exists", "k"}), ":0");
 }
@@ -114,9 +110,8 @@ TEST_F(ScriptCommandsTest, EvalInsideMultiSeesEveryShard) {
   std::vector<std::string> k = KeysOnDistinctShards("mx", 3);
   EXPECT_EQ(Run({"multi"}), "+\"OK\"");
   EXPECT_EQ(Run({"set", k[0], "1"}), "+\"QUEUED\"");
-  EXPECT_EQ(Run({"eval",
-                 "return {redis.call('incr', KEYS[1]), redis.call('incr', ARGV[1])}", "1", k[0],
-                 k[1]}),
+  EXPECT_EQ(Run({"eval", "return {redis.call('incr', KEYS[1]), redis.call('incr', ARGV[1])}", "1",
+                 k[0], k[1]}),
             "+\"QUEUED\"");
   EXPECT_EQ(Run({"get", k[1]}), "+\"QUEUED\"");
   EXPECT_EQ(Run({"exec"}), "[+\"OK\", [:2, :1], \"1\"]");
@@ -166,8 +161,9 @@ TEST_F(ScriptCommandsTest, FunctionsLoadCallListAndDelete) {
             "[[\"name\", \"move\", \"description\", nil, \"flags\", []], "
             "[\"name\", \"peek\", \"description\", \"read one\", \"flags\", "
             "[+\"no-writes\"]]]]]");
-  EXPECT_EQ(Run({"function", "load", "#!lua name=other\nredis.register_function('move', "
-                                      "function() return 1 end)"}),
+  EXPECT_EQ(Run({"function", "load",
+                 "#!lua name=other\nredis.register_function('move', "
+                 "function() return 1 end)"}),
             "-\"ERR Function move already exists\"");
   EXPECT_EQ(Run({"function", "load", "#!lua name=x\nredis.call('ping')"}),
             "-\"ERR Error registering functions: ERR user_function:2: Script attempted to "
