@@ -70,6 +70,7 @@ KeyRef Db::Peek(std::string_view key, int64_t now_ms) {
   if (exp != 0 && exp <= now_ms) {
     Erase(key);
     NoteChanged(key);
+    Notify(kEventExpired, "expired", key);
     lazily_expired_.store(lazily_expired_.load(std::memory_order_relaxed) + 1,
                           std::memory_order_relaxed);
     return KeyRef{};
@@ -92,6 +93,7 @@ KeyRef Db::Insert(std::string_view key, Object* obj) {
   }
   ++size_;
   NoteStored(key, obj);
+  Notify(kEventNew, "new", key);
   return KeyRef{e};
 }
 
@@ -196,6 +198,7 @@ size_t Db::ExpireSample(int64_t now_ms, size_t samples) {
       std::string key(e->key());  // the node goes away with the erase
       Erase(key);
       NoteChanged(key);
+      Notify(kEventExpired, "expired", key);
       ++deleted;
     } else if (exp != 0) {
       ttl_sum += static_cast<double>(exp) - static_cast<double>(now_ms);

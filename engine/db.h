@@ -16,6 +16,7 @@
 
 #include "absl/hash/hash.h"
 #include "engine/access_clock.h"
+#include "engine/key_events.h"
 #include "engine/key_waiters.h"
 #include "engine/key_watchers.h"
 #include "engine/object.h"
@@ -112,6 +113,17 @@ class Db {
     waiters_ = waiters;
     index_ = index;
   }
+
+  // Where keyspace events go (set once, by the server; nullptr: nowhere).
+  void set_events(KeyEvents* events) { events_ = events; }
+  // Reports an event about key in this db (Redis's notifyKeyspaceEvent):
+  // one branch unless its class is enabled.
+  void Notify(uint32_t event_class, std::string_view event, std::string_view key) {
+    if (events_ != nullptr && events_->wants(event_class)) {
+      events_->Emit(event_class, event, key, index_);
+    }
+  }
+  int index() const { return index_; }
 
   // Where WATCH registrations live (the owning shard's; set once).
   void set_watchers(KeyWatchers* watchers) { watchers_ = watchers; }
@@ -284,6 +296,7 @@ class Db {
 
   KeyWaiters* waiters_ = nullptr;
   KeyWatchers* watchers_ = nullptr;
+  KeyEvents* events_ = nullptr;
   int index_ = 0;
   std::vector<Entry*> expires_;  // owner only; keys with a TTL
   // Owner-written, read by INFO on any thread.

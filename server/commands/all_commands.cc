@@ -4,6 +4,7 @@
 #include "server/commands/hashes/hash_commands.h"
 #include "server/commands/keyspace/keyspace_commands.h"
 #include "server/commands/lists/list_commands.h"
+#include "server/commands/pubsub/pubsub_commands.h"
 #include "server/commands/scripting/script_commands.h"
 #include "server/commands/server/server_commands.h"
 #include "server/commands/sets/set_commands.h"
@@ -25,6 +26,7 @@ CommandTable AllCommands() {
   RegisterZSetCommands(t);
   RegisterTransactionCommands(t);
   RegisterScriptCommands(t);
+  RegisterPubSubCommands(t);
   return t;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "net/connection.h"
 #include "resp/reply_writer.h"
 #include "resp/request_parser.h"
@@ -24,6 +25,16 @@ struct ExecRun;
 struct PendingReply {
   std::string data;
   bool ready = false;
+  // CLIENT REPLY OFF/SKIP: filled as usual, never sent.
+  bool discard = false;
+};
+
+// What a client is subscribed to (Pub/Sub); the registry holds the same,
+// for publishers on every worker.
+struct Subscriptions {
+  absl::flat_hash_set<std::string> channels;
+  absl::flat_hash_set<std::string> patterns;
+  absl::flat_hash_set<std::string> shard_channels;
 };
 
 // Commands of one client bound for one remote shard, sent as one mailbox
@@ -93,6 +104,35 @@ struct Client {
   // EXECs of a pipeline waiting to run as one transaction; only ever
   // non-empty inside ProcessInput (worker_exec.cc).
   std::vector<ExecRun*> parked_execs;
+  // Pub/Sub subscriptions; nullptr until the first SUBSCRIBE.
+  std::unique_ptr<Subscriptions> subs;
+  // CLIENT REPLY: kOff drops every reply, kSkip the next command's.
+  enum class ReplyMode : uint8_t { kOn, kOff, kSkip } reply_mode = ReplyMode::kOn;
+  // The reply of the command being run is dropped (set per command from
+  // reply_mode); pushes (messages, subscribe confirmations) still go out.
+  bool suppress_reply = false;
+
+  // SUBSCRIBE + PSUBSCRIBE count (what their replies report).
+  size_t subscription_count() const {
+    return subs ? subs->channels.size() + subs->patterns.size() : 0;
+  }
+  size_t shard_subscription_count() const { return subs ? subs->shard_channels.size() : 0; }
+  // Subscribed to anything: a RESP2 client is in Pub/Sub mode, and its
+  // output falls under the pubsub output limit.
+  bool subscribed() const { return subscription_count() + shard_subscription_count() > 0; }
+};
+
+// Keeps a client allocated across calls that may close its connection
+// (the worker frees a closed client only when nothing pins it).
+class ClientPin {
+ public:
+  explicit ClientPin(Client* c) : c_(c) { ++c_->pins; }
+  ~ClientPin() { --c_->pins; }
+  ClientPin(const ClientPin&) = delete;
+  ClientPin& operator=(const ClientPin&) = delete;
+
+ private:
+  Client* c_;
 };
 
 }  // namespace server

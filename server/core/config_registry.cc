@@ -198,16 +198,14 @@ ConfigRegistry::ConfigRegistry(Server* server) : server_(server) {
   AddInteger(
       "lfu-decay-time", "", 0, INT32_MAX, [&access] { return access.lfu_decay_minutes.load(); },
       [&access](int64_t n) { access.lfu_decay_minutes = n; });
+  pubsub::KeyspaceNotifier& events = server->keyspace_events();
   Add(
-      "notify-keyspace-events", "", Kind::kModifiable, [] { return std::string(); },
-      [](std::string_view value, std::function<void()>* apply) -> std::string {
-        for (char ch : value) {
-          if (std::string_view("Ag$lshzxeKEtmdn").find(ch) == std::string_view::npos) {
-            return "Invalid event class character. Use 'Ag$lshzxeKEtmd'.";
-          }
-        }
-        if (!value.empty()) return "keyspace notifications are not supported by this server yet";
-        *apply = [] {};
+      "notify-keyspace-events", "", Kind::kModifiable,
+      [&events] { return pubsub::KeyspaceNotifier::FormatFlags(events.mask()); },
+      [&events](std::string_view value, std::function<void()>* apply) -> std::string {
+        std::optional<uint32_t> mask = pubsub::KeyspaceNotifier::ParseFlags(value);
+        if (!mask) return "Invalid event class character. Use 'Ag$lshzxeKEtmd'.";
+        *apply = [&events, m = *mask] { events.set_mask(m); };
         return "";
       });
 }

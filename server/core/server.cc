@@ -43,6 +43,10 @@ Server::Server(Config config, CommandTable commands)
       run_id_(RandomRunId()) {
   config_registry_ = std::make_unique<ConfigRegistry>(this);
   for (engine::ShardId i = 0; i < shards_.size(); ++i) {
+    engine::Shard& shard = shards_.shard(i);
+    for (int db = 0; db < shard.num_dbs(); ++db) shard.db(db).set_events(&keyspace_events_);
+  }
+  for (engine::ShardId i = 0; i < shards_.size(); ++i) {
     workers_.push_back(std::make_unique<Worker>(this, i));
   }
 }

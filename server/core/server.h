@@ -11,6 +11,8 @@
 #include "server/command/command_table.h"
 #include "server/config/config.h"
 #include "server/core/maxmemory.h"
+#include "server/pubsub/keyspace_notifier.h"
+#include "server/pubsub/subscription_registry.h"
 #include "server/scripting/function_registry.h"
 #include "server/scripting/script_cache.h"
 
@@ -67,12 +69,19 @@ class Server {
   scripting::ScriptCache& scripts() { return scripts_; }
   // FUNCTION's libraries, likewise shared.
   scripting::FunctionRegistry& functions() { return functions_; }
+  // Every worker's subscriptions (SUBSCRIBE & co, PUBLISH).
+  pubsub::SubscriptionRegistry& subscriptions() { return subscriptions_; }
+  // Keyspace notifications: the engine's key events, published; its mask is
+  // notify-keyspace-events.
+  pubsub::KeyspaceNotifier& keyspace_events() { return keyspace_events_; }
 
  private:
   MemoryGauge memory_;
   std::atomic<bool> stopping_{false};
   scripting::ScriptCache scripts_;
   scripting::FunctionRegistry functions_;
+  pubsub::SubscriptionRegistry subscriptions_;
+  pubsub::KeyspaceNotifier keyspace_events_{subscriptions_};
   Config config_;
   engine::ShardSet shards_;
   CommandTable commands_;

@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "engine/runtime.h"
 #include "engine/shard_set.h"
@@ -45,16 +47,6 @@ void PinToAllowedCpu(size_t index) {
   }
 }
 
-// Keeps a client alive across calls that may close its connection.
-class ClientPin {
- public:
-  explicit ClientPin(Client* c) : c_(c) { ++c_->pins; }
-  ~ClientPin() { --c_->pins; }
-
- private:
-  Client* c_;
-};
-
 // Redis 7.0's reply to a non-loopback client in protected mode.
 constexpr std::string_view kProtectedModeError =
     "-DENIED Redis is running in protected mode because protected mode is enabled and no "
@@ -74,6 +66,13 @@ constexpr std::string_view kProtectedModeError =
 bool IsLoopback(const std::string& peer) {
   return peer.rfind("127.", 0) == 0 || peer.rfind("::1:", 0) == 0 ||
          peer.rfind("::ffff:127.", 0) == 0;
+}
+
+bool AllowedWhileSubscribed(const CommandSpec& spec) {
+  static const absl::flat_hash_set<std::string_view> kAllowed = {
+      "ping",        "subscribe",    "psubscribe",   "ssubscribe", "unsubscribe",
+      "punsubscribe", "sunsubscribe", "quit",         "reset"};
+  return kAllowed.contains(spec.name);
 }
 
 std::string UnknownCommandError(Args args) {
@@ -96,6 +95,7 @@ Worker::Worker(Server* server, engine::ShardId id)
     : server_(server),
       id_(id),
       shard_(server->shards().shard(id)),
+      outbox_(server->shards().size()),
       commands_(server->commands()),
       peek_commands_(server->commands()) {
   shard_.mailbox().set_notifier([this] { loop_.Wake(); });
@@ -107,6 +107,8 @@ Worker::Worker(Server* server, engine::ShardId id)
     DispatchAllBatches();
     // Values stored by transactions (or mailbox work) may unblock clients.
     ServeBlocked();
+    // Last: everything above may have raised keyspace events.
+    FlushPublished();
     // Sends that met a full mailbox are retried on the next iteration.
     if (shard_.has_outbox()) loop_.Wake();
   });
@@ -126,6 +128,7 @@ void Worker::Join() {
 
 void Worker::Run(int listen_fd, int unix_fd) {
   engine::CdsThreadScope cds_scope;
+  pubsub::Outbox::SetCurrent(&outbox_);
   PinToAllowedCpu(id_);
   pthread_setname_np(pthread_self(), absl::StrCat("worker-", id_).c_str());
   acceptors_.push_back(std::make_unique<net::Acceptor>(
@@ -210,6 +213,7 @@ void Worker::OnClose(net::Connection* conn) {
   server_->connected_clients.fetch_sub(1, std::memory_order_relaxed);
   c->multi.reset();
   Unwatch(*c);
+  DropSubscriptions(*c);
   if (c->blocked != nullptr) {
     ClientPin pin(c);  // finishing it runs Complete, which may free it
     CancelBlocked(*c);
@@ -280,7 +284,11 @@ void Worker::ProcessInput(Client& c) {
         StartParkedExecs(c);
         break;
       }
+      // CLIENT REPLY: OFF drops every reply, SKIP the next command's.
+      c.suppress_reply = c.reply_mode != Client::ReplyMode::kOn;
+      if (c.reply_mode == Client::ReplyMode::kSkip) c.reply_mode = Client::ReplyMode::kOn;
       Execute(c, c.parser.args());
+      c.suppress_reply = false;
       if (prefetched > 0) --prefetched;
       // Only now: the arguments were views into the input buffer.
       if (c.conn != nullptr) c.conn->ConsumeInput(consumed);
@@ -295,11 +303,18 @@ void Worker::ProcessInput(Client& c) {
 
 PendingReply* Worker::NewPending(Client& c) {
   c.pending.emplace_back();
+  c.pending.back().discard = c.suppress_reply;
   return &c.pending.back();
 }
 
 template <typename F>
 void Worker::Reply(Client& c, F&& write) {
+  if (c.suppress_reply) {  // CLIENT REPLY OFF/SKIP: run it, send nothing
+    std::string dropped;
+    resp::ReplyWriter w(&dropped, c.proto);
+    write(w);
+    return;
+  }
   if (c.pending.empty()) {
     net::Connection* conn = c.conn;
     if (conn == nullptr) return;
@@ -320,7 +335,7 @@ void Worker::Reply(Client& c, F&& write) {
 void Worker::DrainPending(Client& c) {
   bool wrote = false;
   while (!c.pending.empty() && c.pending.front().ready) {
-    if (c.conn != nullptr) {
+    if (c.conn != nullptr && !c.pending.front().discard) {
       c.conn->output()->append(c.pending.front().data);
       wrote = true;
     }
@@ -357,6 +372,19 @@ void Worker::Execute(Client& c, Args args) {
   }
   if (!c.authenticated && !(spec->flags & kNoAuth) && !server_->config().requirepass.empty()) {
     return Reject(c, "NOAUTH Authentication required.", spec);
+  }
+  // A RESP2 connection with subscriptions reads messages: it may only
+  // change them (RESP3 interleaves pushes with replies instead).
+  if (c.proto == resp::Protocol::kResp2 && c.subscribed() && !AllowedWhileSubscribed(*spec)) {
+    std::string name = spec->name;
+    if (!spec->subcommands.empty() && argc >= 2) {
+      absl::StrAppend(&name, "|", absl::AsciiStrToLower(AV(args[1])));
+    }
+    return Reject(c,
+                  absl::StrCat("ERR Can't execute '", name,
+                               "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET "
+                               "are allowed in this context"),
+                  spec);
   }
   // A script has run past busy-reply-threshold somewhere: only what may run
   // meanwhile (SCRIPT KILL, FUNCTION KILL, ...) does, as in Redis.
@@ -438,7 +466,9 @@ void Worker::ExecuteOnShard(Client& c, const CommandSpec& spec, Args args, engin
 }
 
 bool Worker::TryFastRead(Client& c, const CommandSpec& spec, Args args, engine::ShardId target) {
-  if (spec.fast_read == nullptr || !c.pending.empty() || c.conn == nullptr) return false;
+  if (spec.fast_read == nullptr || !c.pending.empty() || c.conn == nullptr || c.suppress_reply) {
+    return false;
+  }
   engine::Shard& owner = server_->shards().shard(target);
   // A held shard may be mid-transaction: reading it could show half of one.
   if (owner.held()) return false;

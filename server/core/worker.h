@@ -17,6 +17,8 @@
 #include "server/core/blocking.h"
 #include "server/core/client.h"
 #include "server/core/command_memo.h"
+#include "server/pubsub/outbox.h"
+#include "server/pubsub/subscription_registry.h"
 #include "server/scripting/lua_runtime.h"
 #include "server/transaction/exec_plan.h"
 
@@ -139,6 +141,22 @@ class Worker : public net::ConnectionHandler {
   // blocked here (not found, still in its first attempt, or being served).
   bool UnblockClient(uint64_t id, bool with_error);
 
+  // Pub/Sub (worker_pubsub.cc). SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE: each
+  // name registered, then confirmed (Redis's reply per name).
+  using Space = pubsub::SubscriptionRegistry::Space;
+  void Subscribe(ClientContext& ctx, Space space, Args names);
+  // The UNSUBSCRIBE family; without names, everything of that space.
+  void Unsubscribe(ClientContext& ctx, Space space, Args names);
+  // PUBLISH / SPUBLISH: how many receive it. They read it after this
+  // event-loop iteration, in the order this thread published.
+  size_t Publish(Space space, std::string_view channel, std::string_view message);
+  // RESET and disconnect: every subscription of c goes.
+  void DropSubscriptions(Client& c);
+  // Writes bytes to c outside the reply order of its commands (a message,
+  // a confirmation under CLIENT REPLY OFF): now, or after the replies it
+  // still owes; then the output limit applies. May close (not free) c.
+  void PushToClient(Client& c, std::string_view bytes);
+
   // ConnectionHandler.
   void OnOpen(net::Connection* conn) override;
   void OnData(net::Connection* conn) override;
@@ -219,6 +237,12 @@ class Worker : public net::ConnectionHandler {
   void UnregisterEverywhere(const std::shared_ptr<BlockedCommand>& bc);
   void CancelBlocked(Client& c);
   void CheckBlockedTimeouts();
+  // Hands this iteration's published messages to the receivers' workers
+  // (ours delivered at once).
+  void FlushPublished();
+  // On the receivers' worker: writes each message to those of its clients
+  // still subscribed to what it was published to.
+  void Deliver(std::vector<pubsub::Delivery> deliveries);
   // Closes c when its unsent replies pass the configured output limit.
   // Returns false when it did.
   bool EnforceOutputLimit(Client& c);
@@ -239,6 +263,8 @@ class Worker : public net::ConnectionHandler {
   net::EventLoop::TimerId housekeeping_timer_ = 0;
   int64_t housekeeping_period_ms_ = 100;
   WorkerStats stats_;
+  // What this thread published (PUBLISH, keyspace events) this iteration.
+  pubsub::Outbox outbox_;
   // Separate memos, so that peeking ahead does not evict what the command
   // being run needs (a pipeline alternating two commands still hits).
   CommandMemo commands_;

@@ -97,7 +97,11 @@ void Worker::RunHeldOn(engine::ShardId target, std::function<void(engine::Shard&
 }
 
 bool Worker::EnforceOutputLimit(Client& c) {
-  const Config::OutputLimit& limit = server_->config().normal_output_limit;
+  // Subscribers have a class of their own (client-output-buffer-limit
+  // pubsub), as in Redis.
+  const Config& cfg = server_->config();
+  const Config::OutputLimit& limit =
+      c.subscribed() ? cfg.pubsub_output_limit : cfg.normal_output_limit;
   if (limit.hard == 0 && limit.soft == 0) return true;
   int64_t bytes = static_cast<int64_t>(c.conn->output_bytes());
   bool close = limit.hard > 0 && bytes > limit.hard;

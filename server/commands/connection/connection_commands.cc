@@ -20,6 +20,13 @@ namespace {
 
 void Ping(Args args, ClientContext& ctx) {
   if (args.size() > 2) return ctx.out.Error(errors::WrongArity("ping"));
+  // A RESP2 subscriber reads PING's answer among messages: a message-like
+  // array, as Redis sends it.
+  if (ctx.client.proto == resp::Protocol::kResp2 && ctx.client.subscribed()) {
+    ctx.out.ArrayHeader(2);
+    ctx.out.Bulk("pong");
+    return ctx.out.Bulk(args.size() == 2 ? args[1] : std::string_view());
+  }
   if (args.size() == 2) return ctx.out.Bulk(args[1]);
   ctx.out.SimpleString("PONG");
 }
@@ -37,6 +44,8 @@ void Reset(Args, ClientContext& ctx) {
   Client& c = ctx.client;
   c.multi.reset();
   ctx.worker.Unwatch(c);
+  ctx.worker.DropSubscriptions(c);
+  c.reply_mode = Client::ReplyMode::kOn;
   c.db = 0;
   c.proto = resp::Protocol::kResp2;
   ctx.out.set_protocol(c.proto);
@@ -44,6 +53,10 @@ void Reset(Args, ClientContext& ctx) {
   c.no_evict = false;
   c.authenticated = ctx.server.config().requirepass.empty();
   c.parser.set_limits(ParserLimitsFor(ctx.server.config(), c.authenticated));
+  if (c.suppress_reply) {  // RESET answers even after CLIENT REPLY OFF
+    c.suppress_reply = false;
+    return ctx.worker.PushToClient(c, "+RESET\r\n");
+  }
   ctx.out.SimpleString("RESET");
 }
 
@@ -146,9 +159,36 @@ void Hello(Args args, ClientContext& ctx) {
   ctx.out.ArrayHeader(0);
 }
 
+// CLIENT LIST / KILL TYPE: which of our clients a type names (we have no
+// replicas or masters: those name none).
+enum class ClientType { kAll, kNormal, kPubSub, kNone, kUnknown };
+
+ClientType ParseClientType(std::string_view name) {
+  std::string type = Lower(name);
+  if (type == "normal") return ClientType::kNormal;
+  if (type == "pubsub") return ClientType::kPubSub;
+  if (type == "master" || type == "slave" || type == "replica") return ClientType::kNone;
+  return ClientType::kUnknown;
+}
+
+bool TypeMatches(ClientType type, const Client& c) {
+  switch (type) {
+    case ClientType::kAll:
+      return true;
+    case ClientType::kNormal:
+      return !c.subscribed();
+    case ClientType::kPubSub:
+      return c.subscribed();
+    default:
+      return false;
+  }
+}
+
 // Redis's flag letters (in its order) for what our clients can be.
 std::string ClientFlags(const Client& c) {
   std::string flags;
+  if (c.subscribed()) flags += 'P';
+  if (c.multi != nullptr) flags += 'x';
   if (c.blocked != nullptr) flags += 'b';
   if (c.close_after_reply) flags += 'c';
   if (c.conn != nullptr && c.conn->is_unix()) flags += 'U';
@@ -171,7 +211,10 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms, size_t argv_mem = 0)
                       " laddr=", conn ? conn->local_address() : "", " fd=", conn ? conn->fd() : -1,
                       " name=", c.name, " age=", (now_ms - c.created_ms) / 1000,
                       " idle=", (now_ms - c.last_interaction_ms) / 1000, " flags=", ClientFlags(c),
-                      " db=", c.db, " sub=0 psub=0 ssub=0 multi=-1 qbuf=", qbuf,
+                      " db=", c.db, " sub=", c.subs ? c.subs->channels.size() : 0,
+                      " psub=", c.subs ? c.subs->patterns.size() : 0,
+                      " ssub=", c.shard_subscription_count(), " multi=",
+                      c.multi ? static_cast<int64_t>(c.multi->queue.size()) : -1, " qbuf=", qbuf,
                       " qbuf-free=", rbs > qbuf ? rbs - qbuf : 0, " argv-mem=", argv_mem,
                       " multi-mem=0 rbs=", rbs, " rbp=0 obl=0 oll=", c.pending.size(),
                       " omem=", omem + pending, " tot-mem=", tot_mem,
@@ -199,7 +242,7 @@ void ClientKill(Args args, ClientContext& ctx) {
   struct Filter {
     uint64_t id = 0;
     std::string addr, laddr;
-    bool type_matches_nothing = false;
+    ClientType type = ClientType::kAll;
     bool skip_me = true;
   };
   Filter f;
@@ -218,10 +261,8 @@ void ClientKill(Args args, ClientContext& ctx) {
         }
         f.id = static_cast<uint64_t>(id);
       } else if (EqualsIgnoreCase(name, "type")) {
-        std::string type = Lower(value);
-        if (type == "master" || type == "slave" || type == "replica" || type == "pubsub") {
-          f.type_matches_nothing = true;  // we have only normal clients
-        } else if (type != "normal") {
+        f.type = ParseClientType(value);
+        if (f.type == ClientType::kUnknown) {
           return ctx.out.Error(absl::StrCat("ERR Unknown client type '", AV(value), "'"));
         }
       } else if (EqualsIgnoreCase(name, "user")) {
@@ -253,7 +294,7 @@ void ClientKill(Args args, ClientContext& ctx) {
         bool kill_me = false;
         for (const auto& [id, c] : w.clients()) {
           net::Connection* conn = c->conn;
-          if (conn == nullptr || f.type_matches_nothing) continue;
+          if (conn == nullptr || !TypeMatches(f.type, *c)) continue;
           if ((f.id != 0 && c->id != f.id) || (!f.addr.empty() && conn->peer_address() != f.addr) ||
               (!f.laddr.empty() && conn->local_address() != f.laddr)) {
             continue;
@@ -289,14 +330,12 @@ void ClientKill(Args args, ClientContext& ctx) {
 // clients on its own thread; the lines come back in id order, as Redis's.
 void ClientList(Args args, ClientContext& ctx) {
   size_t argc = args.size();
-  bool none = false;  // a type none of our clients has
+  ClientType type = ClientType::kAll;
   std::vector<uint64_t> ids;
   bool by_id = false;
   if (argc == 4 && EqualsIgnoreCase(args[2], "type")) {
-    std::string type = Lower(args[3]);
-    if (type == "master" || type == "slave" || type == "replica" || type == "pubsub") {
-      none = true;
-    } else if (type != "normal") {
+    type = ParseClientType(args[3]);
+    if (type == ClientType::kUnknown) {
       return ctx.out.Error(absl::StrCat("ERR Unknown client type '", AV(args[3]), "'"));
     }
   } else if (argc > 3 && EqualsIgnoreCase(args[2], "id")) {
@@ -314,11 +353,10 @@ void ClientList(Args args, ClientContext& ctx) {
   size_t my_argv = ArgvBytes(args);
   ctx.worker.GatherFromWorkers(
       ctx,
-      [now, none, by_id, ids, me, my_argv](Worker& w) {
+      [now, type, by_id, ids, me, my_argv](Worker& w) {
         std::string lines;
-        if (none) return lines;
         for (const auto& [id, c] : w.clients()) {
-          if (c->conn == nullptr) continue;
+          if (c->conn == nullptr || !TypeMatches(type, *c)) continue;
           if (by_id && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
           lines += ClientInfoLine(*c, now, c.get() == me ? my_argv : 0);
         }
@@ -428,6 +466,27 @@ void ClientHelp(resp::ReplyWriter& out) {
   });
 }
 
+// CLIENT REPLY ON|OFF|SKIP. OFF and SKIP answer nothing; ON answers OK
+// even when replies were off until now.
+void ClientReply(std::string_view mode, ClientContext& ctx) {
+  Client& c = ctx.client;
+  if (EqualsIgnoreCase(mode, "on")) {
+    c.reply_mode = Client::ReplyMode::kOn;
+    if (!c.suppress_reply) return ctx.out.Ok();
+    c.suppress_reply = false;
+    return ctx.worker.PushToClient(c, "+OK\r\n");
+  }
+  if (EqualsIgnoreCase(mode, "off")) {
+    c.reply_mode = Client::ReplyMode::kOff;
+  } else if (EqualsIgnoreCase(mode, "skip")) {
+    // Already off: stays off (Redis ignores SKIP then).
+    if (c.reply_mode != Client::ReplyMode::kOff) c.reply_mode = Client::ReplyMode::kSkip;
+  } else {
+    return ctx.out.Error(errors::kSyntax);
+  }
+  c.suppress_reply = true;
+}
+
 void ClientCmd(Args args, ClientContext& ctx) {
   std::string sub = Lower(args[1]);
   size_t argc = args.size();
@@ -461,6 +520,7 @@ void ClientCmd(Args args, ClientContext& ctx) {
     return;
   }
   if (sub == "help" && argc == 2) return ClientHelp(ctx.out);
+  if (sub == "reply" && argc == 3) return ClientReply(args[2], ctx);
   if (sub == "kill" && argc >= 3) return ClientKill(args, ctx);
   if (sub == "no-evict" && argc == 3) {
     if (!EqualsIgnoreCase(args[2], "on") && !EqualsIgnoreCase(args[2], "off")) {
@@ -490,7 +550,8 @@ void RegisterConnectionCommands(CommandTable& t) {
   CommandSpec client = ClientCommand("client", -2, kAdmin, ClientCmd, {"@connection"});
   for (auto [name, arity] : std::initializer_list<std::pair<const char*, int>>{
            {"id", 2}, {"getname", 2}, {"setname", 3}, {"info", 2}, {"list", -2}, {"kill", -3},
-           {"no-evict", 3}, {"unblock", -3}, {"getredir", 2}, {"trackinginfo", 2}, {"help", 2}}) {
+           {"no-evict", 3}, {"unblock", -3}, {"getredir", 2}, {"trackinginfo", 2}, {"help", 2},
+           {"reply", 3}}) {
     client.subcommands.push_back(
         Subcommand(absl::StrCat("client|", name), arity, kAdmin, {"@connection"}));
   }
