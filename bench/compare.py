@@ -10,6 +10,7 @@ latencies and -- the fair per-core figure -- requests per server CPU-second
   bazel run //bench:compare -- [--threads N] [--scale F] [--repeat K]
                                (T6, transactions, drives the load with tx_load.py)
                                (T7, scripts: EVALSHA and FCALL)
+                               (T8, Pub/Sub: fan-out and pairs, pubsub_load.py)
                                [--only T3] [--csv FILE] [--memory]
                                [--memory-containers]
 """
@@ -42,12 +43,18 @@ SUITE = {
     # and FCALL of the same as a function.
     "T7": dict(cmds=["evalsha", "fcall"], script=True, n=300000,
                args=["-c", "50", "-P", "32", "-r", "100000"]),
+    # Pub/Sub (bench/pubsub_load.py): one pipelined publisher to one channel
+    # with 50 subscribers, and 50 publishers to 50 channels with one
+    # subscriber each. A request is one message delivered.
+    "T8": dict(cmds=["fanout", "pairs"], pubsub=True, n={"fanout": 40000, "pairs": 400000},
+               args=["--subscribers", "50", "--pipeline", "32"]),
 }
 SCRIPT_BODY = ("local v = redis.call('incr', KEYS[1]); "
                "redis.call('expire', KEYS[1], 100); return v")
 FUNCTION_LIBRARY = ("#!lua name=bench\nredis.register_function('incr_expire', "
                     "function(keys, args) " + SCRIPT_BODY.replace("KEYS", "keys") + " end)")
 TX_LOAD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tx_load.py")
+PUBSUB_LOAD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pubsub_load.py")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -168,8 +175,8 @@ def run_script_benchmark(server, cmd, args, n, client_cpus):
     return run_benchmark(server, cmd, args, n, client_cpus, command)
 
 
-def run_tx_load(server, mode, args, n, client_cpus):
-    argv = [sys.executable, TX_LOAD, "--port", str(server.port), "--mode", mode,
+def run_tx_load(server, mode, args, n, client_cpus, load=TX_LOAD):
+    argv = [sys.executable, load, "--port", str(server.port), "--mode", mode,
             "--requests", str(n)] + args
     if client_cpus:
         argv = ["taskset", "-c", client_cpus] + argv
@@ -177,9 +184,14 @@ def run_tx_load(server, mode, args, n, client_cpus):
     out = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
     cpu = cpu_seconds(server.pid) - before
     if out.returncode != 0:
-        raise RuntimeError("tx_load failed: %s" % out.stderr[-500:])
+        raise RuntimeError("%s failed: %s" % (os.path.basename(load), out.stderr[-500:]))
     requests, _, rps, p50, p99 = out.stdout.strip().split(",")
     return dict(rps=float(rps), p50=float(p50), p99=float(p99), cpu=cpu, requests=int(requests))
+
+
+def run_pubsub_load(server, mode, args, n, client_cpus):
+    """T8: messages delivered, per second and per server CPU-second."""
+    return run_tx_load(server, mode, args, n, client_cpus, load=PUBSUB_LOAD)
 
 
 def sanity(servers):
@@ -198,11 +210,12 @@ def run_suite(opts, redis, ours, client_cpus):
     results = []  # (test, cmd, server name, metrics)
     for test in opts.only or sorted(SUITE):
         spec = SUITE[test]
-        n = max(1000, int(spec["n"] * opts.scale))
-        # Transactions (tx_load.py) and scripts: one row per command, no
-        # spread variant.
+        n = max(1000, int(spec["n"] * opts.scale)) if not isinstance(spec["n"], dict) else None
+        # Transactions (tx_load.py), scripts and Pub/Sub: one row per
+        # command, no spread variant.
         runner = (run_tx_load if spec.get("tx") else
-                  run_script_benchmark if spec.get("script") else None)
+                  run_script_benchmark if spec.get("script") else
+                  run_pubsub_load if spec.get("pubsub") else None)
         if runner is not None:
             runs = {cmd: {"redis": [], "ours": []} for cmd in spec["cmds"]}
             for rep in range(opts.repeat):
@@ -213,7 +226,9 @@ def run_suite(opts, redis, ours, client_cpus):
                         log("  %s %s on %s (run %d/%d)" % (test, cmd, server.name, rep + 1,
                                                            opts.repeat))
                         args = spec["args"][cmd] if isinstance(spec["args"], dict) else spec["args"]
-                        runs[cmd][server.name].append(runner(server, cmd, args, n, client_cpus))
+                        count = n if n is not None else max(1000, int(spec["n"][cmd] * opts.scale))
+                        runs[cmd][server.name].append(runner(server, cmd, args, count,
+                                                             client_cpus))
             for cmd in spec["cmds"]:
                 results.append((test, cmd, runs[cmd]))
             continue
