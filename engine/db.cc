@@ -55,7 +55,7 @@ bool Db::ContainsExpired(std::string_view key, int64_t now_ms) const {
   return exp != 0 && exp <= now_ms;
 }
 
-void Db::TouchWatchers(std::string_view key) { watchers_->Touch(index_, key, Contains(key)); }
+void Db::TouchWatchers(std::string_view key) { watchers_->Touch(index(), key, Contains(key)); }
 
 KeyRef Db::Find(std::string_view key, int64_t now_ms) {
   KeyRef ref = Peek(key, now_ms);
@@ -219,7 +219,7 @@ size_t Db::ExpireSample(int64_t now_ms, size_t samples) {
 
 void Db::Flush(int64_t now_ms) {
   if (watchers_ != nullptr && !watchers_->empty()) {
-    watchers_->TouchAllInDb(index_, *this, nullptr, now_ms);
+    watchers_->TouchAllInDb(index(), *this, nullptr, now_ms);
   }
   Clear();
 }

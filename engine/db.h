@@ -111,19 +111,24 @@ class Db {
   // key), and this db's index there. Set by the owning shard.
   void set_waiters(KeyWaiters* waiters, int index) {
     waiters_ = waiters;
-    index_ = index;
+    index_.store(index, std::memory_order_relaxed);
   }
 
   // Where keyspace events go (set once, by the server; nullptr: nowhere).
   void set_events(KeyEvents* events) { events_ = events; }
   // Reports an event about key in this db (Redis's notifyKeyspaceEvent):
-  // one branch unless its class is enabled.
-  void Notify(uint32_t event_class, std::string_view event, std::string_view key) {
-    if (events_ != nullptr && events_->wants(event_class)) {
-      events_->Emit(event_class, event, key, index_);
+  // one branch unless its class is enabled. Into the calling thread's
+  // KeyEventLog when it has one. Any thread: a fast-path reader reports its
+  // misses into its own worker's outbox.
+  void Notify(uint32_t event_class, std::string_view event, std::string_view key) const {
+    if (events_ == nullptr || !events_->wants(event_class)) return;
+    if (KeyEventLog* log = KeyEventLog::Current()) {
+      return log->Add(events_, event_class, event, key, index());
     }
+    events_->Emit(event_class, event, key, index());
   }
-  int index() const { return index_; }
+  // Any thread (SWAPDB changes it on the owner's).
+  int index() const { return index_.load(std::memory_order_relaxed); }
 
   // Where WATCH registrations live (the owning shard's; set once).
   void set_watchers(KeyWatchers* watchers) { watchers_ = watchers; }
@@ -170,8 +175,11 @@ class Db {
   // of key while hazard pointers keep it alive, and returns true; false when
   // the key is missing or expired. Only immutable parts (strings, type tags,
   // TTL) may be read inside f. Records the access, like Find, when `touch`.
+  // A key whose TTL passed but that the owner has not deleted yet sets
+  // *expired (when given): only the owner may expire it.
   template <typename F>
-  bool ReadShared(std::string_view key, int64_t now_ms, F&& f, bool touch = true) const;
+  bool ReadShared(std::string_view key, int64_t now_ms, F&& f, bool touch = true,
+                  bool* expired = nullptr) const;
 
  private:
   struct EntryHash {
@@ -286,7 +294,7 @@ class Db {
   // mutable: libcds lookups are non-const even when they do not modify.
   void NoteStored(std::string_view key, const Object* obj) {
     if (waiters_ != nullptr && (obj->type == ObjectType::kList || obj->type == ObjectType::kZSet)) {
-      waiters_->NoteStored(index_, key);
+      waiters_->NoteStored(index(), key);
     }
   }
 
@@ -297,7 +305,7 @@ class Db {
   KeyWaiters* waiters_ = nullptr;
   KeyWatchers* watchers_ = nullptr;
   KeyEvents* events_ = nullptr;
-  int index_ = 0;
+  std::atomic<int> index_{0};
   std::vector<Entry*> expires_;  // owner only; keys with a TTL
   // Owner-written, read by INFO on any thread.
   std::atomic<uint64_t> lazily_expired_{0};
@@ -376,12 +384,15 @@ size_t Db::SampleKeys(uint64_t rnd, size_t count, F&& f) {
 }
 
 template <typename F>
-bool Db::ReadShared(std::string_view key, int64_t now_ms, F&& f, bool touch) const {
+bool Db::ReadShared(std::string_view key, int64_t now_ms, F&& f, bool touch, bool* expired) const {
   bool found = false;
   cds::gc::HP::Guard guard;
   map_.find(key, [&](Entry& e, std::string_view) {
     int64_t exp = e.expire_ms.load(std::memory_order_acquire);
-    if (exp != 0 && exp <= now_ms) return;
+    if (exp != 0 && exp <= now_ms) {
+      if (expired != nullptr) *expired = true;
+      return;
+    }
     // The map's guard keeps the node alive; this guard keeps the value alive
     // after the owner swaps in a new one and retires this one.
     const Object* obj = guard.protect(e.obj);

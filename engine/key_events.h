@@ -3,7 +3,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace engine {
 
@@ -50,6 +52,75 @@ class KeyEvents {
 
  private:
   std::atomic<uint32_t> mask_{0};
+};
+
+// Key events held back instead of reported at once. Work that runs on
+// several threads at the same time (a multi-key command's phase on each of
+// its shards, EXEC's rounds) logs each thread's events and reports them
+// afterwards from one thread, in the order a one-threaded server raises them;
+// a script logs its attempt's events so that an undone attempt reports none.
+//
+// A log belongs to one thread at a time: the one that installed it (Scope)
+// or reports it.
+class KeyEventLog {
+ public:
+  // While a Scope lives, the calling thread's events (Db::Notify) go into
+  // `log` rather than out. Scopes nest: the inner log takes them.
+  class Scope {
+   public:
+    explicit Scope(KeyEventLog* log);
+    ~Scope();
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    KeyEventLog* outer_;
+  };
+
+  // The log the calling thread's events go to, or nullptr.
+  static KeyEventLog* Current();
+
+  // The sort key of the events logged from now on: ReportMerged orders by
+  // (phase, slot). A multi-key command's phase sets its index; its code sets
+  // the slot (SortAt), usually the argument position of the key it handles.
+  void SetPhase(uint32_t phase) {
+    phase_ = phase;
+    slot_ = 0;
+  }
+  // Sets the slot of the calling thread's current log, if any.
+  static void SortAt(uint32_t slot);
+
+  void Add(KeyEvents* sink, uint32_t event_class, std::string_view event, std::string_view key,
+           int db_index);
+  bool empty() const { return events_.empty(); }
+  void Clear() { events_.clear(); }
+
+  // Reports the events in the order they were logged, as if raised now on
+  // the calling thread (into its current log when it has one), and empties
+  // the log.
+  void Report();
+  // Reports the events of all `logs` ordered by (phase, slot) - among equal
+  // keys, in log order then logging order - and empties them. "keymiss"
+  // events of slots past `last_read_slot` are dropped: a command that stops
+  // at one of its keys, as Redis's loops do at a WRONGTYPE key, never read
+  // the keys after it (its shards did, at the same time).
+  static void ReportMerged(std::vector<KeyEventLog>& logs, uint32_t last_read_slot = UINT32_MAX);
+
+ private:
+  struct Event {
+    KeyEvents* sink;
+    uint32_t event_class;
+    int db_index;
+    uint32_t phase;
+    uint32_t slot;
+    std::string event;
+    std::string key;
+  };
+  static void Raise(const Event& e);
+
+  std::vector<Event> events_;
+  uint32_t phase_ = 0;
+  uint32_t slot_ = 0;
 };
 
 }  // namespace engine
