@@ -29,6 +29,7 @@ void MultiCommand::Route(const std::vector<int>& key_positions, const engine::Sh
     if (std::find(shards_.begin(), shards_.end(), s) == shards_.end()) shards_.push_back(s);
   }
   std::sort(shards_.begin(), shards_.end());
+  event_logs_.resize(shards_.size());
 }
 
 const std::vector<int>& MultiCommand::KeysOn(engine::ShardId shard) const {
@@ -53,7 +54,15 @@ void MultiCommand::RunPhase(Phase& phase, engine::Shard& shard, engine::Db& db) 
     for (int pos : KeysOn(shard.id())) keys.push_back(views_[pos]);
     notice.emplace(db, std::move(keys));
   }
+  std::optional<engine::KeyEventLog::Scope> logging;
+  auto it = std::lower_bound(shards_.begin(), shards_.end(), shard.id());
+  if (it != shards_.end() && *it == shard.id()) {
+    engine::KeyEventLog& log = event_logs_[it - shards_.begin()];
+    log.SetPhase(static_cast<uint32_t>(&phase - phases_.data()));
+    logging.emplace(&log);
+  }
   std::string error = RunGuardedPhase(spec_->name, [&] { phase(shard, db); });
+  logging.reset();
   if (notice) notice->Send();
   if (error.empty()) return;
   // Only the first failure is kept. Its text is read after every phase
@@ -70,8 +79,20 @@ void MultiCommand::Declare(const std::vector<int>& key_positions, const engine::
   if (!error.empty()) FailSetup(std::move(error));
 }
 
+void MultiCommand::ReportEvents() {
+  engine::KeyEventLog::ReportMerged(event_logs_, reads_stop_.load(std::memory_order_relaxed));
+}
+
+void MultiCommand::StopReadsAt(int position) {
+  uint32_t p = static_cast<uint32_t>(position);
+  uint32_t seen = reads_stop_.load(std::memory_order_relaxed);
+  while (p < seen && !reads_stop_.compare_exchange_weak(seen, p, std::memory_order_relaxed)) {
+  }
+}
+
 void MultiCommand::WriteReplyWithoutBlocking(resp::ReplyWriter& out) {
   if (!may_block() || !waiting()) return WriteReply(out);
+  ReportEvents();
   if (spec_->name == "blmove" || spec_->name == "brpoplpush") return out.Null();
   out.NullArray();
 }
@@ -83,6 +104,7 @@ void MultiCommand::FailSetup(std::string error) {
 }
 
 void MultiCommand::WriteReply(resp::ReplyWriter& out) {
+  ReportEvents();
   if (failed_.load(std::memory_order_acquire)) return out.Error(failure_);
   reply_(out);
 }

@@ -45,7 +45,10 @@ class MultiCommand {
 
   void AddPhase(Phase phase) { phases_.push_back(std::move(phase)); }
   // Narrows an all-shards command to some shards (SCAN visits one per call).
-  void RestrictTo(std::vector<engine::ShardId> shards) { shards_ = std::move(shards); }
+  void RestrictTo(std::vector<engine::ShardId> shards) {
+    shards_ = std::move(shards);
+    event_logs_.resize(shards_.size());
+  }
   void SetReply(ReplyFn fn) { reply_ = std::move(fn); }
 
   // Blocking commands (BLPOP & co). The handler states how long the client
@@ -79,8 +82,22 @@ class MultiCommand {
   void Declare(const std::vector<int>& key_positions, const engine::ShardSet& set);
   std::vector<Phase>& phases() { return phases_; }
   // Runs one of its phases on `shard` behind the handler guard; a throw
-  // turns the whole reply into the guard's error.
+  // turns the whole reply into the guard's error. The phase's keyspace
+  // events are logged per shard (ordered by phase and the slot that
+  // engine::KeyEventLog::SortAt names) until ReportEvents: phases run on
+  // several threads at once, and on other threads than the reply.
   void RunPhase(Phase& phase, engine::Shard& shard, engine::Db& db);
+  // Reports the logged events, merged into a one-threaded server's order,
+  // on the calling thread, once every phase ran: the thread that answers
+  // the client, so they reach subscribers before the client can act on the
+  // reply. WriteReply does it first; a command that waits instead of
+  // replying calls it itself.
+  void ReportEvents();
+  // From a phase on any shard: the command stops at the key at argument
+  // `position` (WRONGTYPE), as Redis's loop over its keys does, so the
+  // misses of later keys, which other shards looked up meanwhile, are not
+  // reported.
+  void StopReadsAt(int position);
   // The handler itself threw while declaring phases: answer with `error`.
   void FailSetup(std::string error);
   void WriteReply(resp::ReplyWriter& out);
@@ -110,6 +127,10 @@ class MultiCommand {
   // threads); read when the reply is written, after every phase ended.
   std::atomic<bool> failed_{false};
   std::string failure_;
+  // One per entry of shards_: each written only by its shard's part of a
+  // phase, read after every phase ended.
+  std::vector<engine::KeyEventLog> event_logs_;
+  std::atomic<uint32_t> reads_stop_{UINT32_MAX};
 };
 
 }  // namespace server

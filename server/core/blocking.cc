@@ -42,6 +42,8 @@ void SendHome(Server& server, engine::Shard& shard, std::shared_ptr<BlockedComma
               bool served) {
   engine::ShardId home_id = bc->home();
   Worker* home = &server.worker(home_id);
+  // What serving it published reaches subscribers before its reply.
+  if (home_id != shard.id()) server.worker(shard.id()).FlushPublished();
   shard.Send(home_id, std::make_unique<engine::Task>(
                           engine::Task::Kind::kCallback,
                           [home, bc = std::move(bc), served](engine::Shard&) mutable {
@@ -82,6 +84,7 @@ void ServeKey(Server& server, engine::Shard& shard, int db_index, std::string_vi
     // from this shard's keys, as Redis serves from the key that got a value.
     for (MultiCommand::Phase& phase : mc->phases()) mc->RunPhase(phase, shard, db);
     if (mc->waiting()) {  // nothing for it after all: it keeps its place
+      mc->ReportEvents();
       bc->Unclaim();
       return;
     }

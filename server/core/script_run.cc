@@ -92,13 +92,24 @@ void ScriptRun::Execute(scripting::LuaRuntime& lua, int64_t now_ms) {
   state_.store(kClean, std::memory_order_release);
   resp::ReplyWriter w(&reply_, client_proto_);
   started_ = std::chrono::steady_clock::now();
-  lua.Run(*script_, keys_, argv_, *this, w);
-  EndBusy();
+  // The attempt's keyspace events wait for its end: an undone attempt
+  // (with its undoing) raises none.
+  engine::KeyEventLog events;
+  {
+    engine::KeyEventLog::Scope logging(&events);
+    lua.Run(*script_, keys_, argv_, *this, w);
+    EndBusy();
+    if (needs_every_shard_) {
+      journal_.Undo(now_ms);
+      reply_.clear();
+    } else {
+      journal_.Clear();
+    }
+  }
   if (needs_every_shard_) {
-    journal_.Undo(now_ms);
-    reply_.clear();
+    events.Clear();
   } else {
-    journal_.Clear();
+    events.Report();
   }
 }
 

@@ -551,6 +551,7 @@ void Worker::SendBatches(Client& c) {
       if (shard.id() == origin) {
         done(shard);
       } else {
+        server_->worker(shard.id()).FlushPublished();
         shard.Send(origin,
                    std::make_unique<engine::Task>(engine::Task::Kind::kCallback, std::move(done)));
       }

@@ -131,6 +131,13 @@ class Worker : public net::ConnectionHandler {
   // worker's other clients and answers them (BUSY, or SCRIPT KILL & co).
   void PollWhileScriptBusy();
 
+  // On this worker's thread: hands the messages published here so far
+  // (keyspace events too) to the receivers' workers, ours delivered at once.
+  // Runs once per loop iteration; work done here for a client of another
+  // worker calls it before the reply goes home, so whatever that client
+  // does next reaches subscribers after them.
+  void FlushPublished();
+
   // Blocking commands (worker_blocking.cc). From a shard that served the
   // client's command (its reply is in the slot), or that hands it back for
   // a new attempt because its keys span shards.
@@ -237,9 +244,6 @@ class Worker : public net::ConnectionHandler {
   void UnregisterEverywhere(const std::shared_ptr<BlockedCommand>& bc);
   void CancelBlocked(Client& c);
   void CheckBlockedTimeouts();
-  // Hands this iteration's published messages to the receivers' workers
-  // (ours delivered at once).
-  void FlushPublished();
   // On the receivers' worker: writes each message to those of its clients
   // still subscribed to what it was published to.
   void Deliver(std::vector<pubsub::Delivery> deliveries);

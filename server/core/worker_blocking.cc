@@ -62,6 +62,7 @@ void Worker::RunBlockingAttempt(std::shared_ptr<BlockedCommand> bc,
 
 void Worker::OnBlockingAttemptDone(std::shared_ptr<BlockedCommand> bc, MultiCommand& mc) {
   bc->attempt_running = false;
+  mc.ReportEvents();  // also when it waits: a lookup may have expired a key
   if (!mc.waiting()) {
     // Served at once (or an error such as WRONGTYPE): an ordinary reply.
     resp::ReplyWriter w(&bc->slot->data, bc->proto);

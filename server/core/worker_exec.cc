@@ -318,6 +318,7 @@ void Worker::RunExecRound(ExecRun& run, size_t index, engine::Shard& shard) {
         self->FinishExec(r);
       };
       ClientContext ctx{c, *this, *server_, w, loop_.now_ms(), &late};
+      engine::KeyEventLog::Scope logging(&step.events);  // a script's
       RunGuarded(step.spec->name, w, [&] { step.spec->on_client(step.args, ctx); });
       break;
     }
@@ -346,6 +347,7 @@ void Worker::RunShardSteps(const std::vector<ExecStep*>& steps, resp::Protocol p
       ExecStep& step = *steps[i];
       resp::ReplyWriter w(&step.reply, proto);
       ShardContext ctx{shard, shard.db(step.db), step.db, w, shard.now_ms()};
+      engine::KeyEventLog::Scope logging(&step.events);
       RunOnShard(*step.spec, step.args, ctx);
     }
   }
@@ -356,6 +358,9 @@ void Worker::WriteExecReply(ExecRun& run, resp::ReplyWriter& w) {
   std::vector<ExecStep>& steps = run.plan.steps();
   w.ArrayHeader(steps.size());
   for (ExecStep& step : steps) {
+    // The steps' events in queue order, as Redis raises them (each
+    // multi-key one reports its own as it writes its reply).
+    step.events.Report();
     if (step.kind != ExecStep::Kind::kMulti) {
       w.out()->append(step.reply);
       continue;

@@ -86,14 +86,16 @@ void Worker::SendWork(engine::ShardId target, absl::AnyInvocable<void(engine::Sh
 void Worker::RunHeldOn(engine::ShardId target, std::function<void(engine::Shard&)> body,
                        std::function<void()> done) {
   engine::ShardId origin = id_;
-  SendWork(target, [body = std::move(body), done = std::move(done), origin](engine::Shard& shard) {
-    shard.HoldLocally();
-    body(shard);
-    shard.ReleaseLocalHold();
-    if (shard.id() == origin) return done();
-    shard.Send(origin, std::make_unique<engine::Task>(engine::Task::Kind::kCallback,
-                                                      [done](engine::Shard&) { done(); }));
-  });
+  SendWork(target,
+           [this, body = std::move(body), done = std::move(done), origin](engine::Shard& shard) {
+             shard.HoldLocally();
+             body(shard);
+             shard.ReleaseLocalHold();
+             if (shard.id() == origin) return done();
+             server_->worker(shard.id()).FlushPublished();
+             shard.Send(origin, std::make_unique<engine::Task>(engine::Task::Kind::kCallback,
+                                                               [done](engine::Shard&) { done(); }));
+           });
 }
 
 bool Worker::EnforceOutputLimit(Client& c) {

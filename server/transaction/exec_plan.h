@@ -28,6 +28,10 @@ struct ExecStep {
   engine::ShardId shard = 0;           // kShard
   std::unique_ptr<MultiCommand> multi;  // kMulti: its phases declared
   std::string reply;                    // kShard, kClient
+  // Its keyspace events, reported in queue order once EXEC is done (steps
+  // on different shards run at the same time). Written by the one thread
+  // that runs the step; a multi-key one logs its own (MultiCommand).
+  engine::KeyEventLog events;
 };
 
 // One phase of EXEC's transaction: each shard of `shards` runs its part.
