@@ -31,6 +31,7 @@ class FirstExistingKey {
     for (size_t i = 0; i < keys_.size(); ++i) {
       std::string_view key = mc.args()[keys_[i]];
       if (shard.shard_set().ShardOf(key) != shard.id()) continue;
+      engine::KeyEventLog::SortAt(keys_[i]);  // a lazy expiry's event
       engine::KeyRef ref = db.Find(key, shard.now_ms());
       if (ref) found_[i] = ref.obj()->type == type_ ? kWanted : kOtherType;
     }

@@ -24,6 +24,7 @@ namespace server {
 namespace {
 
 using engine::HashObject;
+using engine::kEventHash;
 using engine::ObjectType;
 
 constexpr std::string_view kHashNotInteger = "ERR hash value is not an integer";
@@ -46,7 +47,7 @@ HashObject* NewHash(ShardContext& ctx, std::string_view key) {
 // The hash at `key` for a write, created when missing; null after replying
 // WRONGTYPE.
 HashObject* WriteHash(ShardContext& ctx, std::string_view key) {
-  TypedLookup found = LookupTyped(ctx, key, ObjectType::kHash);
+  TypedLookup found = LookupTypedWrite(ctx, key, ObjectType::kHash);
   if (found.wrong_type) {
     ctx.out.Error(errors::kWrongType);
     return nullptr;
@@ -66,6 +67,7 @@ std::optional<int64_t> SetPairs(Args args, ShardContext& ctx) {
   for (size_t i = 2; i < args.size(); i += 2) {
     added += hash->Set(args[i], args[i + 1], Limits(ctx)) ? 1 : 0;
   }
+  ctx.db.Notify(kEventHash, "hset", args[1]);  // even when nothing changed
   return added;
 }
 
@@ -78,12 +80,13 @@ void HMSet(Args args, ShardContext& ctx) {
 }
 
 void HSetNx(Args args, ShardContext& ctx) {
-  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  TypedLookup found = LookupTypedWrite(ctx, args[1], ObjectType::kHash);
   if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
   HashObject* hash = ObjectAs<HashObject>(found.ref);
   if (hash && hash->Get(args[2])) return ctx.out.Integer(0);
   if (hash == nullptr) hash = NewHash(ctx, args[1]);
   hash->Set(args[2], args[3], Limits(ctx));
+  ctx.db.Notify(kEventHash, "hset", args[1]);
   ctx.out.Integer(1);
 }
 
@@ -107,13 +110,14 @@ void HMGet(Args args, ShardContext& ctx) {
 }
 
 void HDel(Args args, ShardContext& ctx) {
-  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  TypedLookup found = LookupTypedWrite(ctx, args[1], ObjectType::kHash);
   if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
   HashObject* hash = ObjectAs<HashObject>(found.ref);
   if (hash == nullptr) return ctx.out.Integer(0);
   int64_t deleted = 0;
   for (size_t i = 2; i < args.size(); ++i) deleted += hash->Delete(args[i]) ? 1 : 0;
-  if (hash->size() == 0) ctx.db.Erase(args[1]);
+  if (deleted > 0) ctx.db.Notify(kEventHash, "hdel", args[1]);
+  if (hash->size() == 0) EraseEmptied(ctx.db, args[1]);
   ctx.out.Integer(deleted);
 }
 
@@ -159,7 +163,7 @@ void HGetAllParts(Args args, ShardContext& ctx) {
 void HIncrBy(Args args, ShardContext& ctx) {
   int64_t delta;
   if (!engine::ParseInt64(args[3], &delta)) return ctx.out.Error(errors::kNotInteger);
-  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  TypedLookup found = LookupTypedWrite(ctx, args[1], ObjectType::kHash);
   if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
   HashObject* hash = ObjectAs<HashObject>(found.ref);
   int64_t value = 0;
@@ -172,6 +176,7 @@ void HIncrBy(Args args, ShardContext& ctx) {
   value += delta;
   if (hash == nullptr) hash = NewHash(ctx, args[1]);
   hash->Set(args[2], absl::StrCat(value), Limits(ctx));
+  ctx.db.Notify(kEventHash, "hincrby", args[1]);
   ctx.out.Integer(value);
 }
 
@@ -179,7 +184,7 @@ void HIncrByFloat(Args args, ShardContext& ctx) {
   long double delta;
   if (!ParseLongDouble(args[3], &delta)) return ctx.out.Error(errors::kNotFloat);
   if (std::isinf(delta)) return ctx.out.Error(kNanOrInfinity);
-  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kHash);
+  TypedLookup found = LookupTypedWrite(ctx, args[1], ObjectType::kHash);
   if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
   HashObject* hash = ObjectAs<HashObject>(found.ref);
   long double value = 0;
@@ -190,6 +195,7 @@ void HIncrByFloat(Args args, ShardContext& ctx) {
   std::string formatted = FormatLongDouble(value);
   if (hash == nullptr) hash = NewHash(ctx, args[1]);
   hash->Set(args[2], formatted, Limits(ctx));
+  ctx.db.Notify(kEventHash, "hincrbyfloat", args[1]);
   ctx.out.Bulk(formatted);
 }
 

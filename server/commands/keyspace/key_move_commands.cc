@@ -16,6 +16,7 @@ namespace server {
 
 namespace {
 
+using engine::kEventGeneric;
 using engine::KeyRef;
 using engine::Shard;
 
@@ -24,7 +25,10 @@ bool OnShard(const Shard& shard, std::string_view key) {
 }
 
 // RENAME/RENAMENX: phase one checks both keys on their shards, phase two
-// detaches the source, phase three stores it under the new name.
+// detaches the source, phase three stores it under the new name. As in
+// Redis, the destination is looked up (and so lazily expired) only when the
+// source exists; its shard raises the events, in Redis's order ("new",
+// rename_from, rename_to: one db index names both keys' db).
 template <bool nx>
 void Rename(MultiCommand& mc) {
   struct State {
@@ -38,17 +42,21 @@ void Rename(MultiCommand& mc) {
   bool same = src == dst;
   mc.AddPhase([st, src, dst](Shard& shard, engine::Db& db) {
     if (OnShard(shard, src) && db.Find(src, shard.now_ms())) st->src_exists = true;
-    if (OnShard(shard, dst) && db.Find(dst, shard.now_ms())) st->dst_exists = true;
+    if (OnShard(shard, dst) && db.Contains(dst) && !db.ContainsExpired(dst, shard.now_ms())) {
+      st->dst_exists = true;
+    }
   });
   mc.AddPhase([st, src, same](Shard& shard, engine::Db& db) {
     if (same || !st->src_exists || (nx && st->dst_exists) || !OnShard(shard, src)) return;
     st->moved = db.Detach(db.Find(src, shard.now_ms()), &st->expire_ms);
   });
-  mc.AddPhase([st, dst](Shard& shard, engine::Db& db) {
+  mc.AddPhase([st, src, dst](Shard& shard, engine::Db& db) {
     if (st->moved == nullptr || !OnShard(shard, dst)) return;
-    db.Erase(dst);
+    if (db.Find(dst, shard.now_ms())) db.Erase(dst);
     KeyRef ref = db.Insert(dst, st->moved);
     if (st->expire_ms != 0) db.SetExpire(ref, st->expire_ms);
+    db.Notify(kEventGeneric, "rename_from", src);
+    db.Notify(kEventGeneric, "rename_to", dst);
   });
   mc.SetReply([st, same](resp::ReplyWriter& out) {
     if (!st->src_exists) return out.Error(errors::kNoSuchKey);
@@ -94,7 +102,7 @@ void Copy(MultiCommand& mc) {
   mc.AddPhase([st, src](Shard& shard, engine::Db& db) {
     if (!OnShard(shard, src)) return;
     KeyRef ref = db.Find(src, shard.now_ms());
-    if (!ref) return;
+    if (!ref) return NoteReadMiss(db, src);  // Redis reads the source
     st->copy = engine::CloneObject(ref.obj());
     st->expire_ms = ref.entry->expire_ms.load();
   });
@@ -116,6 +124,7 @@ void Copy(MultiCommand& mc) {
     if (st->expire_ms != 0) target.SetExpire(ref, st->expire_ms);
     // WATCH: the generic notice covers the command's own db only.
     target.NoteChanged(dst);
+    target.Notify(kEventGeneric, "copy_to", dst);
     st->done = true;
   });
   mc.SetReply([st](resp::ReplyWriter& out) { out.Integer(st->done ? 1 : 0); });
@@ -137,6 +146,8 @@ void Move(Args args, ShardContext& ctx) {
   KeyRef moved = target.Insert(args[1], obj);
   if (expire_ms != 0) target.SetExpire(moved, expire_ms);
   target.NoteChanged(args[1]);  // WATCH in the destination db
+  ctx.db.Notify(kEventGeneric, "move_from", args[1]);
+  target.Notify(kEventGeneric, "move_to", args[1]);
   ctx.out.Integer(1);
 }
 

@@ -23,24 +23,34 @@ namespace server {
 
 namespace {
 
+using engine::kEventGeneric;
 using engine::KeyRef;
 using engine::Shard;
 
 enum class CountMode { kDelete, kExists, kTouch };
 
 // DEL/UNLINK/EXISTS/TOUCH: each shard counts its own keys. Only TOUCH counts
-// as an access (EXISTS looks without touching, as in Redis).
+// as an access (EXISTS looks without touching, as in Redis). EXISTS and
+// TOUCH are reads: a missing key is a "keymiss".
 void CountKeys(MultiCommand& mc, CountMode mode) {
   auto count = std::make_shared<std::atomic<int64_t>>(0);
   mc.AddPhase([&mc, count, mode](Shard& shard, engine::Db& db) {
     int64_t n = 0;
     for (int pos : mc.KeysOn(shard.id())) {
       std::string_view key = mc.args()[pos];
+      engine::KeyEventLog::SortAt(pos);
       KeyRef ref =
           mode == CountMode::kTouch ? db.Find(key, shard.now_ms()) : db.Peek(key, shard.now_ms());
-      if (!ref) continue;
-      // EXISTS counts repeated keys repeatedly, as Redis does.
-      if (mode != CountMode::kDelete || db.Erase(key)) ++n;
+      if (!ref) {
+        if (mode != CountMode::kDelete) NoteReadMiss(db, key);
+        continue;
+      }
+      if (mode != CountMode::kDelete) {
+        ++n;  // EXISTS counts repeated keys repeatedly, as Redis does
+      } else if (db.Erase(key)) {
+        db.Notify(kEventGeneric, "del", key);
+        ++n;
+      }
     }
     count->fetch_add(n);
   });
@@ -51,10 +61,15 @@ void Del(MultiCommand& mc) { CountKeys(mc, CountMode::kDelete); }
 void Exists(MultiCommand& mc) { CountKeys(mc, CountMode::kExists); }
 void TouchKeys(MultiCommand& mc) { CountKeys(mc, CountMode::kTouch); }
 
+// The fast paths leave a key whose TTL passed to its owner (return false):
+// deleting it there raises "expired" before the miss, as in Redis.
 bool FastExists(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out, bool* hit) {
   if (args.size() != 2) return false;
+  bool expired = false;
   *hit = db.ReadShared(
-      args[1], now, [](const engine::Object*, int64_t) {}, /*touch=*/false);
+      args[1], now, [](const engine::Object*, int64_t) {}, /*touch=*/false, &expired);
+  if (expired) return false;
+  if (!*hit) NoteReadMiss(db, args[1]);
   out.Integer(*hit ? 1 : 0);
   return true;
 }
@@ -65,11 +80,16 @@ void Type(Args args, ShardContext& ctx) {
 }
 
 bool FastType(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out, bool* hit) {
+  bool expired = false;
   bool found = db.ReadShared(
       args[1], now,
       [&](const engine::Object* o, int64_t) { out.SimpleString(engine::TypeName(o->type)); },
-      /*touch=*/false);
-  if (!found) out.SimpleString("none");
+      /*touch=*/false, &expired);
+  if (expired) return false;
+  if (!found) {
+    NoteReadMiss(db, args[1]);
+    out.SimpleString("none");
+  }
   *hit = found;
   return true;
 }
@@ -102,8 +122,12 @@ void Ttl(Args args, ShardContext& ctx) {
 template <TtlKind kind>
 bool FastTtl(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out, bool* hit) {
   int64_t expire = 0;
+  bool expired = false;
   bool found = db.ReadShared(
-      args[1], now, [&](const engine::Object*, int64_t e) { expire = e; }, /*touch=*/false);
+      args[1], now, [&](const engine::Object*, int64_t e) { expire = e; }, /*touch=*/false,
+      &expired);
+  if (expired) return false;
+  if (!found) NoteReadMiss(db, args[1]);
   WriteTtl(out, found, expire, now, kind);
   *hit = found;
   return true;
@@ -113,6 +137,7 @@ void Persist(Args args, ShardContext& ctx) {
   KeyRef ref = ctx.db.Find(args[1], ctx.now_ms);
   if (!ref || ref.entry->expire_ms.load() == 0) return ctx.out.Integer(0);
   ctx.db.SetExpire(ref, 0);
+  ctx.db.Notify(kEventGeneric, "persist", args[1]);
   ctx.out.Integer(1);
 }
 
@@ -161,10 +186,13 @@ void Expire(Args args, ShardContext& ctx) {
       (lt && current != 0 && when >= current)) {
     return ctx.out.Integer(0);
   }
+  // A time already past deletes the key, as Redis does.
   if (when <= ctx.now_ms) {
     ctx.db.Erase(args[1]);
+    ctx.db.Notify(kEventGeneric, "del", args[1]);
   } else {
     ctx.db.SetExpire(ref, when);
+    ctx.db.Notify(kEventGeneric, "expire", args[1]);
   }
   ctx.out.Integer(1);
 }

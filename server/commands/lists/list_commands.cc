@@ -17,6 +17,7 @@ namespace server {
 
 namespace {
 
+using engine::kEventList;
 using engine::ListObject;
 using engine::ObjectType;
 
@@ -28,7 +29,7 @@ int64_t NormalizeIndex(int64_t index, int64_t len) {
 
 template <bool left, bool only_existing>
 void Push(Args args, ShardContext& ctx) {
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
+  TypedLookup r = LookupTypedWrite(ctx, args[1], ObjectType::kList);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref && only_existing) return ctx.out.Integer(0);
   int64_t fill = ListFill(ctx);
@@ -42,6 +43,7 @@ void Push(Args args, ShardContext& ctx) {
   }
   // Inserted only once filled: a new list wakes clients blocked on the key.
   if (!r.ref) ctx.db.Insert(args[1], list);
+  ctx.db.Notify(kEventList, left ? "lpush" : "rpush", args[1]);
   ctx.out.Integer(static_cast<int64_t>(list->size()));
 }
 
@@ -51,7 +53,7 @@ void Pop(Args args, ShardContext& ctx) {
   int64_t count;
   bool has_count;
   if (!ParsePopCount(args, &count, &has_count)) return ctx.out.Error(kPopCountOutOfRange);
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
+  TypedLookup r = LookupTypedWrite(ctx, args[1], ObjectType::kList);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return has_count ? ctx.out.NullArray() : ctx.out.Null();
   auto* list = static_cast<ListObject*>(r.ref.obj());
@@ -59,7 +61,7 @@ void Pop(Args args, ShardContext& ctx) {
     PopInto(ctx, args[1], list, left, static_cast<size_t>(count));
   } else {
     ctx.out.Bulk(left ? list->PopFront() : list->PopBack());
-    if (list->empty()) ctx.db.Erase(args[1]);
+    NotePopped(ctx.db, args[1], list, left);
   }
 }
 
@@ -102,7 +104,7 @@ void LIndex(Args args, ShardContext& ctx) {
 }
 
 void LSet(Args args, ShardContext& ctx) {
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
+  TypedLookup r = LookupTypedWrite(ctx, args[1], ObjectType::kList);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return ctx.out.Error(errors::kNoSuchKey);
   int64_t index;
@@ -111,6 +113,7 @@ void LSet(Args args, ShardContext& ctx) {
   int64_t i = NormalizeIndex(index, static_cast<int64_t>(list->size()));
   if (i < 0) return ctx.out.Error("ERR index out of range");
   list->Set(i, args[3], ListFill(ctx));
+  ctx.db.Notify(kEventList, "lset", args[1]);
   ctx.out.Ok();
 }
 
@@ -118,14 +121,15 @@ void LSet(Args args, ShardContext& ctx) {
 void LRem(Args args, ShardContext& ctx) {
   int64_t count;
   if (!engine::ParseInt64(args[2], &count)) return ctx.out.Error(errors::kNotInteger);
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
+  TypedLookup r = LookupTypedWrite(ctx, args[1], ObjectType::kList);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return ctx.out.Integer(0);
   auto* list = static_cast<ListObject*>(r.ref.obj());
   // |INT64_MIN| does not fit: any limit past the list's size is "all".
   size_t limit = count == INT64_MIN ? 0 : static_cast<size_t>(count < 0 ? -count : count);
   size_t removed = list->RemoveEqual(args[3], limit, count < 0);
-  if (list->empty()) ctx.db.Erase(args[1]);
+  if (removed > 0) ctx.db.Notify(kEventList, "lrem", args[1]);
+  if (list->empty()) EraseEmptied(ctx.db, args[1]);
   ctx.out.Integer(static_cast<int64_t>(removed));
 }
 
@@ -134,7 +138,7 @@ void LTrim(Args args, ShardContext& ctx) {
   if (!engine::ParseInt64(args[2], &start) || !engine::ParseInt64(args[3], &stop)) {
     return ctx.out.Error(errors::kNotInteger);
   }
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
+  TypedLookup r = LookupTypedWrite(ctx, args[1], ObjectType::kList);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return ctx.out.Ok();
   auto* list = static_cast<ListObject*>(r.ref.obj());
@@ -145,7 +149,8 @@ void LTrim(Args args, ShardContext& ctx) {
   } else {
     list->Keep(0, 0);
   }
-  if (list->empty()) ctx.db.Erase(args[1]);
+  ctx.db.Notify(kEventList, "ltrim", args[1]);  // even when nothing went
+  if (list->empty()) EraseEmptied(ctx.db, args[1]);
   ctx.out.Ok();
 }
 
@@ -159,7 +164,7 @@ void LInsert(Args args, ShardContext& ctx) {
   } else {
     return ctx.out.Error(errors::kSyntax);
   }
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kList);
+  TypedLookup r = LookupTypedWrite(ctx, args[1], ObjectType::kList);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return ctx.out.Integer(0);
   auto* list = static_cast<ListObject*>(r.ref.obj());
@@ -171,6 +176,7 @@ void LInsert(Args args, ShardContext& ctx) {
   });
   if (found < 0) return ctx.out.Integer(-1);
   list->Insert(found + (after ? 1 : 0), args[4], ListFill(ctx));
+  ctx.db.Notify(kEventList, "linsert", args[1]);
   ctx.out.Integer(static_cast<int64_t>(list->size()));
 }
 

@@ -20,6 +20,7 @@ namespace server {
 
 namespace {
 
+using engine::kEventList;
 using engine::ListObject;
 using engine::ObjectType;
 using engine::Shard;
@@ -30,6 +31,19 @@ KeyStatus StatusOf(Shard& shard, engine::Db& db, std::string_view key) {
   engine::KeyRef ref = db.Find(key, shard.now_ms());
   if (!ref) return kMissing;
   return ref.obj()->type == ObjectType::kList ? kList : kOtherType;
+}
+
+// StatusOf without expiring the key (a key whose TTL passed reads as
+// missing and stays for a later lookup to delete).
+KeyStatus PeekStatusOf(Shard& shard, const engine::Db& db, std::string_view key) {
+  KeyStatus status = kMissing;
+  db.ReadShared(
+      key, shard.now_ms(),
+      [&](const engine::Object* o, int64_t) {
+        status = o->type == ObjectType::kList ? kList : kOtherType;
+      },
+      /*touch=*/false);
+  return status;
 }
 
 bool OnShard(const Shard& shard, std::string_view key) {
@@ -55,7 +69,10 @@ bool ParseSide(std::string_view arg, bool* left) {
 // LMOVE source destination LEFT|RIGHT LEFT|RIGHT, and the blocking forms.
 // Phase 1 checks both keys, phase 2 pops on the source's shard, phase 3
 // pushes on the destination's shard and only then deletes an emptied source
-// (so LMOVE k k on a one-element list keeps the key and its TTL).
+// (so LMOVE k k on a one-element list keeps the key and its TTL). Events in
+// Redis's order: the push's, then the pop's (and "del" of the source). The
+// destination is only peeked at first: Redis looks it up (and so expires
+// it) only once the source turned out to be a list.
 void BuildMove(MultiCommand& mc, bool from_left, bool to_left) {
   struct State {
     KeyStatus src = kMissing;
@@ -67,7 +84,7 @@ void BuildMove(MultiCommand& mc, bool from_left, bool to_left) {
   std::string src(mc.args()[1]), dst(mc.args()[2]);
   mc.AddPhase([st, src, dst](Shard& shard, engine::Db& db) {
     if (OnShard(shard, src)) st->src = StatusOf(shard, db, src);
-    if (OnShard(shard, dst)) st->dst = StatusOf(shard, db, dst);
+    if (OnShard(shard, dst)) st->dst = PeekStatusOf(shard, db, dst);
   });
   mc.AddPhase([st, &mc, src, from_left](Shard& shard, engine::Db& db) {
     if (!OnShard(shard, src)) return;
@@ -77,9 +94,10 @@ void BuildMove(MultiCommand& mc, bool from_left, bool to_left) {
     st->element = from_left ? list->PopFront() : list->PopBack();
     st->moved = true;
   });
-  mc.AddPhase([st, src, dst, to_left](Shard& shard, engine::Db& db) {
+  mc.AddPhase([st, src, dst, from_left, to_left](Shard& shard, engine::Db& db) {
     if (!st->moved) return;
     if (OnShard(shard, dst)) {
+      engine::KeyEventLog::SortAt(1);
       engine::KeyRef ref = db.Find(dst, shard.now_ms());
       auto* list = ref ? static_cast<ListObject*>(ref.obj()) : new ListObject();
       if (to_left) {
@@ -88,10 +106,12 @@ void BuildMove(MultiCommand& mc, bool from_left, bool to_left) {
         list->PushBack(st->element, ListFill(shard));
       }
       if (!ref) db.Insert(dst, list);
+      db.Notify(kEventList, to_left ? "lpush" : "rpush", dst);
     }
     if (OnShard(shard, src)) {
+      engine::KeyEventLog::SortAt(2);
       engine::KeyRef ref = db.Find(src, shard.now_ms());
-      if (ref && static_cast<ListObject*>(ref.obj())->empty()) db.Erase(src);
+      if (ref) NotePopped(db, src, static_cast<ListObject*>(ref.obj()), from_left);
     }
   });
   mc.SetReply([st](resp::ReplyWriter& out) {
@@ -128,7 +148,7 @@ void BuildPopFirst(MultiCommand& mc, std::vector<int> keys, bool left, size_t co
       st->popped.push_back(left ? list->PopFront() : list->PopBack());
     }
     st->key = std::string(key);
-    if (list->empty()) db.Erase(key);
+    NotePopped(db, key, list, left);
   });
   mc.SetReply([st, nested_reply](resp::ReplyWriter& out) {
     if (st->first.Chosen() < 0) return out.NullArray();

@@ -20,12 +20,12 @@ namespace server {
 
 namespace {
 
+using engine::kEventSet;
 using engine::ObjectType;
 using engine::SetObject;
 
-
 void SAdd(Args args, ShardContext& ctx) {
-  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kSet);
+  TypedLookup found = LookupTypedWrite(ctx, args[1], ObjectType::kSet);
   if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
   SetObject* set = ObjectAs<SetObject>(found.ref);
   if (set == nullptr) {
@@ -35,11 +35,12 @@ void SAdd(Args args, ShardContext& ctx) {
   const engine::EncodingLimits& limits = ctx.shard.shard_set().limits();
   int64_t added = 0;
   for (size_t i = 2; i < args.size(); ++i) added += set->Add(args[i], limits) ? 1 : 0;
+  if (added > 0) ctx.db.Notify(kEventSet, "sadd", args[1]);
   ctx.out.Integer(added);
 }
 
 void SRem(Args args, ShardContext& ctx) {
-  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kSet);
+  TypedLookup found = LookupTypedWrite(ctx, args[1], ObjectType::kSet);
   if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
   SetObject* set = ObjectAs<SetObject>(found.ref);
   if (set == nullptr) return ctx.out.Integer(0);
@@ -47,7 +48,8 @@ void SRem(Args args, ShardContext& ctx) {
   for (size_t i = 2; i < args.size() && set->size() > 0; ++i) {
     removed += set->Remove(args[i]) ? 1 : 0;
   }
-  if (set->size() == 0) ctx.db.Erase(args[1]);
+  if (removed > 0) ctx.db.Notify(kEventSet, "srem", args[1]);
+  if (set->size() == 0) EraseEmptied(ctx.db, args[1]);
   ctx.out.Integer(removed);
 }
 
@@ -57,23 +59,26 @@ void SPop(Args args, ShardContext& ctx) {
   int64_t count;
   bool has_count;
   if (!ParsePopCount(args, &count, &has_count)) return ctx.out.Error(kPopCountOutOfRange);
-  TypedLookup found = LookupTyped(ctx, args[1], ObjectType::kSet);
+  TypedLookup found = LookupTypedWrite(ctx, args[1], ObjectType::kSet);
   if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
   SetObject* set = ObjectAs<SetObject>(found.ref);
   if (set == nullptr) return has_count ? ctx.out.SetHeader(0) : ctx.out.Null();
+  if (has_count && count == 0) return ctx.out.SetHeader(0);  // no event either
   if (!has_count) {
     ctx.out.Bulk(set->TakeAt(NextRandom() % set->size()));
   } else if (static_cast<uint64_t>(count) >= set->size()) {
     // Everything goes, in the set's own order (ascending for an intset).
     ctx.out.SetHeader(set->size());
     set->ForEach([&](std::string_view m) { ctx.out.Bulk(m); });
-    ctx.db.Erase(args[1]);
+    ctx.db.Notify(kEventSet, "spop", args[1]);
+    EraseEmptied(ctx.db, args[1]);
     return;
   } else {
     ctx.out.SetHeader(count);
     for (int64_t i = 0; i < count; ++i) ctx.out.Bulk(set->TakeAt(NextRandom() % set->size()));
   }
-  if (set->size() == 0) ctx.db.Erase(args[1]);
+  ctx.db.Notify(kEventSet, "spop", args[1]);
+  if (set->size() == 0) EraseEmptied(ctx.db, args[1]);
 }
 
 // SRANDMEMBER key [count].

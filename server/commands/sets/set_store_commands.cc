@@ -22,6 +22,7 @@ namespace server {
 namespace {
 
 using engine::Db;
+using engine::kEventSet;
 using engine::KeyRef;
 using engine::ObjectType;
 using engine::SetObject;
@@ -108,7 +109,8 @@ void CombineLocal(SetOp op, bool holds_first, std::vector<const SetObject*> sets
 }
 
 // Phase one: the shard looks up the source keys it holds (argument
-// positions first..last) and combines them.
+// positions first..last) and combines them. They are reads: a missing one
+// is a "keymiss".
 void CollectPart(MultiCommand& mc, SetOp op, int first, int last, size_t limit, Shard& shard,
                  Db& db, AlgebraState& st) {
   st.limits.store(&shard.shard_set().limits(), std::memory_order_relaxed);
@@ -117,9 +119,12 @@ void CollectPart(MultiCommand& mc, SetOp op, int first, int last, size_t limit, 
   for (int pos : mc.KeysOn(shard.id())) {
     if (pos < first || pos > last) continue;  // the destination of *STORE
     if (pos == first) part.holds_first = true;
+    engine::KeyEventLog::SortAt(pos);
     KeyRef ref = db.Find(mc.args()[pos], shard.now_ms());
+    if (!ref) NoteReadMiss(db, mc.args()[pos]);
     if (ref && ref.obj()->type != ObjectType::kSet) {
       st.wrong_type.store(true);
+      mc.StopReadsAt(pos);
       return;
     }
     sets.push_back(ref ? static_cast<const SetObject*>(ref.obj()) : nullptr);
@@ -190,6 +195,18 @@ std::unique_ptr<SetObject> BuildSet(const std::vector<std::string_view>& members
   return set;
 }
 
+const char* StoreEvent(SetOp op) {
+  switch (op) {
+    case SetOp::kInter:
+      return "sinterstore";
+    case SetOp::kUnion:
+      return "sunionstore";
+    case SetOp::kDiff:
+      break;
+  }
+  return "sdiffstore";
+}
+
 // SINTER/SUNION/SDIFF and their forms: sources at argument positions
 // first..last. Phase one combines per shard; *STORE adds phase two on the
 // destination's shard; the rest is combined when replying.
@@ -206,9 +223,10 @@ void SetAlgebra(MultiCommand& mc, SetOp op, Output output, int first, int last, 
           BuildSet(CombineParts(op, st->parts, 0), shard.shard_set().limits());
       st->stored = static_cast<int64_t>(result->size());
       if (result->size() == 0) {
-        db.Erase(dst);
+        if (db.Erase(dst)) db.Notify(engine::kEventGeneric, "del", dst);
       } else {
         db.Set(dst, result.release(), 0, false, shard.now_ms());
+        db.Notify(kEventSet, StoreEvent(op), dst);
       }
     });
   }
@@ -266,7 +284,7 @@ void SInterCard(MultiCommand& mc) {
 }
 
 // SMOVE source destination member: phase one checks both keys on their
-// shards, phase two moves the member.
+// shards, phase two moves the member (Redis's events: the source's first).
 void SMove(MultiCommand& mc) {
   struct State {
     std::atomic<bool> src_exists{false};
@@ -278,6 +296,7 @@ void SMove(MultiCommand& mc) {
   bool same = src == dst;
   mc.AddPhase([st, src, dst, member](Shard& shard, Db& db) {
     if (OnShard(shard, src)) {
+      engine::KeyEventLog::SortAt(1);
       if (KeyRef ref = db.Find(src, shard.now_ms())) {
         st->src_exists = true;
         if (ref.obj()->type != ObjectType::kSet) {
@@ -288,6 +307,7 @@ void SMove(MultiCommand& mc) {
       }
     }
     if (OnShard(shard, dst)) {
+      engine::KeyEventLog::SortAt(2);
       KeyRef ref = db.Find(dst, shard.now_ms());
       if (ref && ref.obj()->type != ObjectType::kSet) st->wrong_type = true;
     }
@@ -295,13 +315,16 @@ void SMove(MultiCommand& mc) {
   mc.AddPhase([st, src, dst, member, same](Shard& shard, Db& db) {
     if (same || !st->src_exists || st->wrong_type || !st->is_member) return;
     if (OnShard(shard, src)) {
+      engine::KeyEventLog::SortAt(1);
       if (KeyRef ref = db.Find(src, shard.now_ms())) {
         auto* set = static_cast<SetObject*>(ref.obj());
         set->Remove(member);
-        if (set->size() == 0) db.Erase(src);
+        db.Notify(kEventSet, "srem", src);
+        if (set->size() == 0) EraseEmptied(db, src);
       }
     }
     if (OnShard(shard, dst)) {
+      engine::KeyEventLog::SortAt(2);
       KeyRef ref = db.Find(dst, shard.now_ms());
       SetObject* set;
       if (ref) {
@@ -310,7 +333,7 @@ void SMove(MultiCommand& mc) {
         set = new SetObject();
         db.Insert(dst, set);
       }
-      set->Add(member, shard.shard_set().limits());
+      if (set->Add(member, shard.shard_set().limits())) db.Notify(kEventSet, "sadd", dst);
     }
   });
   mc.SetReply([st](resp::ReplyWriter& out) {

@@ -20,6 +20,8 @@ namespace server {
 
 namespace {
 
+using engine::kEventGeneric;
+using engine::kEventString;
 using engine::ObjectType;
 using engine::StringObject;
 
@@ -39,22 +41,40 @@ void Get(Args args, ShardContext& ctx) {
   WriteString(ctx.out, AsString(r.ref));
 }
 
+// The fast paths leave a key whose TTL passed to its owner (return false):
+// deleting it there raises "expired" before the miss, as in Redis.
 bool FastGet(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out, bool* hit) {
-  bool found = db.ReadShared(args[1], now, [&](const engine::Object* o, int64_t) {
-    if (o->type != ObjectType::kString) return out.Error(errors::kWrongType);
-    WriteString(out, static_cast<const StringObject*>(o));
-  });
-  if (!found) out.Null();
+  bool expired = false;
+  bool found = db.ReadShared(
+      args[1], now,
+      [&](const engine::Object* o, int64_t) {
+        if (o->type != ObjectType::kString) return out.Error(errors::kWrongType);
+        WriteString(out, static_cast<const StringObject*>(o));
+      },
+      /*touch=*/true, &expired);
+  if (expired) return false;
+  if (!found) {
+    NoteReadMiss(db, args[1]);
+    out.Null();
+  }
   *hit = found;
   return true;
 }
 
 bool FastStrlen(Args args, const engine::Db& db, int64_t now, resp::ReplyWriter& out, bool* hit) {
-  bool found = db.ReadShared(args[1], now, [&](const engine::Object* o, int64_t) {
-    if (o->type != ObjectType::kString) return out.Error(errors::kWrongType);
-    out.Integer(static_cast<int64_t>(static_cast<const StringObject*>(o)->size()));
-  });
-  if (!found) out.Integer(0);
+  bool expired = false;
+  bool found = db.ReadShared(
+      args[1], now,
+      [&](const engine::Object* o, int64_t) {
+        if (o->type != ObjectType::kString) return out.Error(errors::kWrongType);
+        out.Integer(static_cast<int64_t>(static_cast<const StringObject*>(o)->size()));
+      },
+      /*touch=*/true, &expired);
+  if (expired) return false;
+  if (!found) {
+    NoteReadMiss(db, args[1]);
+    out.Integer(0);
+  }
   *hit = found;
   return true;
 }
@@ -116,6 +136,7 @@ void Set(Args args, ShardContext& ctx) {
   std::string error;
   if (!ResolveExpire(o, ctx.now_ms, "set", &expire_ms, &error)) return ctx.out.Error(error);
   engine::KeyRef existing = ctx.db.Find(args[1], ctx.now_ms);
+  if (o.get && !existing) NoteReadMiss(ctx.db, args[1]);  // GET reads first
   if (o.get && existing && existing.obj()->type != ObjectType::kString) {
     return ctx.out.Error(errors::kWrongType);
   }
@@ -131,12 +152,15 @@ void Set(Args args, ShardContext& ctx) {
     existing ? WriteString(ctx.out, AsString(existing)) : ctx.out.Null();
   }
   ctx.db.Set(args[1], StringObject::Create(args[2]), expire_ms, o.keep_ttl, ctx.now_ms);
+  ctx.db.Notify(kEventString, "set", args[1]);
+  if (expire_ms != 0) ctx.db.Notify(kEventGeneric, "expire", args[1]);
   if (!o.get) ctx.out.Ok();
 }
 
 void SetNx(Args args, ShardContext& ctx) {
   if (ctx.db.Find(args[1], ctx.now_ms)) return ctx.out.Integer(0);
   ctx.db.Insert(args[1], StringObject::Create(args[2]));
+  ctx.db.Notify(kEventString, "set", args[1]);
   ctx.out.Integer(1);
 }
 
@@ -147,6 +171,8 @@ void SetExGeneric(Args args, ShardContext& ctx, TimeUnit unit, std::string_view 
     return ctx.out.Error(error);
   }
   ctx.db.Set(args[1], StringObject::Create(args[3]), when, false, ctx.now_ms);
+  ctx.db.Notify(kEventString, "set", args[1]);
+  ctx.db.Notify(kEventGeneric, "expire", args[1]);
   ctx.out.Ok();
 }
 
@@ -160,6 +186,7 @@ void GetSet(Args args, ShardContext& ctx) {
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   r.ref ? WriteString(ctx.out, AsString(r.ref)) : ctx.out.Null();
   ctx.db.Set(args[1], StringObject::Create(args[2]), 0, false, ctx.now_ms);
+  ctx.db.Notify(kEventString, "set", args[1]);
 }
 
 void GetDel(Args args, ShardContext& ctx) {
@@ -168,6 +195,7 @@ void GetDel(Args args, ShardContext& ctx) {
   if (!r.ref) return ctx.out.Null();
   WriteString(ctx.out, AsString(r.ref));
   ctx.db.Erase(args[1]);
+  ctx.db.Notify(kEventGeneric, "del", args[1]);
 }
 
 // Redis's order: the options' syntax, the key (nil, WRONGTYPE), and only
@@ -186,17 +214,20 @@ void GetEx(Args args, ShardContext& ctx) {
   if (when != 0) {
     if (when <= ctx.now_ms) {
       ctx.db.Erase(args[1]);
+      ctx.db.Notify(kEventGeneric, "del", args[1]);
     } else {
       ctx.db.SetExpire(r.ref, when);
+      ctx.db.Notify(kEventGeneric, "expire", args[1]);
     }
-  } else if (persist) {
+  } else if (persist && r.ref.entry->expire_ms.load() != 0) {
     ctx.db.SetExpire(r.ref, 0);
+    ctx.db.Notify(kEventGeneric, "persist", args[1]);
   }
 }
 
 // INCR/DECR/INCRBY/DECRBY.
 void IncrBy(ShardContext& ctx, std::string_view key, int64_t delta) {
-  TypedLookup r = LookupTyped(ctx, key, ObjectType::kString);
+  TypedLookup r = LookupTypedWrite(ctx, key, ObjectType::kString);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   int64_t value = 0;
   if (r.ref) {
@@ -218,6 +249,7 @@ void IncrBy(ShardContext& ctx, std::string_view key, int64_t delta) {
   } else {
     ctx.db.Insert(key, StringObject::CreateInt(value));
   }
+  ctx.db.Notify(kEventString, "incrby", key);
   ctx.out.Integer(value);
 }
 
@@ -240,7 +272,7 @@ void DecrByCmd(Args args, ShardContext& ctx) {
 void IncrByFloat(Args args, ShardContext& ctx) {
   // Redis's order: the type, the stored value, then the increment. "inf"
   // parses (string2ld) and is refused only as a result.
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kString);
+  TypedLookup r = LookupTypedWrite(ctx, args[1], ObjectType::kString);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   long double value = 0;
   if (r.ref) {
@@ -261,14 +293,16 @@ void IncrByFloat(Args args, ShardContext& ctx) {
   } else {
     ctx.db.Insert(args[1], StringObject::Create(formatted));
   }
+  ctx.db.Notify(kEventString, "incrbyfloat", args[1]);
   ctx.out.Bulk(formatted);
 }
 
 void Append(Args args, ShardContext& ctx) {
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kString);
+  TypedLookup r = LookupTypedWrite(ctx, args[1], ObjectType::kString);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) {
     ctx.db.Insert(args[1], StringObject::CreateRaw(args[2]));
+    ctx.db.Notify(kEventString, "append", args[1]);
     return ctx.out.Integer(static_cast<int64_t>(args[2].size()));
   }
   char scratch[24];
@@ -280,6 +314,7 @@ void Append(Args args, ShardContext& ctx) {
   joined.reserve(old.size() + args[2].size());
   joined.append(old).append(args[2]);
   ctx.db.Replace(r.ref, StringObject::CreateRaw(joined));
+  ctx.db.Notify(kEventString, "append", args[1]);
   ctx.out.Integer(static_cast<int64_t>(joined.size()));
 }
 
@@ -315,7 +350,7 @@ void SetRange(Args args, ShardContext& ctx) {
   if (!engine::ParseInt64(args[2], &offset)) return ctx.out.Error(errors::kNotInteger);
   if (offset < 0) return ctx.out.Error("ERR offset is out of range");
   std::string_view value = args[3];
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kString);
+  TypedLookup r = LookupTypedWrite(ctx, args[1], ObjectType::kString);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   char scratch[24];
   std::string_view old = r.ref ? AsString(r.ref)->View(scratch) : std::string_view();
@@ -330,6 +365,7 @@ void SetRange(Args args, ShardContext& ctx) {
   } else {
     ctx.db.Insert(args[1], StringObject::CreateRaw(s));
   }
+  ctx.db.Notify(kEventString, "setrange", args[1]);
   ctx.out.Integer(static_cast<int64_t>(s.size()));
 }
 
@@ -339,7 +375,9 @@ void MGet(MultiCommand& mc) {
   auto values = std::make_shared<std::vector<std::unique_ptr<std::string>>>(mc.args().size());
   mc.AddPhase([&mc, values](engine::Shard& shard, engine::Db& db) {
     for (int pos : mc.KeysOn(shard.id())) {
+      engine::KeyEventLog::SortAt(pos);
       engine::KeyRef ref = db.Find(mc.args()[pos], shard.now_ms());
+      if (!ref) NoteReadMiss(db, mc.args()[pos]);
       if (ref && ref.obj()->type == ObjectType::kString) {
         auto v = std::make_unique<std::string>();
         AsString(ref)->AppendTo(v.get());
@@ -357,7 +395,9 @@ void MGet(MultiCommand& mc) {
 
 void MSetPhase(MultiCommand& mc, engine::Shard& shard, engine::Db& db) {
   for (int pos : mc.KeysOn(shard.id())) {
+    engine::KeyEventLog::SortAt(pos);
     db.Set(mc.args()[pos], StringObject::Create(mc.args()[pos + 1]), 0, false, shard.now_ms());
+    db.Notify(kEventString, "set", mc.args()[pos]);
   }
 }
 
@@ -381,6 +421,7 @@ void MSetNx(MultiCommand& mc) {
   auto exists = std::make_shared<std::atomic<bool>>(false);
   mc.AddPhase([&mc, exists](engine::Shard& shard, engine::Db& db) {
     for (int pos : mc.KeysOn(shard.id())) {
+      engine::KeyEventLog::SortAt(pos);
       if (db.Find(mc.args()[pos], shard.now_ms())) exists->store(true);
     }
   });

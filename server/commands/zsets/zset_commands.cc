@@ -29,6 +29,7 @@ namespace server {
 
 namespace {
 
+using engine::kEventZset;
 using engine::ObjectType;
 using engine::ZSetObject;
 
@@ -83,9 +84,14 @@ void ZAddGeneric(Args args, ShardContext& ctx, unsigned forced) {
   for (size_t j = 0; j < pairs; ++j) {
     if (!ParseScore(args[i + 2 * j], &scores[j])) return ctx.out.Error(errors::kNotFloat);
   }
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kZSet);
+  TypedLookup r = LookupTypedWrite(ctx, args[1], ObjectType::kZSet);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   int64_t added = 0, updated = 0, processed = 0;
+  // Raised however the command ends, once something changed (as Redis's
+  // cleanup does after a NaN error too).
+  auto notify = [&] {
+    if (added + updated > 0) ctx.db.Notify(kEventZset, incr ? "zincr" : "zadd", args[1]);
+  };
   double last_score = 0;
   if (r.ref || !xx) {
     ZSetObject* zset;
@@ -112,10 +118,12 @@ void ZAddGeneric(Args args, ShardContext& ctx, unsigned forced) {
         case ZSetObject::AddOutcome::kNaN:
           // Only INCR of an existing member gets here (scores were checked),
           // so the set is not empty.
+          notify();
           return ctx.out.Error("ERR resulting score is not a number (NaN)");
       }
     }
   }
+  notify();
   if (incr) return processed ? ctx.out.Double(last_score) : ctx.out.Null();
   ctx.out.Integer(ch ? added + updated : added);
 }
@@ -124,13 +132,14 @@ void ZAdd(Args args, ShardContext& ctx) { ZAddGeneric(args, ctx, 0); }
 void ZIncrBy(Args args, ShardContext& ctx) { ZAddGeneric(args, ctx, ZSetObject::kIncr); }
 
 void ZRem(Args args, ShardContext& ctx) {
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kZSet);
+  TypedLookup r = LookupTypedWrite(ctx, args[1], ObjectType::kZSet);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return ctx.out.Integer(0);
   ZSetObject* zset = AsZSet(r.ref);
   int64_t removed = 0;
   for (size_t i = 2; i < args.size(); ++i) removed += zset->Remove(args[i]) ? 1 : 0;
-  if (zset->size() == 0) ctx.db.Erase(args[1]);
+  if (removed > 0) ctx.db.Notify(kEventZset, "zrem", args[1]);
+  if (zset->size() == 0) EraseEmptied(ctx.db, args[1]);
   ctx.out.Integer(removed);
 }
 
@@ -207,7 +216,7 @@ void ZRemRange(Args args, ShardContext& ctx) {
   } else {
     if (!ParseLexRange(args[2], args[3], &lex)) return ctx.out.Error(kLexRangeError);
   }
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kZSet);
+  TypedLookup r = LookupTypedWrite(ctx, args[1], ObjectType::kZSet);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref) return ctx.out.Integer(0);
   ZSetObject* zset = AsZSet(r.ref);
@@ -223,7 +232,13 @@ void ZRemRange(Args args, ShardContext& ctx) {
     span = zset->LexSpan(lex);
   }
   size_t removed = zset->RemoveSpan(span);
-  if (zset->size() == 0) ctx.db.Erase(args[1]);
+  if (removed > 0) {
+    constexpr const char* kEvent = by == RemoveBy::kRank    ? "zremrangebyrank"
+                                   : by == RemoveBy::kScore ? "zremrangebyscore"
+                                                            : "zremrangebylex";
+    ctx.db.Notify(kEventZset, kEvent, args[1]);
+    if (zset->size() == 0) EraseEmptied(ctx.db, args[1]);
+  }
   ctx.out.Integer(static_cast<int64_t>(removed));
 }
 
@@ -234,7 +249,7 @@ void ZPop(Args args, ShardContext& ctx) {
   int64_t count;
   bool has_count;
   if (!ParsePopCount(args, &count, &has_count)) return ctx.out.Error(kPopCountOutOfRange);
-  TypedLookup r = LookupTyped(ctx, args[1], ObjectType::kZSet);
+  TypedLookup r = LookupTypedWrite(ctx, args[1], ObjectType::kZSet);
   if (r.wrong_type) return ctx.out.Error(errors::kWrongType);
   if (!r.ref || count == 0) return ctx.out.ArrayHeader(0);
   // Without a count the reply is one flat pair even in RESP3.

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "engine/zset_object.h"
+#include "server/command/lookup.h"
 
 namespace server {
 
@@ -38,7 +39,13 @@ void ZPopAndReply(engine::Db& db, engine::KeyRef ref, ZPopEnd end, size_t count,
   auto* zset = static_cast<engine::ZSetObject*>(ref.obj());
   ZPopped popped = end == ZPopEnd::kMin ? zset->PopMin(count) : zset->PopMax(count);
   WriteZPopReply(out, shape, ref.key(), popped);
-  if (zset->size() == 0) db.Erase(std::string(ref.key()));
+  NoteZPopped(db, std::string(ref.key()), zset, end);
+}
+
+void NoteZPopped(engine::Db& db, const std::string& key, const engine::ZSetObject* zset,
+                 ZPopEnd end) {
+  db.Notify(engine::kEventZset, end == ZPopEnd::kMin ? "zpopmin" : "zpopmax", key);
+  if (zset->size() == 0) EraseEmptied(db, key);
 }
 
 }  // namespace server

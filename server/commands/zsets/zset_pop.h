@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/db.h"
+#include "engine/zset_object.h"
 #include "resp/reply_writer.h"
 
 // Popping from a sorted set into a reply, shared by ZPOPMIN/ZPOPMAX, ZMPOP
@@ -27,6 +28,11 @@ using ZPopped = std::vector<std::pair<std::string, double>>;
 // Writes popped entries in one of Redis's pop reply shapes.
 void WriteZPopReply(resp::ReplyWriter& out, ZPopShape shape, std::string_view key,
                     const ZPopped& popped);
+
+// After entries were popped from the sorted set at `key`: Redis's
+// "zpopmin"/"zpopmax", then the key goes (with "del") if the set is empty.
+void NoteZPopped(engine::Db& db, const std::string& key, const engine::ZSetObject* zset,
+                 ZPopEnd end);
 
 // Pops up to `count` entries from the sorted set at `ref` (a live key of
 // `db` holding a ZSetObject), writes the reply, and deletes the key once it

@@ -47,7 +47,7 @@ void BuildPopFirst(MultiCommand& mc, std::vector<int> keys, ZPopEnd end, size_t 
     auto* zset = static_cast<ZSetObject*>(db.Find(key, shard.now_ms()).obj());
     st->key = std::string(key);
     st->popped = end == ZPopEnd::kMin ? zset->PopMin(count) : zset->PopMax(count);
-    if (zset->size() == 0) db.Erase(key);
+    NoteZPopped(db, st->key, zset, end);
   });
   mc.SetReply([st, shape](resp::ReplyWriter& out) {
     if (st->first.Chosen() < 0) return out.NullArray();

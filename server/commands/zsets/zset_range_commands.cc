@@ -165,7 +165,7 @@ void ZRangeStore(MultiCommand& mc) {
   mc.AddPhase([st, req, src](engine::Shard& shard, engine::Db& db) {
     if (!OnShard(shard, src)) return;
     engine::KeyRef ref = db.Find(src, shard.now_ms());
-    if (!ref) return;
+    if (!ref) return NoteReadMiss(db, src);  // Redis reads the source
     if (ref.obj()->type != ObjectType::kZSet) {
       st->wrong_type = true;
       return;
@@ -182,13 +182,14 @@ void ZRangeStore(MultiCommand& mc) {
   mc.AddPhase([st, dst](engine::Shard& shard, engine::Db& db) {
     if (st->wrong_type || !OnShard(shard, dst)) return;
     if (st->entries.empty()) {
-      db.Erase(dst);
+      if (db.Erase(dst)) db.Notify(engine::kEventGeneric, "del", dst);
       return;
     }
     const engine::EncodingLimits& limits = shard.shard_set().limits();
     ZSetObject* result = ZSetObject::CreateSized(st->size_hint, 0, limits);
     for (const auto& [member, score] : st->entries) result->Add(member, score, 0, limits);
     db.Set(dst, result, 0, false, shard.now_ms());
+    db.Notify(engine::kEventZset, "zrangestore", dst);
   });
   mc.SetReply([st](resp::ReplyWriter& out) {
     if (st->wrong_type) return out.Error(errors::kWrongType);

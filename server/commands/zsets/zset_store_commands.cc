@@ -18,6 +18,7 @@
 #include "engine/shard_set.h"
 #include "engine/zset_object.h"
 #include "server/command/command_table.h"
+#include "server/command/lookup.h"
 #include "server/command/multi_command.h"
 #include "server/command/text.h"
 #include "server/commands/zsets/zset_commands.h"
@@ -212,12 +213,19 @@ struct SetOpPhases {
   std::shared_ptr<SetOpState> st;
 
   // Calls f(input index, live object) for the existing inputs on `shard`.
+  // The first phase's lookups are the reads Redis makes: a missing input is
+  // a "keymiss" (the later phases look again without raising it).
   template <typename F>
-  void EachInput(engine::Shard& shard, engine::Db& db, F&& f) const {
+  void EachInput(engine::Shard& shard, engine::Db& db, bool first_phase, F&& f) const {
     for (int pos : mc->KeysOn(shard.id())) {
       if (static_cast<size_t>(pos) < req->first_key) continue;  // the destination
+      engine::KeyEventLog::SortAt(pos);
       engine::KeyRef ref = db.Find(mc->args()[pos], shard.now_ms());
-      if (ref) f(pos - req->first_key, ref.obj());
+      if (ref) {
+        f(pos - req->first_key, ref.obj());
+      } else if (first_phase) {
+        NoteReadMiss(db, mc->args()[pos]);
+      }
     }
   }
   bool Proceed() const { return !st->wrong_type && req->option_error.empty(); }
@@ -225,9 +233,10 @@ struct SetOpPhases {
   // (1) Every input's type and size; copies of the inputs the result walks
   // (all of a union, the first of a difference).
   void TypesSizesAndWalkedCopies(engine::Shard& shard, engine::Db& db) const {
-    EachInput(shard, db, [&](size_t i, engine::Object* obj) {
+    EachInput(shard, db, /*first_phase=*/true, [&](size_t i, engine::Object* obj) {
       if (obj->type != ObjectType::kZSet && obj->type != ObjectType::kSet) {
         st->wrong_type = true;
+        mc->StopReadsAt(static_cast<int>(req->first_key + i));
         return;
       }
       Input& in = st->inputs[i];
@@ -245,7 +254,7 @@ struct SetOpPhases {
   void CopySmallestInput(engine::Shard& shard, engine::Db& db) const {
     if (!Proceed()) return;
     size_t base = BaseInput(req->op, st->inputs);
-    EachInput(shard, db, [&](size_t i, engine::Object* obj) {
+    EachInput(shard, db, /*first_phase=*/false, [&](size_t i, engine::Object* obj) {
       if (i == base && st->inputs[i].entries.empty()) CopyEntries(obj, &st->inputs[i].entries);
     });
   }
@@ -256,7 +265,7 @@ struct SetOpPhases {
     if (!Proceed()) return;
     size_t base_index = BaseInput(req->op, st->inputs);
     const Entries& base = st->inputs[base_index].entries;
-    EachInput(shard, db, [&](size_t i, engine::Object* obj) {
+    EachInput(shard, db, /*first_phase=*/false, [&](size_t i, engine::Object* obj) {
       if (i == base_index) return;
       std::vector<double>& found = st->inputs[i].found;
       found.reserve(base.size());
@@ -288,7 +297,7 @@ struct SetOpPhases {
     MissingInputsFoundNothing();
     st->result = Compute(*req, *st);
     if (st->result.empty()) {
-      db.Erase(dst);
+      if (db.Erase(dst)) db.Notify(engine::kEventGeneric, "del", dst);
       return;
     }
     size_t longest = 0;
@@ -297,6 +306,10 @@ struct SetOpPhases {
     ZSetObject* zset = ZSetObject::CreateSized(st->result.size(), longest, limits);
     for (const auto& [m, s] : st->result) zset->Add(m, s, 0, limits);
     db.Set(dst, zset, 0, false, shard.now_ms());
+    const char* event = req->op == SetOp::kUnion   ? "zunionstore"
+                        : req->op == SetOp::kInter ? "zinterstore"
+                                                   : "zdiffstore";
+    db.Notify(engine::kEventZset, event, dst);
   }
 
   void WriteReply(bool store, resp::ReplyWriter& out) const {
