@@ -95,6 +95,30 @@ TEST_F(KeyspaceCommandsTest, RenameAndCopyAcrossShardsKeepValueAndTtl) {
   EXPECT_EQ(Run({"rename", "nothere", "x"}), "-\"ERR no such key\"");
 }
 
+// A read of a key whose TTL passed but that is still stored, from a worker
+// that owns it or not (the read fast path then leaves it to its owner):
+// "expired" comes before "keymiss", as in Redis, and the key is gone.
+TEST_F(KeyspaceCommandsTest, ReadOfAnExpiredKeyRaisesExpiredThenKeymiss) {
+  ASSERT_EQ(Run({"config", "set", "notify-keyspace-events", "Exm"}), "+\"OK\"");
+  Run({"psubscribe", "__keyevent@0__:*"}, 1);
+  for (const std::string& key : KeysOnDistinctShards("exp", 3)) {
+    for (std::string read : {"get", "strlen", "type", "ttl", "exists"}) {
+      ASSERT_EQ(Run({"set", key, "v", "pxat", "1"}), "+\"OK\"");
+      Run({read, key});
+      EXPECT_EQ(Receive(1), absl::StrCat("[\"pmessage\", \"__keyevent@0__:*\", "
+                                         "\"__keyevent@0__:expired\", \"",
+                                         key, "\"]"))
+          << read;
+      EXPECT_EQ(Receive(1), absl::StrCat("[\"pmessage\", \"__keyevent@0__:*\", "
+                                         "\"__keyevent@0__:keymiss\", \"",
+                                         key, "\"]"))
+          << read;
+    }
+  }
+  EXPECT_EQ(Run({"dbsize"}), ":0");
+  EXPECT_EQ(Run({"config", "set", "notify-keyspace-events", ""}), "+\"OK\"");
+}
+
 TEST_F(KeyspaceCommandsTest, ScanTakesAnyCursorRedisTakes) {
   for (int i = 0; i < 20; ++i) Run({"set", absl::StrCat("key", i), "v"});
   for (std::string cursor : {"-1", "2147483647", "9223372036854775807", "18446744073709551615"}) {
