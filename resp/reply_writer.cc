@@ -86,7 +86,8 @@ void ReplyWriter::Bulk(std::string_view s) {
   buf[len++] = '\r';
   buf[len++] = '\n';
   if (s.size() <= kSmallBulk) {
-    std::memcpy(buf + len, s.data(), s.size());
+    // An empty view may have no data pointer at all (memcpy's UB).
+    if (!s.empty()) std::memcpy(buf + len, s.data(), s.size());
     len += s.size();
     buf[len++] = '\r';
     buf[len++] = '\n';

@@ -37,25 +37,25 @@ bool SubscriptionRegistry::RemoveFrom(Table& table, std::string_view name, Subsc
 
 bool SubscriptionRegistry::Add(Space space, std::string_view name, Subscriber sub) {
   if (space == Space::kPattern) {
-    absl::MutexLock lock(&patterns_mu_);
+    std::unique_lock lock(patterns_mu_);
     bool added = AddTo(patterns_, name, sub);
     patterns_count_.store(patterns_.size(), std::memory_order_relaxed);
     return added;
   }
   Stripe& stripe = StripeOf(name);
-  absl::MutexLock lock(&stripe.mu);
+  std::unique_lock lock(stripe.mu);
   return AddTo(space == Space::kChannel ? stripe.channels : stripe.shard_channels, name, sub);
 }
 
 bool SubscriptionRegistry::Remove(Space space, std::string_view name, Subscriber sub) {
   if (space == Space::kPattern) {
-    absl::MutexLock lock(&patterns_mu_);
+    std::unique_lock lock(patterns_mu_);
     bool removed = RemoveFrom(patterns_, name, sub);
     patterns_count_.store(patterns_.size(), std::memory_order_relaxed);
     return removed;
   }
   Stripe& stripe = StripeOf(name);
-  absl::MutexLock lock(&stripe.mu);
+  std::unique_lock lock(stripe.mu);
   return RemoveFrom(space == Space::kChannel ? stripe.channels : stripe.shard_channels, name, sub);
 }
 
@@ -66,7 +66,7 @@ size_t SubscriptionRegistry::Publish(Space space, std::string_view channel,
   outbox.Begin(shard ? Delivery::Kind::kSMessage : Delivery::Kind::kMessage, channel, message);
   {
     const Stripe& stripe = StripeOf(channel);
-    absl::ReaderMutexLock lock(&stripe.mu);
+    std::shared_lock lock(stripe.mu);
     const Table& table = shard ? stripe.shard_channels : stripe.channels;
     auto it = table.find(server::AV(channel));
     if (it != table.end()) {
@@ -77,7 +77,7 @@ size_t SubscriptionRegistry::Publish(Space space, std::string_view channel,
   // Patterns are looked at only while some exist: the lock is shared by
   // every publisher, the stripes are not.
   if (shard || patterns_count_.load(std::memory_order_relaxed) == 0) return receivers;
-  absl::ReaderMutexLock lock(&patterns_mu_);
+  std::shared_lock lock(patterns_mu_);
   for (const auto& [pattern, subs] : patterns_) {
     if (!server::GlobMatch(pattern, channel)) continue;
     for (const Subscriber& sub : subs) outbox.Add(sub.worker, sub.client, pattern);
@@ -94,25 +94,35 @@ std::vector<std::string> SubscriptionRegistry::Names(Space space, std::string_vi
     }
   };
   if (space == Space::kPattern) {
-    absl::ReaderMutexLock lock(&patterns_mu_);
+    std::shared_lock lock(patterns_mu_);
     collect(patterns_);
     return names;
   }
   for (const Stripe& stripe : stripes_) {
-    absl::ReaderMutexLock lock(&stripe.mu);
+    std::shared_lock lock(stripe.mu);
     collect(space == Space::kChannel ? stripe.channels : stripe.shard_channels);
   }
   return names;
 }
 
+size_t SubscriptionRegistry::Size(Space space) const {
+  if (space == Space::kPattern) return NumPatterns();
+  size_t n = 0;
+  for (const Stripe& stripe : stripes_) {
+    std::shared_lock lock(stripe.mu);
+    n += (space == Space::kChannel ? stripe.channels : stripe.shard_channels).size();
+  }
+  return n;
+}
+
 size_t SubscriptionRegistry::Count(Space space, std::string_view name) const {
   if (space == Space::kPattern) {
-    absl::ReaderMutexLock lock(&patterns_mu_);
+    std::shared_lock lock(patterns_mu_);
     auto it = patterns_.find(server::AV(name));
     return it == patterns_.end() ? 0 : it->second.size();
   }
   const Stripe& stripe = StripeOf(name);
-  absl::ReaderMutexLock lock(&stripe.mu);
+  std::shared_lock lock(stripe.mu);
   const Table& table = space == Space::kChannel ? stripe.channels : stripe.shard_channels;
   auto it = table.find(server::AV(name));
   return it == table.end() ? 0 : it->second.size();

@@ -4,12 +4,13 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
 #include "server/pubsub/outbox.h"
 
 namespace pubsub {
@@ -26,7 +27,8 @@ struct Subscriber {
 // SSUBSCRIBE (shard channels, reached only by SPUBLISH). Thread-safe.
 //
 // PUBLISH only reads: the channels are split over stripes, each behind its
-// own reader-writer lock, and patterns take their lock only while there
+// own reader-writer lock (std::shared_mutex: TSan sees pthread locks, not
+// Debian's uninstrumented absl::Mutex), and patterns take their lock only while there
 // are any. A publish sees exactly the subscriptions made before it (a
 // subscriber answers SUBSCRIBE after registering here).
 class SubscriptionRegistry {
@@ -48,15 +50,17 @@ class SubscriptionRegistry {
   std::vector<std::string> Names(Space space, std::string_view pattern) const;
   // PUBSUB NUMSUB / SHARDNUMSUB: subscribers of one channel.
   size_t Count(Space space, std::string_view name) const;
+  // INFO's pubsub_channels & co: how many names have a subscriber.
+  size_t Size(Space space) const;
   // PUBSUB NUMPAT: distinct patterns with a subscriber.
   size_t NumPatterns() const { return patterns_count_.load(std::memory_order_relaxed); }
 
  private:
   using Table = absl::flat_hash_map<std::string, std::vector<Subscriber>>;
   struct Stripe {
-    mutable absl::Mutex mu;
-    Table channels ABSL_GUARDED_BY(mu);
-    Table shard_channels ABSL_GUARDED_BY(mu);
+    mutable std::shared_mutex mu;
+    Table channels;
+    Table shard_channels;
   };
   static constexpr size_t kStripes = 16;
 
@@ -66,8 +70,8 @@ class SubscriptionRegistry {
   static bool RemoveFrom(Table& table, std::string_view name, Subscriber sub);
 
   std::array<Stripe, kStripes> stripes_;
-  mutable absl::Mutex patterns_mu_;
-  Table patterns_ ABSL_GUARDED_BY(patterns_mu_);
+  mutable std::shared_mutex patterns_mu_;
+  Table patterns_;
   std::atomic<size_t> patterns_count_{0};
 };
 

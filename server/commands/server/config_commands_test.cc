@@ -91,14 +91,19 @@ TEST_F(ConfigCommandsTest, PersistenceAndNotificationsAreRefusedUntilTheyExist) 
             failed("appendonly", "the append-only file is not supported by this server yet"));
   EXPECT_EQ(Run({"config", "set", "appendonly", "maybe"}),
             failed("appendonly", "argument must be 'yes' or 'no'"));
-  EXPECT_EQ(Run({"config", "set", "notify-keyspace-events", "KEA"}),
-            failed("notify-keyspace-events",
-                   "keyspace notifications are not supported by this server yet"));
   EXPECT_EQ(Run({"config", "set", "notify-keyspace-events", "Q"}),
             failed("notify-keyspace-events", "Invalid event class character. Use 'Ag$lshzxeKEtmd'."));
   EXPECT_EQ(Run({"config", "get", "save"}), "[\"save\", \"\"]");
   EXPECT_EQ(Run({"config", "get", "appendonly"}), "[\"appendonly\", \"no\"]");
   EXPECT_EQ(Run({"config", "get", "notify-keyspace-events"}), "[\"notify-keyspace-events\", \"\"]");
+  // Keyspace notifications are ours now: stored and printed as Redis does.
+  EXPECT_EQ(Run({"config", "set", "notify-keyspace-events", "KEA"}), "+\"OK\"");
+  EXPECT_EQ(Run({"config", "get", "notify-keyspace-events"}),
+            "[\"notify-keyspace-events\", \"AKE\"]");
+  EXPECT_EQ(Run({"config", "set", "notify-keyspace-events", "Kq"}),
+            failed("notify-keyspace-events", "Invalid event class character. Use 'Ag$lshzxeKEtmd'."));
+  EXPECT_EQ(Run({"config", "get", "notify-keyspace-events"}),
+            "[\"notify-keyspace-events\", \"AKE\"]");
 }
 
 TEST_F(ConfigCommandsTest, HzAndOutputLimitsAreSettableAsInRedis) {
