@@ -136,8 +136,12 @@ class Db {
   // EXEC fail. Costs one branch while nobody watches a key of this shard.
   // Lazy and active expiry and eviction call it themselves.
   bool watched() const { return watchers_ != nullptr && !watchers_->empty(); }
+  // Someone wants NoteChanged: a WATCH on this shard, or a client tracking
+  // keys (KeyEvents::tracking) anywhere.
+  bool observed() const { return watched() || (events_ != nullptr && events_->tracking()); }
   void NoteChanged(std::string_view key) {
     if (watchers_ != nullptr && !watchers_->empty()) TouchWatchers(key);
+    if (events_ != nullptr && events_->tracking()) events_->KeyChanged(key);
   }
   // Whether the key has an entry, expired or not (Redis's dictFind).
   bool Contains(std::string_view key) const { return Lookup(key) != nullptr; }

@@ -6,7 +6,14 @@ namespace engine {
 
 namespace {
 thread_local KeyEventLog* current_log = nullptr;
+thread_local uint64_t current_author = 0;
 }  // namespace
+
+ChangeAuthor::ChangeAuthor(uint64_t id) : outer_(current_author) { current_author = id; }
+
+ChangeAuthor::~ChangeAuthor() { current_author = outer_; }
+
+uint64_t ChangeAuthor::Current() { return current_author; }
 
 KeyEventLog::Scope::Scope(KeyEventLog* log) : outer_(current_log) { current_log = log; }
 

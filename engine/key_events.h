@@ -50,8 +50,32 @@ class KeyEvents {
   virtual void Emit(uint32_t event_class, std::string_view event, std::string_view key,
                     int db_index) = 0;
 
+  // Client-side caching (CLIENT TRACKING): while some client tracks keys,
+  // every change the engine or a write command notes (Db::NoteChanged)
+  // comes here, on the thread that made it.
+  bool tracking() const { return tracking_.load(std::memory_order_relaxed); }
+  void set_tracking(bool on) { tracking_.store(on, std::memory_order_relaxed); }
+  virtual void KeyChanged(std::string_view key) { (void)key; }
+
  private:
   std::atomic<uint32_t> mask_{0};
+  std::atomic<bool> tracking_{false};
+};
+
+// Whose command makes the changes the calling thread makes (an id the
+// embedder chooses, a client's; 0: nobody's - expiry, eviction), so a sink
+// can tell a client about others' changes only (CLIENT TRACKING's NOLOOP).
+// The embedder sets it around each command it runs; scopes nest.
+class ChangeAuthor {
+ public:
+  explicit ChangeAuthor(uint64_t id);
+  ~ChangeAuthor();
+  ChangeAuthor(const ChangeAuthor&) = delete;
+  ChangeAuthor& operator=(const ChangeAuthor&) = delete;
+  static uint64_t Current();
+
+ private:
+  uint64_t outer_;
 };
 
 // Key events held back instead of reported at once. Work that runs on

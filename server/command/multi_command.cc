@@ -49,11 +49,13 @@ void MultiCommand::WaitOn(engine::Shard& shard, const std::vector<int>& key_posi
 
 void MultiCommand::RunPhase(Phase& phase, engine::Shard& shard, engine::Db& db) {
   std::optional<WatchNotice> notice;  // someone watches a key of this shard
-  if ((spec_->flags & kWrite) && db.watched()) {
+  if ((spec_->flags & kWrite) && db.observed()) {
     std::vector<std::string_view> keys;
     for (int pos : KeysOn(shard.id())) keys.push_back(views_[pos]);
     notice.emplace(db, std::move(keys));
   }
+  std::optional<engine::ChangeAuthor> author;
+  if (author_ != 0) author.emplace(author_);
   std::optional<engine::KeyEventLog::Scope> logging;
   auto it = std::lower_bound(shards_.begin(), shards_.end(), shard.id());
   if (it != shards_.end() && *it == shard.id()) {

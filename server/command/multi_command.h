@@ -98,6 +98,9 @@ class MultiCommand {
   // misses of later keys, which other shards looked up meanwhile, are not
   // reported.
   void StopReadsAt(int position);
+  // Whose command this is (a client id), for the changes its phases make
+  // on other threads (engine::ChangeAuthor; 0 keeps the thread's own).
+  void set_author(uint64_t id) { author_ = id; }
   // The handler itself threw while declaring phases: answer with `error`.
   void FailSetup(std::string error);
   void WriteReply(resp::ReplyWriter& out);
@@ -126,6 +129,7 @@ class MultiCommand {
   // Set by the first phase that threw (phases of one step run on several
   // threads); read when the reply is written, after every phase ended.
   std::atomic<bool> failed_{false};
+  uint64_t author_ = 0;
   std::string failure_;
   // One per entry of shards_: each written only by its shard's part of a
   // phase, read after every phase ended.

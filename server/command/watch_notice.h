@@ -11,7 +11,8 @@
 namespace server {
 
 // Tells WATCHers what a write command may have changed: built just before
-// the write (only when someone watches a key of the shard, Db::watched()),
+// the write (only when someone watches a key of the shard or tracks keys,
+// Db::observed()),
 // Send() after it marks every key that existed before or exists after. A key
 // missing both times did not change (DEL, SREM, EXPIRE... of nothing), as in
 // Redis; a write that leaves an existing key as it was (SET NX) still counts
@@ -39,7 +40,7 @@ class WatchNotice {
 // writes and someone watches a key of the shard, a write that did not fail
 // tells the watchers of its keys.
 inline void RunShardHandler(const CommandSpec& spec, Args args, ShardContext& ctx) {
-  if (!(spec.flags & kWrite) || !ctx.db.watched()) {
+  if (!(spec.flags & kWrite) || !ctx.db.observed()) {
     RunGuarded(spec.name, ctx.out, [&] { spec.on_shard(args, ctx); });
     return;
   }

@@ -105,6 +105,8 @@ struct Config {
   // server buffer without bound even with no limit configured.
   int64_t output_pause_bytes = 64ll << 20;
   Tunable<int64_t> timeout = 0;  // idle client timeout in seconds, 0: never
+  // CLIENT TRACKING: keys the tracking table holds at most (0: no limit).
+  Tunable<int64_t> tracking_table_max_keys = 1000000;
   // Past this many allocated bytes, commands that may grow memory (denyoom)
   // first evict keys by the policy, or are refused with Redis's OOM error
   // (noeviction, or nothing left to evict); 0: no limit.

@@ -12,6 +12,7 @@ BlockedCommand::BlockedCommand(const MultiCommand& mc, Client* c, engine::ShardI
     : client(c),
       proto(c->proto),
       spec_(&mc.spec()),
+      client_id_(c->id),
       db_(mc.db_index()),
       home_(home),
       waits_for_(mc.block_type()),
@@ -23,7 +24,9 @@ BlockedCommand::BlockedCommand(const MultiCommand& mc, Client* c, engine::ShardI
 
 std::unique_ptr<MultiCommand> BlockedCommand::MakeCommand(int64_t now_ms) const {
   std::vector<std::string_view> views(args_.begin(), args_.end());
-  return std::make_unique<MultiCommand>(spec_, Args(views), db_, now_ms);
+  auto mc = std::make_unique<MultiCommand>(spec_, Args(views), db_, now_ms);
+  mc->set_author(client_id_);
+  return mc;
 }
 
 void UnregisterBlocked(engine::Shard& shard, const BlockedCommand& waiter) {

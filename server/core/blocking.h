@@ -61,6 +61,7 @@ class BlockedCommand : public engine::KeyWaiter {
 
  private:
   const CommandSpec* spec_;
+  uint64_t client_id_;  // its author, on whichever shard serves it
   std::vector<std::string> args_;
   int db_;
   engine::ShardId home_;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,23 @@ struct HopBatch {
   std::string arena;                                // argument bytes
   std::vector<std::pair<uint32_t, uint32_t>> args;  // offset, length in arena
   std::vector<Command> commands;
+};
+
+// CLIENT TRACKING's state for one client (absent while tracking is off).
+struct TrackingState {
+  bool bcast = false;
+  bool optin = false;
+  bool optout = false;
+  bool noloop = false;
+  // CLIENT CACHING YES (OPTIN) or NO (OPTOUT) was given for the next
+  // command (inside MULTI: until EXEC).
+  bool caching = false;
+  // Given by the command that just ran (it holds for the next one).
+  bool caching_fresh = false;
+  // The redirection target went away: nothing more is sent.
+  bool broken_redirect = false;
+  uint64_t redirect = 0;  // 0: to this client itself (RESP3)
+  std::set<std::string> prefixes;  // BCAST; sorted, as TRACKINGINFO lists them
 };
 
 // One connection's state. Owned by its worker; only that worker's thread
@@ -104,6 +122,8 @@ struct Client {
   // EXECs of a pipeline waiting to run as one transaction; only ever
   // non-empty inside ProcessInput (worker_exec.cc).
   std::vector<ExecRun*> parked_execs;
+  // CLIENT TRACKING; nullptr while off.
+  std::unique_ptr<TrackingState> tracking;
   // Pub/Sub subscriptions; nullptr until the first SUBSCRIBE.
   std::unique_ptr<Subscriptions> subs;
   // CLIENT REPLY: kOff drops every reply, kSkip the next command's.

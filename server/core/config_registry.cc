@@ -63,6 +63,10 @@ ConfigRegistry::ConfigRegistry(Server* server) : server_(server) {
   AddInteger(
       "maxclients", "", 1, INT32_MAX, [&c] { return c.maxclients.get(); },
       [&c](int64_t n) { c.maxclients = n; });
+  AddInteger(
+      "tracking-table-max-keys", "", 0, INT64_MAX,
+      [&c] { return c.tracking_table_max_keys.get(); },
+      [&c](int64_t n) { c.tracking_table_max_keys = n; });
   AddMemory(
       "proto-max-bulk-len", 1 << 20, [&c] { return c.proto_max_bulk_len.get(); },
       [&c](int64_t n) {

@@ -233,6 +233,14 @@ void ScriptRun::CallUnguarded(scripting::ArgList args, resp::ReplyWriter& w) {
   if (!ArityMatches(*spec, static_cast<int>(args.size()))) return w.Error(kWrongArgs);
   std::string refusal = Refusal(*spec, args);
   if (!refusal.empty()) return w.Error(refusal);
+  // The script's caller reads and writes (CLIENT TRACKING: its cache).
+  engine::ChangeAuthor changes_by(client_.id);
+  // A script that reads caches what it declared (Redis 7.0: the KEYS, not
+  // the keys its calls name).
+  if (client_.tracking != nullptr && (spec->flags & kReadOnly) && !tracked_keys_) {
+    tracked_keys_ = true;
+    worker_.RememberKeys(client_, keys_);
+  }
   if (spec->on_client != nullptr) return RunClientCommand(*spec, args, w);
 
   std::vector<int> keys = KeyPositions(*spec, args);

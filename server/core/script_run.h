@@ -93,6 +93,7 @@ class ScriptRun : public scripting::ScriptHost {
   std::shared_ptr<scripting::Script> script_;
   std::vector<std::string> storage_;  // the command's arguments
   std::vector<std::string_view> keys_;
+  bool tracked_keys_ = false;  // CLIENT TRACKING: keys_ remembered
   std::vector<std::string_view> argv_;
   std::vector<engine::ShardId> key_shards_;
   bool read_only_;

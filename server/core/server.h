@@ -13,6 +13,8 @@
 #include "server/core/maxmemory.h"
 #include "server/pubsub/keyspace_notifier.h"
 #include "server/pubsub/subscription_registry.h"
+#include "server/pubsub/tracking_table.h"
+#include "server/core/client_directory.h"
 #include "server/scripting/function_registry.h"
 #include "server/scripting/script_cache.h"
 
@@ -71,6 +73,10 @@ class Server {
   scripting::FunctionRegistry& functions() { return functions_; }
   // Every worker's subscriptions (SUBSCRIBE & co, PUBLISH).
   pubsub::SubscriptionRegistry& subscriptions() { return subscriptions_; }
+  // CLIENT TRACKING: who cached which keys, every worker's clients.
+  pubsub::TrackingTable& tracking() { return tracking_; }
+  // Which worker owns each client (CLIENT TRACKING REDIRECT).
+  ClientDirectory& client_directory() { return client_directory_; }
   // Keyspace notifications: the engine's key events, published; its mask is
   // notify-keyspace-events.
   pubsub::KeyspaceNotifier& keyspace_events() { return keyspace_events_; }
@@ -81,7 +87,9 @@ class Server {
   scripting::ScriptCache scripts_;
   scripting::FunctionRegistry functions_;
   pubsub::SubscriptionRegistry subscriptions_;
-  pubsub::KeyspaceNotifier keyspace_events_{subscriptions_};
+  pubsub::TrackingTable tracking_;
+  ClientDirectory client_directory_;
+  pubsub::KeyspaceNotifier keyspace_events_{subscriptions_, tracking_};
   Config config_;
   engine::ShardSet shards_;
   CommandTable commands_;

@@ -68,6 +68,19 @@ bool IsLoopback(const std::string& peer) {
          peer.rfind("::ffff:127.", 0) == 0;
 }
 
+bool IsFlush(const CommandSpec& spec) { return spec.name == "flushall" || spec.name == "flushdb"; }
+
+// FLUSHDB / FLUSHALL now, or an EXEC that runs one: tracking clients are
+// told that every key they cached is invalid.
+bool Flushes(const Client& c, const CommandSpec& spec) {
+  if (c.multi == nullptr) return IsFlush(spec);
+  if (spec.name != "exec" || c.multi->aborted) return false;
+  for (const QueuedCommand& q : c.multi->queue) {
+    if (IsFlush(*q.spec)) return true;
+  }
+  return false;
+}
+
 bool AllowedWhileSubscribed(const CommandSpec& spec) {
   static const absl::flat_hash_set<std::string_view> kAllowed = {
       "ping",        "subscribe",    "psubscribe",   "ssubscribe", "unsubscribe",
@@ -181,6 +194,7 @@ void Worker::OnOpen(net::Connection* conn) {
   client->parser.set_limits(ParserLimitsFor(cfg, client->authenticated));
   client->batches.resize(server_->shards().size());
   conn->set_user_data(client.get());
+  server_->client_directory().Add(client->id, static_cast<uint32_t>(id_));
   clients_[client->id] = std::move(client);
   server_->connected_clients.fetch_add(1, std::memory_order_relaxed);
   server_->total_connections.fetch_add(1, std::memory_order_relaxed);
@@ -214,6 +228,8 @@ void Worker::OnClose(net::Connection* conn) {
   c->multi.reset();
   Unwatch(*c);
   DropSubscriptions(*c);
+  TrackingOff(*c);
+  server_->client_directory().Remove(c->id);
   if (c->blocked != nullptr) {
     ClientPin pin(c);  // finishing it runs Complete, which may free it
     CancelBlocked(*c);
@@ -287,8 +303,17 @@ void Worker::ProcessInput(Client& c) {
       // CLIENT REPLY: OFF drops every reply, SKIP the next command's.
       c.suppress_reply = c.reply_mode != Client::ReplyMode::kOn;
       if (c.reply_mode == Client::ReplyMode::kSkip) c.reply_mode = Client::ReplyMode::kOn;
-      Execute(c, c.parser.args());
+      {
+        engine::ChangeAuthor changes_by(c.id);
+        Execute(c, c.parser.args());
+      }
       c.suppress_reply = false;
+      // CLIENT CACHING holds for the next command only (inside MULTI, for
+      // the whole transaction).
+      if (c.tracking != nullptr && c.multi == nullptr) {
+        c.tracking->caching = c.tracking->caching_fresh;
+        c.tracking->caching_fresh = false;
+      }
       if (prefetched > 0) --prefetched;
       // Only now: the arguments were views into the input buffer.
       if (c.conn != nullptr) c.conn->ConsumeInput(consumed);
@@ -391,6 +416,13 @@ void Worker::Execute(Client& c, Args args) {
   if (server_->busy_scripts.load(std::memory_order_relaxed) > 0) {
     std::string busy = server_->BusyError(*spec, args);
     if (!busy.empty()) return Reject(c, busy, spec);
+  }
+  // CLIENT TRACKING: keys are remembered before the read runs, so a write
+  // landing between the two still invalidates them.
+  if (c.tracking != nullptr) RememberReadKeys(c, *spec, args);
+  // (Also with nobody tracking now: the table empties, as Redis's does.)
+  if ((server_->tracking().active() || server_->tracking().keys() > 0) && Flushes(c, *spec)) {
+    server_->tracking().InvalidateAll(c.id, outbox_);
   }
   if (c.multi != nullptr && !(spec->flags & kNotQueued)) return QueueCommand(c, *spec, args);
   // Inside MULTI, over maxmemory, MULTI and WATCH are refused too.
@@ -524,7 +556,9 @@ void Worker::SendBatches(Client& c) {
     if (!slot || slot->commands.empty()) continue;
     WorkerStats::Bump(stats_.hops);
     engine::ShardId origin = id_;
-    auto run = [this, origin, client = &c, batch = std::move(slot)](engine::Shard& shard) mutable {
+    auto run = [this, origin, client = &c, author = c.id,
+                batch = std::move(slot)](engine::Shard& shard) mutable {
+      engine::ChangeAuthor changes_by(author);
       std::vector<std::string_view> views;
       size_t prefetched_until = 0;
       for (size_t n = 0; n < batch->commands.size(); ++n) {
@@ -568,6 +602,7 @@ void Worker::ExecuteMulti(Client& c, const CommandSpec& spec, Args args,
     if (target != id_ && TryFastRead(c, spec, args, target)) return;
   }
   auto mc = std::make_unique<MultiCommand>(&spec, args, c.db, loop_.now_ms());
+  mc->set_author(c.id);
   mc->Declare(keys, server_->shards());
   RunMulti(c, std::move(mc));
 }

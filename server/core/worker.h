@@ -24,6 +24,7 @@
 
 namespace server {
 
+struct Invalidation;
 class ScriptRun;
 class Server;
 class Worker;
@@ -164,6 +165,19 @@ class Worker : public net::ConnectionHandler {
   // still owes; then the output limit applies. May close (not free) c.
   void PushToClient(Client& c, std::string_view bytes);
 
+  // CLIENT TRACKING (worker_tracking.cc). On: c.tracking holds the options
+  // (the CLIENT handler checked them); registers c and its new BCAST
+  // prefixes in the server's table. Off (also RESET and disconnect):
+  // unregisters it and clears c.tracking.
+  void TrackingOn(Client& c, const std::vector<std::string>& new_prefixes);
+  void TrackingOff(Client& c);
+  // A tracking client read keys (a read-only command it runs, or a script's
+  // redis.call of one): they are remembered for it, unless its mode says
+  // otherwise; past tracking-table-max-keys, some keys are invalidated.
+  void RememberReadKeys(Client& c, const CommandSpec& spec, Args args);
+  // The same for keys a script declared, once it reads.
+  void RememberKeys(Client& c, const std::vector<std::string_view>& keys);
+
   // ConnectionHandler.
   void OnOpen(net::Connection* conn) override;
   void OnData(net::Connection* conn) override;
@@ -247,6 +261,12 @@ class Worker : public net::ConnectionHandler {
   // On the receivers' worker: writes each message to those of its clients
   // still subscribed to what it was published to.
   void Deliver(std::vector<pubsub::Delivery> deliveries);
+  // Deliver's kInvalidate part: per tracking client, one message with its
+  // keys, to itself (RESP3) or to the client it redirects to.
+  void DeliverInvalidations(const std::vector<const pubsub::Delivery*>& deliveries);
+  // One invalidation message for tracking client c: to itself (RESP3), or
+  // to the client it redirects to (on its worker), or "redirection broken".
+  void SendInvalidation(Client& c, const Invalidation& inv);
   // Closes c when its unsent replies pass the configured output limit.
   // Returns false when it did.
   bool EnforceOutputLimit(Client& c);

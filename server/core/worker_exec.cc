@@ -28,6 +28,7 @@ struct ExecRun {
   ExecRun(Client* c, std::unique_ptr<WatchSet> w, std::vector<QueuedCommand> queue,
           const engine::ShardSet& set, engine::ShardId origin, int num_dbs, int64_t now_ms)
       : client(c),
+        client_id(c->id),
         proto(c->proto),
         watches(std::move(w)),
         plan(std::move(queue), set, origin, c->db, num_dbs, now_ms, watches.get()),
@@ -38,6 +39,7 @@ struct ExecRun {
   bool aborted() const { return watches != nullptr && watches->dirty(); }
 
   Client* client;
+  uint64_t client_id;  // read on shard threads (client is the owner's)
   resp::Protocol proto;
   std::unique_ptr<WatchSet> watches;
   ExecPlan plan;
@@ -266,6 +268,7 @@ void Worker::StartParkedExecs(Client& c) {
 }
 
 void Worker::RunExecRound(ExecRun& run, size_t index, engine::Shard& shard) {
+  engine::ChangeAuthor changes_by(run.client_id);
   const ExecRound& round = run.plan.rounds()[index];
   if (round.kind == ExecRound::Kind::kWatchCheck) {
     // Redis drops the watches as EXEC starts; a key that expired since it

@@ -147,6 +147,12 @@ void Worker::RunOnShard(const CommandSpec& spec, Args args, ShardContext& ctx) {
 void Worker::OnTimer() {
   shard_.set_now_ms(loop_.now_ms());
   shard_.ProcessMailbox();
+  // tracking-table-max-keys lowered by CONFIG SET: reads are not the only
+  // time the table gets back under it (Redis checks before every command).
+  size_t max_keys = static_cast<size_t>(server_->config().tracking_table_max_keys.get());
+  if (max_keys > 0 && server_->tracking().keys() > max_keys) {
+    server_->tracking().Limit(max_keys, outbox_);
+  }
   // A held shard belongs to its transaction: a script may be changing its
   // data from another thread right now (worker_script.cc).
   if (!shard_.held()) {

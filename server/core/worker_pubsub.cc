@@ -181,7 +181,12 @@ void Worker::Deliver(std::vector<pubsub::Delivery> deliveries) {
   // Each message is written once per protocol, then copied to its readers.
   std::string resp2;
   std::string resp3;
+  std::vector<const pubsub::Delivery*> invalidations;
   for (const pubsub::Delivery& d : deliveries) {
+    if (d.kind == pubsub::Delivery::Kind::kInvalidate) {
+      invalidations.push_back(&d);
+      continue;
+    }
     resp2.clear();
     resp3.clear();
     for (uint64_t id : d.clients) {
@@ -197,6 +202,7 @@ void Worker::Deliver(std::vector<pubsub::Delivery> deliveries) {
       PushToClient(*c, bytes);
     }
   }
+  if (!invalidations.empty()) DeliverInvalidations(invalidations);
 }
 
 }  // namespace server

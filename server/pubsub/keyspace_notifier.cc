@@ -41,6 +41,11 @@ void KeyspaceNotifier::Emit(uint32_t event_class, std::string_view event, std::s
   }
 }
 
+void KeyspaceNotifier::KeyChanged(std::string_view key) {
+  Outbox* outbox = Outbox::Current();
+  if (outbox != nullptr) tracking_.Invalidate(key, engine::ChangeAuthor::Current(), *outbox);
+}
+
 std::optional<uint32_t> KeyspaceNotifier::ParseFlags(std::string_view letters) {
   uint32_t mask = 0;
   for (char ch : letters) {

@@ -8,20 +8,25 @@
 
 #include "engine/key_events.h"
 #include "server/pubsub/subscription_registry.h"
+#include "server/pubsub/tracking_table.h"
 
 namespace pubsub {
 
-// Keyspace notifications: turns the engine's key events into messages on
+// Keyspace notifications (and CLIENT TRACKING's invalidations, which the
+// engine reports the same way): turns the engine's key events into messages on
 // __keyspace@<db>__:<key> (the event's name as the message) and
 // __keyevent@<db>__:<event> (the key as the message), as the
 // notify-keyspace-events mask asks. Publishes into the calling thread's
 // outbox, so events reach subscribers after the command that raised them.
 class KeyspaceNotifier : public engine::KeyEvents {
  public:
-  explicit KeyspaceNotifier(SubscriptionRegistry& registry) : registry_(registry) {}
+  KeyspaceNotifier(SubscriptionRegistry& registry, TrackingTable& tracking)
+      : registry_(registry), tracking_(tracking) {}
 
   void Emit(uint32_t event_class, std::string_view event, std::string_view key,
             int db_index) override;
+  // CLIENT TRACKING: the key's readers and matching prefixes hear of it.
+  void KeyChanged(std::string_view key) override;
 
   // notify-keyspace-events' letters (K E g $ l s h z x e t m d n A) to a
   // mask; nullopt for any other character.
@@ -31,6 +36,7 @@ class KeyspaceNotifier : public engine::KeyEvents {
 
  private:
   SubscriptionRegistry& registry_;
+  TrackingTable& tracking_;
 };
 
 }  // namespace pubsub

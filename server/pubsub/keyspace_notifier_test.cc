@@ -30,7 +30,8 @@ TEST(KeyspaceNotifierTest, FlagsRoundTripAsRedisPrintsThem) {
 
 TEST(KeyspaceNotifierTest, PublishesKeyspaceAndKeyevent) {
   SubscriptionRegistry reg;
-  KeyspaceNotifier notifier(reg);
+  TrackingTable tracking;
+  KeyspaceNotifier notifier(reg, tracking);
   Outbox out(1);
   Outbox::SetCurrent(&out);
   reg.Add(Space::kPattern, "*", {0, 1});

@@ -21,6 +21,8 @@ void Delivery::Write(resp::ReplyWriter& w) const {
       w.Bulk("pmessage");
       w.Bulk(pattern);
       break;
+    case Kind::kInvalidate:
+      return;  // the receiving worker writes these (it knows the client)
   }
   w.Bulk(payload->channel);
   w.Bulk(payload->message);
@@ -50,6 +52,21 @@ void Outbox::Add(uint32_t worker, uint64_t client, std::string_view pattern) {
     last_message_[worker] = message_;
   }
   out.back().clients.push_back(client);
+  ++queued_;
+}
+
+void Outbox::AddInvalidation(uint32_t worker, uint64_t client, std::string_view key,
+                             uint64_t writer, std::string_view prefix, bool from_prefix,
+                             bool all_keys) {
+  Delivery d{Delivery::Kind::kInvalidate,
+             std::make_shared<Delivery::Payload>(Delivery::Payload{std::string(key), ""}),
+             std::string(prefix),
+             {client}};
+  d.writer = writer;
+  d.from_prefix = from_prefix;
+  d.all_keys = all_keys;
+  per_worker_[worker].push_back(std::move(d));
+  last_message_[worker] = 0;  // a message's later receivers start a new delivery
   ++queued_;
 }
 

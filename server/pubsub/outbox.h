@@ -13,7 +13,10 @@ namespace pubsub {
 
 // One published message and the clients of one worker that receive it.
 struct Delivery {
-  enum class Kind : uint8_t { kMessage, kPMessage, kSMessage };
+  // kInvalidate: CLIENT TRACKING's news for one tracking client (formatted
+  // by the receiving worker, which knows the client's mode, redirection
+  // and protocol); payload->channel is the key, or all_keys.
+  enum class Kind : uint8_t { kMessage, kPMessage, kSMessage, kInvalidate };
   struct Payload {
     std::string channel;
     std::string message;
@@ -22,8 +25,13 @@ struct Delivery {
   Kind kind;
   // Shared by the deliveries of one message to several workers.
   std::shared_ptr<const Payload> payload;
-  std::string pattern;  // kPMessage: the pattern that matched
+  std::string pattern;  // kPMessage: the pattern that matched (kInvalidate: the prefix)
   std::vector<uint64_t> clients;
+  // kInvalidate: who changed the key (NOLOOP), whether a BCAST prefix
+  // matched it (else the client read it), or FLUSHDB/FLUSHALL.
+  uint64_t writer = 0;
+  bool from_prefix = false;
+  bool all_keys = false;
 
   // The push a receiving client reads, as Redis writes it (an array in
   // RESP2, a push in RESP3): message/smessage <channel> <message>, or
@@ -46,6 +54,11 @@ class Outbox {
   void Begin(Delivery::Kind kind, std::string_view channel, std::string_view message);
   // `pattern` is the matching pattern of a kPMessage (ignored otherwise).
   void Add(uint32_t worker, uint64_t client, std::string_view pattern = {});
+
+  // An invalidation for tracking client `client` (kInvalidate); `prefix`
+  // is the BCAST prefix that matched (from_prefix), kept in `pattern`.
+  void AddInvalidation(uint32_t worker, uint64_t client, std::string_view key, uint64_t writer,
+                       std::string_view prefix, bool from_prefix, bool all_keys = false);
 
   bool empty() const { return queued_ == 0; }
   // Moves out what is bound for `worker`, in publishing order.

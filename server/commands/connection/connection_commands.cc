@@ -12,6 +12,7 @@
 #include "server/command/int_argument.h"
 #include "server/command/text.h"
 #include "server/core/server.h"
+#include "server/commands/connection/client_tracking.h"
 #include "server/core/worker.h"
 
 namespace server {
@@ -25,7 +26,7 @@ void Ping(Args args, ClientContext& ctx) {
   if (ctx.client.proto == resp::Protocol::kResp2 && ctx.client.subscribed()) {
     ctx.out.ArrayHeader(2);
     ctx.out.Bulk("pong");
-    return ctx.out.Bulk(args.size() == 2 ? args[1] : std::string_view());
+    return ctx.out.Bulk(args.size() == 2 ? args[1] : std::string_view(""));
   }
   if (args.size() == 2) return ctx.out.Bulk(args[1]);
   ctx.out.SimpleString("PONG");
@@ -36,6 +37,10 @@ void Echo(Args args, ClientContext& ctx) { ctx.out.Bulk(args[1]); }
 void Quit(Args args, ClientContext& ctx) {
   ctx.out.Ok();
   ctx.client.close_after_reply = true;
+  // Gone for everyone from now on, though its connection closes only once
+  // the OK is out: a client redirecting invalidations here learns it at
+  // once (tracking-redir-broken), as with Redis.
+  ctx.server.client_directory().Remove(ctx.client.id);
 }
 
 // RESET: the connection as it was when it connected - no transaction or
@@ -45,6 +50,7 @@ void Reset(Args, ClientContext& ctx) {
   c.multi.reset();
   ctx.worker.Unwatch(c);
   ctx.worker.DropSubscriptions(c);
+  ctx.worker.TrackingOff(c);
   c.reply_mode = Client::ReplyMode::kOn;
   c.db = 0;
   c.proto = resp::Protocol::kResp2;
@@ -507,18 +513,10 @@ void ClientCmd(Args args, ClientContext& ctx) {
   }
   if (sub == "list") return ClientList(args, ctx);
   if (sub == "unblock" && (argc == 3 || argc == 4)) return ClientUnblock(args, ctx);
-  if (sub == "getredir" && argc == 2) return ctx.out.Integer(-1);  // no tracking: -1
-  if (sub == "trackinginfo" && argc == 2) {
-    ctx.out.MapHeader(3);
-    ctx.out.Bulk("flags");
-    ctx.out.SetHeader(1);
-    ctx.out.Bulk("off");
-    ctx.out.Bulk("redirect");
-    ctx.out.Integer(-1);
-    ctx.out.Bulk("prefixes");
-    ctx.out.ArrayHeader(0);
-    return;
-  }
+  if (sub == "getredir" && argc == 2) return ClientGetRedir(ctx);
+  if (sub == "trackinginfo" && argc == 2) return ClientTrackingInfo(ctx);
+  if (sub == "tracking" && argc >= 3) return ClientTracking(args, ctx);
+  if (sub == "caching" && argc == 3) return ClientCaching(args, ctx);
   if (sub == "help" && argc == 2) return ClientHelp(ctx.out);
   if (sub == "reply" && argc == 3) return ClientReply(args[2], ctx);
   if (sub == "kill" && argc >= 3) return ClientKill(args, ctx);
@@ -551,7 +549,7 @@ void RegisterConnectionCommands(CommandTable& t) {
   for (auto [name, arity] : std::initializer_list<std::pair<const char*, int>>{
            {"id", 2}, {"getname", 2}, {"setname", 3}, {"info", 2}, {"list", -2}, {"kill", -3},
            {"no-evict", 3}, {"unblock", -3}, {"getredir", 2}, {"trackinginfo", 2}, {"help", 2},
-           {"reply", 3}}) {
+           {"reply", 3}, {"tracking", -3}, {"caching", 3}}) {
     client.subcommands.push_back(
         Subcommand(absl::StrCat("client|", name), arity, kAdmin, {"@connection"}));
   }

@@ -59,7 +59,8 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
   if (want("clients")) {
     absl::StrAppend(&out, "# Clients\r\nconnected_clients:", server.connected_clients.load(),
                     "\r\nmaxclients:", server.config().maxclients.get(),
-                    "\r\nblocked_clients:", server.blocked_clients.load(), "\r\n\r\n");
+                    "\r\nblocked_clients:", server.blocked_clients.load(),
+                    "\r\ntracking_clients:", server.tracking().clients(), "\r\n\r\n");
   }
   if (want("memory")) {
     MemoryFigures m = ReadMemory();
@@ -107,7 +108,15 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
         "\r\ntotal_commands_processed:", commands,
         "\r\nrejected_connections:", server.rejected_connections.load(),
         "\r\nexpired_keys:", expired, "\r\nevicted_keys:", evicted, "\r\nkeyspace_hits:", hits,
-        "\r\nkeyspace_misses:", misses, "\r\nread_fast_path_hits:", fast, "\r\nshard_hops:", hops,
+        "\r\nkeyspace_misses:", misses, "\r\npubsub_channels:",
+        server.subscriptions().Size(pubsub::SubscriptionRegistry::Space::kChannel),
+        "\r\npubsub_patterns:", server.subscriptions().NumPatterns(),
+        "\r\npubsubshard_channels:",
+        server.subscriptions().Size(pubsub::SubscriptionRegistry::Space::kShardChannel),
+        "\r\ntracking_total_keys:", server.tracking().keys(),
+        "\r\ntracking_total_items:", server.tracking().items(),
+        "\r\ntracking_total_prefixes:", server.tracking().prefixes(),
+        "\r\nread_fast_path_hits:", fast, "\r\nshard_hops:", hops,
         "\r\nmulti_shard_transactions:", txs,
         "\r\nclient_output_buffer_limit_disconnections:", server.output_limit_disconnections.load(),
         "\r\ncommand_exceptions:", HandlerExceptions(), "\r\n\r\n");
