@@ -99,6 +99,14 @@ SKIPPED = {
     "hello": "switches the connection's protocol; differential RESP3 tests cover it",
     "multi": "queues every later call; tests/transaction_test.py compares transactions",
     "reset": "resets the connection's db, protocol and name; transaction tests cover it",
+    "subscribe": "puts the connection in RESP2 Pub/Sub mode; tests/pubsub_*_test.py cover it",
+    "psubscribe": "Pub/Sub mode, as SUBSCRIBE",
+    "ssubscribe": "Pub/Sub mode, as SUBSCRIBE",
+    "unsubscribe": "one reply per channel named, not one per call; the pubsub tests cover it",
+    "punsubscribe": "one reply per pattern, as UNSUBSCRIBE",
+    "sunsubscribe": "one reply per shard channel, as UNSUBSCRIBE",
+    "client|reply": "silences the replies the sweep compares; pubsub_commands_test covers it",
+    "client|tracking": "REDIRECT needs a live client id; differential_tracking_test covers it",
 }
 
 # Replies that describe the server, not the data: only their class is
