@@ -21,7 +21,8 @@ import sys
 import time
 
 # A message arrives as *3, $7, message, $len, channel, $len, payload: seven
-# CRLFs, none inside the channel or payload used here.
+# lines, no newline inside the channel or payload used here. Newlines, not
+# CRLFs, are counted: a read may end between a CR and its LF.
 LINES_PER_MESSAGE = 7
 PAYLOAD = "x" * 32
 
@@ -79,7 +80,7 @@ def main():
                 data = key.fileobj.recv(1 << 20)
             except BlockingIOError:
                 continue
-            lines += data.count(b"\r\n")
+            lines += data.count(b"\n")
     seconds = time.perf_counter() - start
     out, err = publisher.communicate(timeout=600)
     delivered = lines // LINES_PER_MESSAGE
