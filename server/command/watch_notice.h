@@ -10,10 +10,10 @@
 
 namespace server {
 
-// Tells WATCHers what a write command may have changed: built just before
-// the write (only when someone watches a key of the shard or tracks keys,
-// Db::observed()),
-// Send() after it marks every key that existed before or exists after. A key
+// Tells WATCHers (and CLIENT TRACKING) what a write command may have
+// changed: built just before the write (only when someone watches a key of
+// the shard or tracks keys, Db::observed()), Send() after it marks every
+// key that existed before or exists after. A key
 // missing both times did not change (DEL, SREM, EXPIRE... of nothing), as in
 // Redis; a write that leaves an existing key as it was (SET NX) still counts
 // - an EXEC may fail that Redis would run, never the other way round.

@@ -191,8 +191,8 @@ void Worker::Deliver(std::vector<pubsub::Delivery> deliveries) {
     resp3.clear();
     for (uint64_t id : d.clients) {
       Client* c = FindClient(id);
-      // Gone, or unsubscribed since the publish: Redis would not have
-      // counted it either once its UNSUBSCRIBE was answered.
+      // Gone, or it has answered UNSUBSCRIBE since the publish counted it:
+      // nothing of that channel may follow that answer.
       if (c == nullptr || c->conn == nullptr || !StillSubscribed(*c, d)) continue;
       std::string& bytes = c->proto == resp::Protocol::kResp3 ? resp3 : resp2;
       if (bytes.empty()) {

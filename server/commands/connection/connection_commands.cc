@@ -196,6 +196,9 @@ std::string ClientFlags(const Client& c) {
   if (c.subscribed()) flags += 'P';
   if (c.multi != nullptr) flags += 'x';
   if (c.blocked != nullptr) flags += 'b';
+  if (c.tracking != nullptr) flags += 't';
+  if (c.tracking != nullptr && c.tracking->broken_redirect) flags += 'R';
+  if (c.tracking != nullptr && c.tracking->bcast) flags += 'B';
   if (c.close_after_reply) flags += 'c';
   if (c.conn != nullptr && c.conn->is_unix()) flags += 'U';
   if (c.no_evict) flags += 'e';
@@ -225,7 +228,9 @@ std::string ClientInfoLine(const Client& c, int64_t now_ms, size_t argv_mem = 0)
                       " multi-mem=0 rbs=", rbs, " rbp=0 obl=0 oll=", c.pending.size(),
                       " omem=", omem + pending, " tot-mem=", tot_mem,
                       " events=r cmd=", c.last_command ? c.last_command->name : "NULL",
-                      " user=default redir=-1 resp=", static_cast<int>(c.proto), "\n");
+                      " user=default redir=",
+                      c.tracking ? static_cast<int64_t>(c.tracking->redirect) : -1,
+                      " resp=", static_cast<int>(c.proto), "\n");
 }
 
 size_t ArgvBytes(Args args) {
