@@ -164,6 +164,10 @@ class Worker : public net::ConnectionHandler {
   // a confirmation under CLIENT REPLY OFF): now, or after the replies it
   // still owes; then the output limit applies. May close (not free) c.
   void PushToClient(Client& c, std::string_view bytes);
+  // c as the shared registries (subscriptions, tracking) know it.
+  pubsub::Subscriber SubscriberOf(const Client& c) const {
+    return {static_cast<uint32_t>(id_), c.id};
+  }
 
   // CLIENT TRACKING (worker_tracking.cc). On: c.tracking holds the options
   // (the CLIENT handler checked them); registers c and its new BCAST

@@ -11,40 +11,23 @@ namespace {
 
 using Space = pubsub::SubscriptionRegistry::Space;
 
+// What each space is called in replies, and where a client keeps its names
+// (indexed by Space).
+struct SpaceNames {
+  const char* subscribe;
+  const char* unsubscribe;
+  absl::flat_hash_set<std::string> Subscriptions::*names;
+};
+constexpr SpaceNames kSpaces[] = {
+    {"subscribe", "unsubscribe", &Subscriptions::channels},
+    {"psubscribe", "punsubscribe", &Subscriptions::patterns},
+    {"ssubscribe", "sunsubscribe", &Subscriptions::shard_channels},
+};
+
+const SpaceNames& NamesOf(Space space) { return kSpaces[static_cast<int>(space)]; }
+
 absl::flat_hash_set<std::string>& NamesIn(Subscriptions& subs, Space space) {
-  switch (space) {
-    case Space::kChannel:
-      return subs.channels;
-    case Space::kPattern:
-      return subs.patterns;
-    case Space::kShardChannel:
-      break;
-  }
-  return subs.shard_channels;
-}
-
-const char* SubscribeVerb(Space space) {
-  switch (space) {
-    case Space::kChannel:
-      return "subscribe";
-    case Space::kPattern:
-      return "psubscribe";
-    case Space::kShardChannel:
-      break;
-  }
-  return "ssubscribe";
-}
-
-const char* UnsubscribeVerb(Space space) {
-  switch (space) {
-    case Space::kChannel:
-      return "unsubscribe";
-    case Space::kPattern:
-      return "punsubscribe";
-    case Space::kShardChannel:
-      break;
-  }
-  return "sunsubscribe";
+  return subs.*NamesOf(space).names;
 }
 
 // Shard channels are counted apart from the others, as Redis counts them.
@@ -91,8 +74,8 @@ void Worker::Subscribe(ClientContext& ctx, Space space, Args names) {
     auto [it, added] = mine.emplace(name);
     // Registered before the confirmation is written: a PUBLISH the client
     // can know to come after it reaches it.
-    if (added) server_->subscriptions().Add(space, name, {static_cast<uint32_t>(id_), c.id});
-    WriteConfirmation(w, SubscribeVerb(space), &*it, CountFor(c, space));
+    if (added) server_->subscriptions().Add(space, name, SubscriberOf(c));
+    WriteConfirmation(w, NamesOf(space).subscribe, &*it, CountFor(c, space));
   }
   if (!pushed.empty()) PushToClient(c, pushed);
 }
@@ -102,18 +85,18 @@ void Worker::Unsubscribe(ClientContext& ctx, Space space, Args names) {
   std::string pushed;
   resp::ReplyWriter push(&pushed, c.proto);
   resp::ReplyWriter& w = c.suppress_reply ? push : ctx.out;
-  pubsub::Subscriber me{static_cast<uint32_t>(id_), c.id};
+  pubsub::Subscriber me = SubscriberOf(c);
   auto drop = [&](const std::string& name) {
     if (c.subs != nullptr && NamesIn(*c.subs, space).erase(name) > 0) {
       server_->subscriptions().Remove(space, name, me);
     }
-    WriteConfirmation(w, UnsubscribeVerb(space), &name, CountFor(c, space));
+    WriteConfirmation(w, NamesOf(space).unsubscribe, &name, CountFor(c, space));
   };
   if (!names.empty()) {
     for (std::string_view name : names) drop(std::string(name));
   } else if (c.subs == nullptr || NamesIn(*c.subs, space).empty()) {
     // Nothing to leave: one reply anyway, with a null name.
-    WriteConfirmation(w, UnsubscribeVerb(space), nullptr, CountFor(c, space));
+    WriteConfirmation(w, NamesOf(space).unsubscribe, nullptr, CountFor(c, space));
   } else {
     absl::flat_hash_set<std::string>& mine = NamesIn(*c.subs, space);
     std::vector<std::string> all(mine.begin(), mine.end());
@@ -128,7 +111,7 @@ size_t Worker::Publish(Space space, std::string_view channel, std::string_view m
 
 void Worker::DropSubscriptions(Client& c) {
   if (c.subs == nullptr) return;
-  pubsub::Subscriber me{static_cast<uint32_t>(id_), c.id};
+  pubsub::Subscriber me = SubscriberOf(c);
   for (Space space : {Space::kChannel, Space::kPattern, Space::kShardChannel}) {
     for (const std::string& name : NamesIn(*c.subs, space)) {
       server_->subscriptions().Remove(space, name, me);

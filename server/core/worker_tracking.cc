@@ -46,7 +46,7 @@ std::string FormatInvalidation(const Invalidation& inv, resp::Protocol target,
 }  // namespace
 
 void Worker::TrackingOn(Client& c, const std::vector<std::string>& new_prefixes) {
-  pubsub::Subscriber me{static_cast<uint32_t>(id_), c.id};
+  pubsub::Subscriber me = SubscriberOf(c);
   pubsub::TrackingTable& table = server_->tracking();
   table.AddClient(me);
   for (const std::string& prefix : new_prefixes) {
@@ -57,7 +57,7 @@ void Worker::TrackingOn(Client& c, const std::vector<std::string>& new_prefixes)
 
 void Worker::TrackingOff(Client& c) {
   if (c.tracking == nullptr) return;
-  pubsub::Subscriber me{static_cast<uint32_t>(id_), c.id};
+  pubsub::Subscriber me = SubscriberOf(c);
   pubsub::TrackingTable& table = server_->tracking();
   for (const std::string& prefix : c.tracking->prefixes) table.RemovePrefix(prefix, me);
   table.RemoveClient(me);
@@ -83,7 +83,7 @@ void Worker::RememberKeys(Client& c, const std::vector<std::string_view>& keys) 
   // OPTOUT all but after CACHING NO.
   if (t.bcast || (t.optin && !t.caching) || (t.optout && t.caching)) return;
   pubsub::TrackingTable& table = server_->tracking();
-  for (std::string_view key : keys) table.Remember(key, {static_cast<uint32_t>(id_), c.id});
+  for (std::string_view key : keys) table.Remember(key, SubscriberOf(c));
   size_t max_keys = static_cast<size_t>(server_->config().tracking_table_max_keys.get());
   if (max_keys > 0 && table.keys() > max_keys) table.Limit(max_keys, outbox_);
 }
