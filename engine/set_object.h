@@ -40,6 +40,9 @@ class SetObject : public Object {
   void ReleaseContents();
 
   size_t size() const { return table_ ? table_->size() : intset_.size(); }
+  // The members while the set is "intset" encoded (RDB writes them as one
+  // blob); nullptr once it is a hashtable.
+  const IntSet* intset() const { return table_ ? nullptr : &intset_; }
   // False when member was already there.
   bool Add(std::string_view member, const EncodingLimits& limits);
   // False when member was not there.

@@ -12,6 +12,8 @@ PACKAGES=(
   # Libraries the project links.
   libabsl-dev libcds-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev libhiredis-dev
+  # LZF, for RDB string compression.
+  liblzf-dev
   # Lua 5.1 and its cjson/bit libraries, for EVAL and FUNCTION.
   liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
   pkg-config

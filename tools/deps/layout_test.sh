@@ -9,8 +9,8 @@
 #   - //engine and //net depend on each other;
 #   - //resp depends on anything but abseil (//third_party:absl);
 #   - //server/scripting depends on engine, net, command, config, core or a
-#     family; //server/rdb on anything but abseil; //server/pubsub on net,
-#     config, core or a family.
+#     family; //server/pubsub on net, config, core or a family;
+#   - //engine/rdb (the RDB codec) on //server or //net.
 # "Depends" is transitive. The argument is the graph genquery wrote
 # (deps(//server:server), one `"from" -> "to"` line per edge).
 set -euo pipefail
@@ -69,7 +69,7 @@ forbid() {
 # The graph must hold what the rules are about, or they prove nothing.
 for target in //engine:engine //net:net //resp:resp //server/command:command \
   //server/config:config //server/core:core //server/commands:all \
-  //server/scripting:scripting //server/rdb:rdb //server/pubsub:pubsub; do
+  //server/scripting:scripting //engine/rdb:rdb //server/pubsub:pubsub; do
   grep -qxF "${target}" <<<"${nodes}" || fail "${target} is not in the graph"
 done
 families="$(grep -oE '^//server/commands/[^:]+' <<<"${nodes}" | sort -u)"
@@ -102,8 +102,8 @@ forbid "//server/scripting depends on a layer above it" \
 # (core delivers the outboxes); the engine only for its KeyEvents interface.
 forbid "//server/pubsub depends on a layer above it" \
   '^//server/pubsub(:|/)' '^//(server/(config|core|commands)|net)(:|/)'
-forbid "//server/rdb depends on something besides abseil" \
-  '^//server/rdb:' '.' '^//(server/rdb:.*|third_party:absl)$'
+# The codec is the engine's: other programs use it without the server.
+forbid "//engine/rdb depends on //server or //net" '^//engine/rdb:' '^//(server|net)(:|/)'
 
 if ((failures > 0)); then
   echo "${failures} layering rule(s) broken"

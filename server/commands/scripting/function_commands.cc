@@ -11,7 +11,7 @@
 #include "server/core/script_run.h"
 #include "server/core/server.h"
 #include "server/core/worker.h"
-#include "server/rdb/rdb_string.h"
+#include "engine/rdb/rdb_string.h"
 #include "server/scripting/function_registry.h"
 #include "server/scripting/lua_runtime.h"
 #include "server/scripting/script_flags.h"

@@ -1,9 +1,9 @@
-#include "server/rdb/rdb_string.h"
+#include "engine/rdb/rdb_string.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
-#include "server/rdb/crc64.h"
+#include "engine/rdb/crc64.h"
 
 namespace rdb {
 namespace {

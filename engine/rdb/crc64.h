@@ -1,5 +1,5 @@
-#ifndef SHARDIS_SERVER_RDB_CRC64_H_
-#define SHARDIS_SERVER_RDB_CRC64_H_
+#ifndef SHARDIS_ENGINE_RDB_CRC64_H_
+#define SHARDIS_ENGINE_RDB_CRC64_H_
 
 #include <cstdint>
 #include <string_view>
@@ -13,4 +13,4 @@ uint64_t Crc64(uint64_t crc, std::string_view data);
 
 }  // namespace rdb
 
-#endif  // SHARDIS_SERVER_RDB_CRC64_H_
+#endif  // SHARDIS_ENGINE_RDB_CRC64_H_
