@@ -64,7 +64,7 @@ KeyRef Db::Find(std::string_view key, int64_t now_ms) {
 }
 
 KeyRef Db::Peek(std::string_view key, int64_t now_ms) {
-  Entry* e = Lookup(key);
+  Entry* e = LookupForChange(key);
   if (e == nullptr) return KeyRef{};
   int64_t exp = e->expire_ms.load(std::memory_order_relaxed);
   if (exp != 0 && exp <= now_ms) {
@@ -80,6 +80,7 @@ KeyRef Db::Peek(std::string_view key, int64_t now_ms) {
 
 KeyRef Db::Insert(std::string_view key, Object* obj) {
   Entry* e = Entry::Create(key);
+  e->snapshot_mark = snapshot_mark_;  // a running snapshot must not see it
   // Set before linking: the insert's CAS publishes the node with its value.
   e->obj.store(obj, std::memory_order_relaxed);
   bool inserted = map_.insert(*e);
@@ -125,7 +126,7 @@ void Db::Replace(KeyRef ref, Object* obj) {
 }
 
 bool Db::Erase(std::string_view key) {
-  Entry* e = Lookup(key);
+  Entry* e = LookupForChange(key);
   if (e == nullptr) return false;
   RemoveFromExpires(e);
   // Null the slot before retiring: a reader that guarded the node re-checks
@@ -139,6 +140,7 @@ bool Db::Erase(std::string_view key) {
 
 Object* Db::Detach(KeyRef ref, int64_t* expire_ms) {
   Entry* e = ref.entry;
+  if (e->snapshot_mark != snapshot_mark_) SaveForSnapshot(e);
   *expire_ms = e->expire_ms.load(std::memory_order_relaxed);
   RemoveFromExpires(e);
   Object* obj = e->obj.exchange(nullptr, std::memory_order_acq_rel);
@@ -225,6 +227,11 @@ void Db::Flush(int64_t now_ms) {
 }
 
 void Db::Clear() {
+  if (snapshot_ != nullptr) {
+    uint64_t cursor = 0;
+    while (!SaveSome(&cursor, SIZE_MAX)) {
+    }
+  }
   for (auto it = map_.begin(); it != map_.end(); ++it) {
     Object* old = it->obj.exchange(nullptr, std::memory_order_acq_rel);
     if (old != nullptr) RetireObject(old);
@@ -232,6 +239,65 @@ void Db::Clear() {
   map_.clear();
   expires_.clear();
   size_ = 0;
+}
+
+void Db::SaveForSnapshot(Entry* e) {
+  e->snapshot_mark = snapshot_mark_;
+  if (snapshot_ != nullptr && e->obj.load(std::memory_order_relaxed) != nullptr) {
+    snapshot_->Save(*this, *e);
+  }
+}
+
+void Db::BeginSnapshot(SnapshotObserver* observer) {
+  assert(snapshot_ == nullptr);
+  snapshot_mark_ ^= 1;
+  snapshot_ = observer;
+}
+
+void Db::EndSnapshot() {
+  snapshot_ = nullptr;
+  uint64_t cursor = 0;
+  while (!SaveSome(&cursor, SIZE_MAX)) {
+  }
+}
+
+bool Db::SaveSome(uint64_t* cursor, size_t count) {
+  // Resume at the bucket whose dummy node precedes the cursor's position in
+  // split order (orders are bit-reversed hashes; bit 0 marks key nodes), so
+  // a pass costs one walk of the list however it is sliced. Only this
+  // thread links or marks nodes; readers elsewhere may unlink ones it
+  // already deleted, hence the hand-over-hand guards.
+  uint64_t order = *cursor;
+  uint64_t hash = 0;
+  for (int i = 0; i < 64; ++i) hash |= ((order >> i) & 1) << (63 - i);
+  hash &= ~(uint64_t{1} << 63);
+  cds::gc::HP::Guard guards[2];
+  int g = 0;
+  size_t saved = 0;
+  size_t visited = 0;
+  // Keys saved early by lookups are passed over; bound those too.
+  const size_t max_visits = count > SIZE_MAX / 8 ? SIZE_MAX : count * 4 + 64;
+  ListNode* cur = map_.BucketHead(hash);
+  while (true) {
+    auto next = guards[g].protect(cur->m_pNext, [](ListNode::marked_ptr p) { return p.ptr(); });
+    ListNode* n = next.ptr();
+    if (n == nullptr) return true;
+    auto* node = static_cast<SplitNode*>(n);
+    if (!node->is_dummy() && node->m_nHash >= order) {
+      if (saved >= count || visited >= max_visits) {
+        *cursor = node->m_nHash;
+        return false;
+      }
+      ++visited;
+      auto& e = static_cast<Entry&>(*node);
+      if (e.snapshot_mark != snapshot_mark_) {
+        SaveForSnapshot(&e);
+        ++saved;
+      }
+    }
+    cur = n;
+    g ^= 1;
+  }
 }
 
 }  // namespace engine

@@ -29,11 +29,14 @@ namespace engine {
 // fast path loads them from other threads; only the owner stores.
 struct Entry
     : public cds::intrusive::split_list::node<cds::intrusive::michael_list::node<cds::gc::HP>> {
-  static constexpr uint32_t kNoExpirePos = UINT32_MAX;
+  static constexpr uint32_t kNoExpirePos = (uint32_t{1} << 31) - 1;
 
   std::atomic<Object*> obj{nullptr};
-  std::atomic<int64_t> expire_ms{0};   // absolute unix ms; 0 = no expiry
-  uint32_t expire_pos = kNoExpirePos;  // owner only: index in Db::expires_
+  std::atomic<int64_t> expire_ms{0};  // absolute unix ms; 0 = no expiry
+  // Owner only: the index in Db::expires_, and whether the running snapshot
+  // has this key (it has when the mark equals the db's; see BeginSnapshot).
+  uint32_t expire_pos : 31 = kNoExpirePos;
+  uint32_t snapshot_mark : 1 = 0;
   uint32_t key_len = 0;
   char key_data[];
 
@@ -53,6 +56,17 @@ struct KeyRef {
   explicit operator bool() const { return entry != nullptr; }
   Object* obj() const { return entry->obj.load(std::memory_order_relaxed); }
   std::string_view key() const { return entry->key(); }
+};
+
+class Db;
+
+// Told about each key of a snapshot (engine/rdb's ShardSnapshot): every key
+// that existed when Db::BeginSnapshot ran is handed over exactly once, as it
+// was then - before the first lookup that may change it, or by SaveSome.
+class SnapshotObserver {
+ public:
+  virtual ~SnapshotObserver() = default;
+  virtual void Save(const Db& db, const Entry& e) = 0;
 };
 
 // One logical database of one shard: the key -> value map (a libcds
@@ -151,6 +165,23 @@ class Db {
   // Visits every live key (expired ones are skipped, not deleted).
   template <typename F>
   void ForEach(int64_t now_ms, F&& f);
+
+  // A point-in-time snapshot without a copy (no fork): from here on, every
+  // owner lookup (Find, Peek, Erase, and so every write, expiry and
+  // eviction) first hands a key the snapshot does not have yet to
+  // `observer`, and SaveSome walks the rest in the background. Keys created
+  // afterwards are not in it. A flag per key tells which keys it has: the
+  // db flips its mark here, and a key is saved once its mark matches again.
+  // Between snapshots every key matches, so a lookup pays one compare.
+  void BeginSnapshot(SnapshotObserver* observer);
+  // Saves up to `count` keys the snapshot does not have yet, walking the map
+  // from *cursor (0 at first); true when none is left.
+  bool SaveSome(uint64_t* cursor, size_t count);
+  // Ends the snapshot, done or abandoned: keys not saved yet are marked as
+  // if they were (so the next snapshot starts clean) without being handed
+  // over.
+  void EndSnapshot();
+  bool snapshotting() const { return snapshot_ != nullptr; }
 
   // Visits live keys in split order starting at the first key whose order is
   // >= from, until f has been called `count` times; returns the order of the
@@ -280,6 +311,13 @@ class Db {
   };
 
   Entry* Lookup(std::string_view key) const;
+  // Lookup for the owner: a key a running snapshot lacks is saved first.
+  Entry* LookupForChange(std::string_view key) {
+    Entry* e = Lookup(key);
+    if (e != nullptr && e->snapshot_mark != snapshot_mark_) SaveForSnapshot(e);
+    return e;
+  }
+  void SaveForSnapshot(Entry* e);
   void RemoveFromExpires(Entry* e);
   static void RetireObject(Object* obj);
 
@@ -311,6 +349,9 @@ class Db {
   KeyEvents* events_ = nullptr;
   std::atomic<int> index_{0};
   std::vector<Entry*> expires_;  // owner only; keys with a TTL
+  // Owner only: the mark of keys the running (or last) snapshot has.
+  uint32_t snapshot_mark_ = 0;
+  SnapshotObserver* snapshot_ = nullptr;
   // Owner-written, read by INFO on any thread.
   std::atomic<uint64_t> lazily_expired_{0};
   std::atomic<int64_t> avg_ttl_ms_{0};
