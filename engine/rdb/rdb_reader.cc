@@ -29,15 +29,15 @@ bool RdbReader::ReadHeader() {
 }
 
 bool RdbReader::Finish() {
-  done_ = true;
-  if (version_ < 5) return false;
   size_t at = pos_;
   uint64_t stored = 0;
-  if (!ReadLittleEndian(file_, &pos_, 8, &stored)) return Fail("truncated checksum", at);
-  if (stored != 0 && stored != Crc64(0, file_.substr(0, at))) {
-    done_ = false;
-    return Fail("Wrong RDB checksum", at);
+  if (version_ >= 5) {
+    if (!ReadLittleEndian(file_, &pos_, 8, &stored)) return Fail("truncated checksum", at);
+    if (stored != 0 && stored != Crc64(0, file_.substr(0, at))) {
+      return Fail("Wrong RDB checksum", at);
+    }
   }
+  done_ = true;
   return false;
 }
 
