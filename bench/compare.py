@@ -442,7 +442,8 @@ def main():
     redis = Server("redis", ["redis-server", "--port", str(rport), "--bind", "127.0.0.1",
                              "--save", "", "--appendonly", "no", "--maxclients", "10000"],
                    rport, server_cpus)
-    ours = Server("ours", [ours_bin, "--port", str(oport), "--threads", str(opts.threads)],
+    ours = Server("ours", [ours_bin, "--port", str(oport), "--threads", str(opts.threads),
+                          "--save", ""],
                   oport, server_cpus)
     try:
         print("# redis-server vs ours (threads=%d, scale=%g, repeat=%d)" % (

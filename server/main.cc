@@ -55,6 +55,14 @@ int main(int argc, char** argv) {
   sigaction(SIGTERM, &sa, nullptr);
 
   server::Server srv(config, server::AllCommands());
+  st = srv.LoadData();
+  if (!st.ok()) {
+    std::fprintf(stderr,
+                 absl::IsInvalidArgument(st) ? "Could not start: %s\n"
+                                             : "Fatal error loading the DB: %s. Exiting.\n",
+                 std::string(st.message()).c_str());
+    return 1;
+  }
   st = srv.Start();
   if (!st.ok()) {
     std::fprintf(stderr, "Could not start: %s\n", std::string(st.message()).c_str());
@@ -63,9 +71,18 @@ int main(int argc, char** argv) {
   std::printf("Ready to accept connections tcp %s:%d with %zu threads (pid %d)\n",
               config.bind.c_str(), srv.port(), srv.num_workers(), getpid());
   std::fflush(stdout);
-  while (!stop_requested.load(std::memory_order_relaxed)) usleep(50 * 1000);
-  std::printf("Received signal, shutting down\n");
-  std::fflush(stdout);
+  while (true) {
+    while (!stop_requested.load(std::memory_order_relaxed) && !srv.shutdown_requested()) {
+      usleep(50 * 1000);
+    }
+    if (srv.shutdown_requested()) break;  // SHUTDOWN saved already, if it had to
+    std::printf("Received signal, shutting down\n");
+    std::fflush(stdout);
+    // As Redis: with save points set, save first, and refuse to exit when
+    // that fails (the data would be lost).
+    if (srv.SaveBeforeExit()) break;
+    stop_requested.store(false, std::memory_order_relaxed);
+  }
   srv.Stop();
   return 0;
 }

@@ -65,7 +65,10 @@ class Process:
 
 def start_ours(threads=2, extra=()):
     port = free_port()
-    return Process([server_binary(), "--port", str(port), "--threads", str(threads), *extra], port)
+    # No save points unless a test asks (Redis's defaults would write
+    # dump.rdb into the test's directory, and the next start would load it).
+    return Process([server_binary(), "--port", str(port), "--threads", str(threads),
+                    "--save", "", *extra], port)
 
 
 def start_redis():

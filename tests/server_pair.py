@@ -35,7 +35,8 @@ def start_pair(threads=3):
          "--bind", "127.0.0.1"]), rport)
     oport = server_fixture.free_port()
     ours = server_fixture.Process(_capped(
-        [server_fixture.server_binary(), "--port", str(oport), "--threads", str(threads)]), oport)
+        [server_fixture.server_binary(), "--port", str(oport), "--threads", str(threads),
+         "--save", ""]), oport)
     return theirs, ours
 
 

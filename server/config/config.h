@@ -127,6 +127,15 @@ struct Config {
   // With no password, refuse clients that are not on the loopback
   // interface (Redis's protected mode).
   Tunable<bool> protected_mode = true;
+  // RDB snapshots: where (dir is absolute; "" until the server starts: the
+  // working directory), the `save` points, and whether files carry a
+  // CRC-64 (rdbchecksum). With stop-writes-on-bgsave-error, writes are
+  // refused while the last background save failed.
+  TunableText dir;
+  TunableText dbfilename = std::string("dump.rdb");
+  TunableText save_points = std::string("3600 1 300 100 60 10000");
+  Tunable<bool> rdbchecksum = true;
+  Tunable<bool> stop_writes_on_bgsave_error = true;
   // Settings of the CONFIG SET kind found in flags or the config file
   // (hash-max-listpack-entries ...): applied through the ConfigRegistry when
   // the server is built, with its validation.

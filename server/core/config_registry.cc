@@ -1,5 +1,9 @@
 #include "server/core/config_registry.h"
 
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <memory>
 
@@ -10,6 +14,7 @@
 #include "server/command/glob.h"
 #include "server/command/text.h"
 #include "server/core/server.h"
+#include "server/persistence/save_points.h"
 
 namespace server {
 
@@ -133,27 +138,44 @@ ConfigRegistry::ConfigRegistry(Server* server) : server_(server) {
         return "";
       });
   Add("io-threads", "", Kind::kImmutable, [this] { return absl::StrCat(server_->num_workers()); });
-  AddFixed("dir", "/", Kind::kProtected);
-  AddFixed("dbfilename", "dump.rdb", Kind::kProtected);
-  AddFixed("daemonize", "no");
-  AddFixed("list-compress-depth", "0");
-  // Persistence does not exist yet: the values that mean "off" are taken,
-  // the others refused, never stored as if they did something.
+  // Protected as in Redis 7.0 (enable-protected-configs no): set from the
+  // command line or config file only.
   Add(
-      "save", "", Kind::kModifiable, [] { return std::string(); },
-      [](std::string_view value, std::function<void()>* apply) -> std::string {
-        std::vector<std::string> parts = absl::StrSplit(AV(value), ' ', absl::SkipEmpty());
-        if (parts.size() % 2 != 0) return "Invalid save parameters";
-        for (size_t i = 0; i < parts.size(); ++i) {
-          int64_t v;
-          if (!absl::SimpleAtoi(parts[i], &v) || v < (i % 2 == 0 ? 1 : 0)) {
-            return "Invalid save parameters";
-          }
+      "dir", "", Kind::kProtected, [&c] { return c.dir.get(); },
+      [&c](std::string_view value, std::function<void()>* apply) -> std::string {
+        char resolved[PATH_MAX];
+        struct stat st {};
+        std::string path(value);
+        if (realpath(path.c_str(), resolved) == nullptr || stat(resolved, &st) != 0 ||
+            !S_ISDIR(st.st_mode)) {
+          return absl::StrCat("No such file or directory");
         }
-        if (!parts.empty()) return "snapshots (RDB) are not supported by this server yet";
-        *apply = [] {};
+        *apply = [&c, dir = std::string(resolved)] { c.dir = dir; };
         return "";
       });
+  Add(
+      "dbfilename", "", Kind::kProtected, [&c] { return c.dbfilename.get(); },
+      [&c](std::string_view value, std::function<void()>* apply) -> std::string {
+        if (value.find('/') != std::string_view::npos) {
+          return "dbfilename can't be a path, just a filename";
+        }
+        *apply = [&c, v = std::string(value)] { c.dbfilename = v; };
+        return "";
+      });
+  AddFixed("daemonize", "no");
+  AddFixed("list-compress-depth", "0");
+  Add(
+      "save", "", Kind::kModifiable, [&c] { return c.save_points.get(); },
+      [&c](std::string_view value, std::function<void()>* apply) -> std::string {
+        std::vector<persistence::SavePoint> points;
+        if (!persistence::ParseSavePoints(value, &points)) return "Invalid save parameters";
+        *apply = [&c, text = persistence::FormatSavePoints(points)] { c.save_points = text; };
+        return "";
+      });
+  AddYesNo("rdbchecksum", [&c] { return c.rdbchecksum.get(); },
+           [&c](bool on) { c.rdbchecksum = on; });
+  AddYesNo("stop-writes-on-bgsave-error", [&c] { return c.stop_writes_on_bgsave_error.get(); },
+           [&c](bool on) { c.stop_writes_on_bgsave_error = on; });
   Add(
       "appendonly", "", Kind::kModifiable, [] { return std::string("no"); },
       [](std::string_view value, std::function<void()>* apply) -> std::string {
@@ -309,7 +331,21 @@ std::vector<std::pair<std::string, std::string>> ConfigRegistry::Get(Args patter
   return out;
 }
 
-std::string ConfigRegistry::Set(Args pairs) {
+void ConfigRegistry::AddYesNo(std::string name, std::function<bool()> get,
+                              std::function<void(bool)> set) {
+  Add(
+      std::move(name), "", Kind::kModifiable,
+      [get] { return std::string(get() ? "yes" : "no"); },
+      [set](std::string_view value, std::function<void()>* apply) -> std::string {
+        if (!EqualsIgnoreCase(value, "yes") && !EqualsIgnoreCase(value, "no")) {
+          return "argument must be 'yes' or 'no'";
+        }
+        *apply = [set, on = EqualsIgnoreCase(value, "yes")] { set(on); };
+        return "";
+      });
+}
+
+std::string ConfigRegistry::Set(Args pairs, bool starting) {
   std::vector<std::function<void()>> applies;
   std::vector<const Param*> seen;
   for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
@@ -322,7 +358,9 @@ std::string ConfigRegistry::Set(Args pairs) {
       return Failed(pairs[i], "duplicate parameter");
     }
     seen.push_back(p);
-    if (p->kind == Kind::kProtected) return Failed(pairs[i], "can't set protected config");
+    if (p->kind == Kind::kProtected && !starting) {
+      return Failed(pairs[i], "can't set protected config");
+    }
     if (p->kind == Kind::kImmutable || !p->set) {
       return Failed(pairs[i], "can't set immutable config");
     }

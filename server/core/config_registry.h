@@ -29,7 +29,9 @@ class ConfigRegistry {
 
   // Sets name/value pairs, all or none. Returns Redis's error text, or ""
   // when every value was valid and applied.
-  std::string Set(Args pairs);
+  // `starting`: from the command line or config file, where protected
+  // parameters (dir, dbfilename) may be set too.
+  std::string Set(Args pairs, bool starting = false);
 
  private:
   enum class Kind { kModifiable, kImmutable, kProtected };
@@ -58,6 +60,7 @@ class ConfigRegistry {
   // (appendfsync while appendonly is off, as in Redis), read back by tools.
   void AddStored(std::string name, std::string initial, std::vector<std::string> allowed = {});
   void AddFixed(std::string name, std::string value, Kind kind = Kind::kImmutable);
+  void AddYesNo(std::string name, std::function<bool()> get, std::function<void(bool)> set);
   const Param* Find(std::string_view name) const;
 
   Server* server_;

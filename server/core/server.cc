@@ -1,10 +1,13 @@
 #include "server/core/server.h"
 
 #include <arpa/inet.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <future>
 #include <random>
 
 #include "absl/strings/ascii.h"
@@ -13,6 +16,7 @@
 #include "server/core/config_registry.h"
 #include "server/core/memory_stats.h"
 #include "server/core/script_run.h"
+#include "server/core/snapshots.h"
 #include "server/core/worker.h"
 
 namespace server {
@@ -42,6 +46,11 @@ Server::Server(Config config, CommandTable commands)
       start_ms_(NowMs()),
       run_id_(RandomRunId()) {
   config_registry_ = std::make_unique<ConfigRegistry>(this);
+  snapshots_ = std::make_unique<Snapshots>(this);
+  if (config_.dir.get().empty()) {
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof(cwd)) != nullptr) config_.dir = std::string(cwd);
+  }
   for (engine::ShardId i = 0; i < shards_.size(); ++i) {
     engine::Shard& shard = shards_.shard(i);
     for (int db = 0; db < shard.num_dbs(); ++db) shard.db(db).set_events(&keyspace_events_);
@@ -72,17 +81,25 @@ std::string Server::BusyError(const CommandSpec& spec, Args args) const {
                                                                         : kBusyEvalError);
 }
 
-absl::Status Server::Start() {
+absl::Status Server::ApplyStartupSettings() {
+  if (settings_applied_) return absl::OkStatus();
+  settings_applied_ = true;
   // Settings of the CONFIG SET kind from flags or the config file.
   for (const auto& [name, value] : config_.runtime_settings) {
     std::string_view pair[2] = {name, value};
-    std::string error = config_registry_->Set(Args(pair, 2));
+    std::string error = config_registry_->Set(Args(pair, 2), /*starting=*/true);
     if (error.rfind("ERR Unknown option", 0) == 0) {
       return absl::InvalidArgumentError(
           absl::StrCat("Bad directive or wrong number of arguments: ", name));
     }
     if (!error.empty()) return absl::InvalidArgumentError(error.substr(4));
   }
+  return absl::OkStatus();
+}
+
+absl::Status Server::Start() {
+  absl::Status settings = ApplyStartupSettings();
+  if (!settings.ok()) return settings;
   memory_.Refresh();
   engine::access_settings().lfu = engine::IsLfuPolicy(config_.maxmemory_policy);
   std::vector<int> fds;
@@ -116,6 +133,39 @@ absl::Status Server::Start() {
   }
   for (size_t i = 0; i < workers_.size(); ++i) workers_[i]->Start(fds[i], unix_fd_);
   return absl::OkStatus();
+}
+
+absl::Status Server::LoadData() {
+  absl::Status settings = ApplyStartupSettings();
+  if (!settings.ok()) return settings;
+  return snapshots_->LoadAtStartup();
+}
+
+bool Server::SaveBeforeExit() {
+  if (!snapshots_->has_save_points()) return true;
+  while (true) {
+    // Started on worker 0's thread (snapshots begin with a transaction
+    // there); a BGSAVE still running makes us wait for it and try again.
+    auto result = std::make_shared<std::promise<absl::Status>>();
+    std::future<absl::Status> done = result->get_future();
+    auto task = std::make_unique<engine::Task>(
+        engine::Task::Kind::kCallback, [this, result](engine::Shard&) {
+          std::string error = snapshots_->Start(
+              worker(0), [result](absl::Status st) { result->set_value(st); });
+          if (!error.empty()) result->set_value(absl::UnavailableError(error));
+        });
+    while (!worker(0).shard().mailbox().TryPush(task)) usleep(1000);
+    absl::Status st = done.get();
+    if (absl::IsUnavailable(st)) {
+      usleep(10 * 1000);
+      continue;
+    }
+    if (!st.ok()) {
+      std::fprintf(stderr, "Error trying to save the DB, can't exit: %s\n",
+                   std::string(st.message()).c_str());
+    }
+    return st.ok();
+  }
 }
 
 void Server::Stop() {

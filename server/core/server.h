@@ -22,6 +22,7 @@ namespace server {
 
 class Worker;
 class ConfigRegistry;
+class Snapshots;
 
 // Process-wide state: configuration, shards, workers, counters. Created once
 // in main(); workers read it, and only atomics change after start.
@@ -80,10 +81,25 @@ class Server {
   // Keyspace notifications: the engine's key events, published; its mask is
   // notify-keyspace-events.
   pubsub::KeyspaceNotifier& keyspace_events() { return keyspace_events_; }
+  // RDB snapshots: BGSAVE, SAVE, the save points, loading at start.
+  Snapshots& snapshots() { return *snapshots_; }
+  // Loads the dump file (dir/dbfilename), if there is one. Before Start.
+  absl::Status LoadData();
+  // SHUTDOWN asked to stop (any thread); main() stops the server then.
+  void RequestShutdown() { shutdown_requested_.store(true, std::memory_order_release); }
+  bool shutdown_requested() const { return shutdown_requested_.load(std::memory_order_acquire); }
+  // SIGTERM's save when save points are set: a snapshot from worker 0,
+  // waited for. True when the server may exit.
+  bool SaveBeforeExit();
 
  private:
   MemoryGauge memory_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> shutdown_requested_{false};
+  // Flags and config-file settings of the CONFIG SET kind, applied once
+  // (LoadData needs dir and dbfilename before Start).
+  absl::Status ApplyStartupSettings();
+  bool settings_applied_ = false;
   scripting::ScriptCache scripts_;
   scripting::FunctionRegistry functions_;
   pubsub::SubscriptionRegistry subscriptions_;
@@ -94,6 +110,7 @@ class Server {
   engine::ShardSet shards_;
   CommandTable commands_;
   std::unique_ptr<ConfigRegistry> config_registry_;
+  std::unique_ptr<Snapshots> snapshots_;
   std::vector<std::unique_ptr<Worker>> workers_;
   int64_t start_ms_;
   std::string run_id_;

@@ -5,6 +5,8 @@
 // timers, output limits and gathers worker_housekeeping.cc.
 #include "server/core/worker.h"
 
+#include "server/core/snapshots.h"
+
 #include <pthread.h>
 #include <sched.h>
 
@@ -22,6 +24,13 @@
 namespace server {
 
 namespace {
+
+constexpr std::string_view kMisconfError =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "
+    "to disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the "
+    "RDB error.";
 
 // A client with this many replies outstanding stops being read until they
 // drain: bounds memory per pipelining client.
@@ -120,6 +129,8 @@ Worker::Worker(Server* server, engine::ShardId id)
     DispatchAllBatches();
     // Values stored by transactions (or mailbox work) may unblock clients.
     ServeBlocked();
+    // A snapshot's slice: after the commands, before what they published.
+    StepSnapshot();
     // Last: everything above may have raised keyspace events.
     FlushPublished();
     // Sends that met a full mailbox are retried on the next iteration.
@@ -429,6 +440,15 @@ void Worker::Execute(Client& c, Args args) {
   bool oom_checked = (spec->flags & kDenyOom) ||
                      (c.multi != nullptr && (spec->name == "multi" || spec->name == "watch"));
   if (oom_checked && !AdmitWrite(*spec)) return Reject(c, errors::kOom, spec);
+  if (spec->flags & kWrite) {
+    // The last background save failed: writes wait until one succeeds, as
+    // stop-writes-on-bgsave-error says.
+    if (!server_->snapshots().last_ok() && server_->config().stop_writes_on_bgsave_error &&
+        server_->snapshots().has_save_points()) {
+      return Reject(c, kMisconfError, spec);
+    }
+    WorkerStats::Bump(stats_.writes);
+  }
   c.last_command = spec;
   if (spec->on_client != nullptr) {
     Reply(c, [&](resp::ReplyWriter& w) {

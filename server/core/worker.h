@@ -15,6 +15,7 @@
 #include "net/listener.h"
 #include "server/command/multi_command.h"
 #include "server/core/blocking.h"
+#include "engine/rdb/shard_snapshot.h"
 #include "server/core/client.h"
 #include "server/core/command_memo.h"
 #include "server/pubsub/outbox.h"
@@ -28,6 +29,7 @@ struct Invalidation;
 class ScriptRun;
 class Server;
 class Worker;
+struct SnapshotRun;
 
 // Counters a worker bumps on its hot path. Per worker, so threads never
 // share a cache line for them; written only by the owning thread (a plain
@@ -37,6 +39,8 @@ struct WorkerStats {
   std::atomic<uint64_t> fast_path_reads{0};
   std::atomic<uint64_t> hops{0};
   std::atomic<uint64_t> transactions{0};
+  // Write commands run (the save points' count of changes).
+  std::atomic<uint64_t> writes{0};
   // Keyspace hits and misses of fast-path reads (the owner shard counts
   // the others).
   std::atomic<uint64_t> keyspace_hits{0};
@@ -105,6 +109,14 @@ class Worker : public net::ConnectionHandler {
   using Collect = std::function<std::string(Worker&)>;
   using Finish = std::function<void(std::vector<std::string>&, resp::ReplyWriter&)>;
   void GatherFromWorkers(ClientContext& ctx, Collect collect, Finish finish);
+
+  // RDB snapshots (worker_snapshot.cc): this worker's part of one - its
+  // shard, written a slice per loop iteration - and the commands that wait
+  // for a snapshot's file.
+  void BeginSnapshotPart(std::shared_ptr<SnapshotRun> run);
+  enum class SaveRequest { kForeground, kBackground, kBackgroundScheduled, kShutdown,
+                           kShutdownForce };
+  void Save(ClientContext& ctx, SaveRequest request);
 
   // Transactions (worker_exec.cc). WATCH: registers the keys on their
   // shards; the reply waits until every shard has them. UNWATCH (and EXEC,
@@ -299,6 +311,9 @@ class Worker : public net::ConnectionHandler {
   CommandMemo peek_commands_;
   std::thread thread_;
   std::unique_ptr<scripting::LuaRuntime> lua_;
+  void StepSnapshot();
+  std::unique_ptr<rdb::ShardSnapshot> snapshot_part_;
+  std::shared_ptr<SnapshotRun> snapshot_run_;
   uint64_t lua_generation_ = 0;
   uint64_t lua_function_generation_ = 0;
   absl::flat_hash_map<std::string, std::shared_ptr<scripting::Script>> known_scripts_;

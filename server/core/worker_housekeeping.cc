@@ -8,12 +8,13 @@
 #include "server/core/memory_stats.h"
 #include "server/core/server.h"
 #include "server/core/worker.h"
+#include "server/core/snapshots.h"
 
 namespace server {
 
 void Worker::ResetStats() {
   for (std::atomic<uint64_t>* counter :
-       {&stats_.commands, &stats_.fast_path_reads, &stats_.hops, &stats_.transactions,
+       {&stats_.commands, &stats_.fast_path_reads, &stats_.hops, &stats_.transactions, &stats_.writes,
         &stats_.keyspace_hits, &stats_.keyspace_misses, &shard_.expired_keys, &shard_.evicted_keys,
         &shard_.keyspace_hits, &shard_.keyspace_misses}) {
     counter->store(0, std::memory_order_relaxed);
@@ -155,6 +156,7 @@ void Worker::OnTimer() {
   }
   // A held shard belongs to its transaction: a script may be changing its
   // data from another thread right now (worker_script.cc).
+  if (id_ == 0) server_->snapshots().OnTimer(*this, loop_.now_ms());
   if (!shard_.held()) {
     shard_.ActiveExpire(/*budget_us=*/1000);
     shard_.PublishSizes();

@@ -31,6 +31,7 @@ namespace {
 server::Server* StartServer() {
   server::Config config;
   config.port = 0;
+  config.save_points = std::string();  // fuzzed SAVE/BGSAVE stay, save points do not
   config.threads = 3;
   auto* srv = new server::Server(config, server::AllCommands());
   if (!srv->Start().ok()) std::abort();

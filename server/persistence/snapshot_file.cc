@@ -32,7 +32,13 @@ SnapshotFile::~SnapshotFile() {
       }
     }
     cv_.notify_all();
-    writer_.join();
+    // The last owner may be the writer itself (a completion callback that
+    // held the file): it is about to return, so let it go.
+    if (writer_.get_id() == std::this_thread::get_id()) {
+      writer_.detach();
+    } else {
+      writer_.join();
+    }
   }
 }
 

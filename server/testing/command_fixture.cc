@@ -17,6 +17,7 @@ namespace server {
 void CommandFixture::SetUp() {
   Config config;
   config.port = 0;
+  config.save_points = std::string();  // no snapshots into the test's directory
   config.threads = threads_;
   server_ = std::make_unique<Server>(config, AllCommands());
   absl::Status st = server_->Start();

@@ -12,6 +12,7 @@
 #include "server/core/server.h"
 #include "server/core/worker.h"
 #include "engine/rdb/rdb_string.h"
+#include "server/scripting/library_builder.h"
 #include "server/scripting/function_registry.h"
 #include "server/scripting/lua_runtime.h"
 #include "server/scripting/script_flags.h"
@@ -21,31 +22,6 @@ namespace {
 
 void Fcall(Args args, ClientContext& ctx) { ctx.worker.Fcall(ctx, args, false); }
 void FcallRo(Args args, ClientContext& ctx) { ctx.worker.Fcall(ctx, args, true); }
-
-// The metadata's refusals, in Redis's order: "" or the error.
-std::string CheckMetadata(const scripting::LibraryMetadata& md) {
-  if (!md.error.empty()) return absl::StrCat("ERR ", md.error);
-  if (!scripting::ValidFunctionName(md.name)) {
-    return "ERR Library names can only contain letters, numbers, or underscores(_) and must be "
-           "at least one character long";
-  }
-  if (!absl::EqualsIgnoreCase(md.engine, "lua")) {
-    return absl::StrCat("ERR Engine '", md.engine, "' not found");
-  }
-  return "";
-}
-
-// Reads a library's metadata and runs its code in a scratch interpreter to
-// learn what it registers. "" or Redis's error.
-std::string MakeLibrary(std::string_view code, scripting::FunctionLibrary* library) {
-  scripting::LibraryMetadata md = scripting::ParseLibraryMetadata(code);
-  std::string error = CheckMetadata(md);
-  if (!error.empty()) return error;
-  library->name = md.name;
-  library->code = std::string(code);
-  scripting::LuaRuntime scratch("7.0.15");
-  return scratch.LoadLibrary(code, md.shebang_length, &library->functions);
-}
 
 void FunctionLoad(Args args, ClientContext& ctx) {
   bool replace = false;
@@ -60,7 +36,7 @@ void FunctionLoad(Args args, ClientContext& ctx) {
   std::string_view code = args[pos];
   scripting::LibraryMetadata md = scripting::ParseLibraryMetadata(code);
   scripting::FunctionRegistry& registry = ctx.server.functions();
-  std::string error = CheckMetadata(md);
+  std::string error = scripting::CheckLibraryMetadata(md);
   if (!error.empty()) return ctx.out.Error(error);
   // Redis refuses an existing library before it runs the new code.
   if (!replace) {
@@ -73,7 +49,7 @@ void FunctionLoad(Args args, ClientContext& ctx) {
   // The code runs once in a scratch interpreter: what it registers (or why
   // it fails) decides; every worker loads it again from the registry.
   scripting::FunctionLibrary library;
-  error = MakeLibrary(code, &library);
+  error = scripting::BuildLibrary(code, &library);
   if (error.empty()) error = registry.Add(std::move(library), replace);
   if (!error.empty()) return ctx.out.Error(error);
   ctx.out.Bulk(md.name);
@@ -130,7 +106,7 @@ void FunctionRestore(Args args, ClientContext& ctx) {
       return ctx.out.Error("ERR failed loading the given functions payload");
     }
     scripting::FunctionLibrary library;
-    std::string error = MakeLibrary(code, &library);
+    std::string error = scripting::BuildLibrary(code, &library);
     for (const scripting::FunctionLibrary& other : libraries) {
       if (error.empty() && other.name == library.name) {
         error = absl::StrCat("ERR Library '", library.name, "' already exists");

@@ -7,6 +7,9 @@ namespace server {
 
 // INFO, TIME, CONFIG and COMMAND: commands about the whole server.
 void RegisterServerCommands(CommandTable& table);
+// SAVE, BGSAVE, LASTSAVE, SHUTDOWN (persistence_commands.cc); called by
+// RegisterServerCommands.
+void RegisterPersistenceCommands(CommandTable& table);
 
 }  // namespace server
 
