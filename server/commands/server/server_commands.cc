@@ -17,6 +17,7 @@
 #include "server/core/config_registry.h"
 #include "server/core/memory_stats.h"
 #include "server/core/server.h"
+#include "server/core/snapshots.h"
 #include "server/core/worker.h"
 
 namespace server {
@@ -81,6 +82,7 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
 #endif
         "\r\n\r\n");
   }
+  if (want("persistence")) absl::StrAppend(&out, server.snapshots().InfoSection(now_ms));
   if (want("stats")) {
     uint64_t commands = 0, fast = 0, hops = 0, txs = 0;
     for (size_t i = 0; i < server.num_workers(); ++i) {
@@ -113,6 +115,7 @@ std::string InfoText(Server& server, std::string_view section, int64_t now_ms) {
         "\r\npubsub_patterns:", server.subscriptions().NumPatterns(),
         "\r\npubsubshard_channels:",
         server.subscriptions().Size(pubsub::SubscriptionRegistry::Space::kShardChannel),
+        "\r\nmigrate_cached_sockets:0",  // no MIGRATE here: no cached connections
         "\r\ntracking_total_keys:", server.tracking().keys(),
         "\r\ntracking_total_items:", server.tracking().items(),
         "\r\ntracking_total_prefixes:", server.tracking().prefixes(),
@@ -372,6 +375,7 @@ void Command(Args args, ClientContext& ctx) {
 }  // namespace
 
 void RegisterServerCommands(CommandTable& t) {
+  RegisterPersistenceCommands(t);
   t.Add(ClientCommand("info", -1, 0, Info, {"@slow"}));
   t.Add(ClientCommand("time", 1, kFast, Time, {"@slow"}));
   CommandSpec config = ClientCommand("config", -2, kAdmin, ConfigCmd, {"@slow"});
