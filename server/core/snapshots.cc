@@ -37,8 +37,17 @@ Snapshots::Snapshots(Server* server) : server_(server) {
   last_save_s_.store(server->start_ms() / 1000, std::memory_order_relaxed);
 }
 
+uint64_t Snapshots::changes() const {
+  uint64_t n = 0;
+  for (size_t i = 0; i < server_->num_workers(); ++i) {
+    n += server_->worker(i).stats().writes.load(std::memory_order_relaxed);
+  }
+  return n;
+}
+
 uint64_t Snapshots::changes_since_save() const {
-  return changes_.load(std::memory_order_relaxed) - saved_changes_.load(std::memory_order_relaxed);
+  uint64_t now = changes(), saved = saved_changes_.load(std::memory_order_relaxed);
+  return now > saved ? now - saved : 0;  // CONFIG RESETSTAT zeroes the counters
 }
 
 bool Snapshots::has_save_points() const {
@@ -70,7 +79,7 @@ std::string Snapshots::Start(Worker& origin, std::function<void(absl::Status)> d
   int64_t now = origin.loop().now_ms();
   auto run = std::make_shared<SnapshotRun>();
   run->start_ms = now;
-  run->changes_at_start = changes_.load(std::memory_order_relaxed);
+  run->changes_at_start = changes();
   run->done = std::move(done);
   run->origin = origin.id();
   last_attempt_s_.store(now / 1000, std::memory_order_relaxed);

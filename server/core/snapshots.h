@@ -54,9 +54,8 @@ class Snapshots {
   // a snapshot.
   void OnTimer(Worker& w, int64_t now_ms);
 
-  // Writes were acknowledged (Redis's server.dirty): the save points count
-  // them. Any thread.
-  void AddChanges(uint64_t n) { changes_.fetch_add(n, std::memory_order_relaxed); }
+  // Write commands run since the last successful save (Redis's
+  // server.dirty, counted per command: WorkerStats::writes). Any thread.
   uint64_t changes_since_save() const;
   int64_t last_save_s() const { return last_save_s_.load(std::memory_order_relaxed); }
   bool last_ok() const { return last_ok_.load(std::memory_order_relaxed); }
@@ -71,11 +70,11 @@ class Snapshots {
  private:
   void Finished(SnapshotRun& run, absl::Status st, uint64_t bytes);
   std::string Prologue(int64_t now_ms) const;
+  uint64_t changes() const;
 
   Server* server_;
   std::atomic<bool> in_progress_{false};
   std::atomic<bool> scheduled_{false};
-  std::atomic<uint64_t> changes_{0};
   std::atomic<uint64_t> saved_changes_{0};
   std::atomic<int64_t> last_save_s_{0};
   std::atomic<bool> last_ok_{true};
