@@ -25,7 +25,8 @@ while IFS= read -r f; do
   esac
   sources+=("$f")
 done < <(cd "${root}" && {
-  find resp net engine -maxdepth 1 -name '*.cc'
+  find resp net -maxdepth 1 -name '*.cc'
+  find engine -name '*.cc'
   find server -name '*.cc' -not -path 'server/fuzz/*' -not -path 'server/testing/*'
 } | sort)
 
@@ -62,8 +63,8 @@ done
 printf '%s\n' "${stale[@]}" | xargs -r -P "$(nproc)" -I{} sh -c \
   'clang++ '"${flags[*]}"' -c "'"${root}"'/{}" -o "'"${out}"'/obj/$(echo {} | tr / _).o"'
 # shellcheck disable=SC2086  # absl_libs is a list of flags.
-clang++ -fsanitize=fuzzer,address,undefined "${objects[@]}" ${absl_libs} -lcds -lpthread \
-  -latomic -o "${out}/command_fuzz"
+clang++ -fsanitize=fuzzer,address,undefined "${objects[@]}" ${absl_libs} -lcds -llzf \
+  -l:liblua5.1-cjson.a -l:liblua5.1-bitop.a -l:liblua5.1.a -lm -ldl -lpthread -latomic -o "${out}/command_fuzz"
 
 echo "fuzz_commands: running for ${seconds}s"
 cd "${out}"

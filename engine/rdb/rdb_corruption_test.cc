@@ -126,6 +126,16 @@ TEST(RdbCorruptionTest, RandomMutationsNeverCrash) {
   }
 }
 
+TEST(RdbCorruptionTest, CompressedLengthsMustBePlausible) {
+  // Found by tools/fuzz_rdb.sh: a 1-byte LZF body claiming 4 GB once made
+  // the reader allocate the claim. LZF expands at most 88 times.
+  std::string s("\xc3\x01\x80\xff\xff\xff\xff\xff", 8);
+  size_t pos = 0;
+  std::string out;
+  EXPECT_FALSE(ReadString(s, &pos, &out));
+  EXPECT_EQ(out.capacity() < 1024, true);
+}
+
 TEST(RdbCorruptionTest, FileReaderSurvivesMutations) {
   std::string file;
   AppendHeader(&file);

@@ -67,7 +67,10 @@ bool ReadEncoded(std::string_view in, size_t* pos, uint64_t enc, std::string* s)
       if (!ReadPlainLength(in, pos, &compressed) || !ReadPlainLength(in, pos, &plain)) {
         return false;
       }
-      if (compressed > in.size() - *pos || plain > kMaxStringLength || compressed == 0) {
+      // LZF expands at most 88 times (a 3-byte back reference copies 264
+      // bytes): a larger claim is corrupt and must not be allocated.
+      if (compressed > in.size() - *pos || plain > kMaxStringLength || compressed == 0 ||
+          plain > compressed * 90 + 64) {
         return false;
       }
       if (s != nullptr) {
