@@ -276,6 +276,25 @@ class RdbInteropTest(unittest.TestCase):
         self.assertEqual(out.returncode, 1)
         self.assertIn("offset", out.stderr)
 
+    def test_function_libraries_are_saved_and_loaded(self):
+        code = ("#!lua name=mylib\n"
+                "redis.register_function('answer', function(keys, args) return 42 end)")
+        p, r = self.ours()
+        r.function_load(code)
+        r.set("k", "v")
+        r.save()
+        self.stop(p)
+        self.check_rdb()
+        q, rr = self.real()
+        self.assertEqual(rr.fcall("answer", 0), 42)
+        rr.function_load(code.replace("mylib", "theirs").replace("answer", "other"))
+        rr.save()
+        self.stop(q)
+        p, r = self.ours()
+        self.assertEqual(r.fcall("answer", 0), 42)
+        self.assertEqual(r.fcall("other", 0), 42)
+        self.assertEqual(r.get("k"), b"v")
+
     def test_errors_and_replies_as_redis(self):
         p, r = self.ours()
         q, rr = self.real()

@@ -10,7 +10,8 @@
 #   - //resp depends on anything but abseil (//third_party:absl);
 #   - //server/scripting depends on engine, net, command, config, core or a
 #     family; //server/pubsub on net, config, core or a family;
-#   - //engine/rdb (the RDB codec) on //server or //net.
+#   - //engine/rdb (the RDB codec) on //server or //net; //server/persistence
+#     on core, config, a family or net.
 # "Depends" is transitive. The argument is the graph genquery wrote
 # (deps(//server:server), one `"from" -> "to"` line per edge).
 set -euo pipefail
@@ -69,7 +70,8 @@ forbid() {
 # The graph must hold what the rules are about, or they prove nothing.
 for target in //engine:engine //net:net //resp:resp //server/command:command \
   //server/config:config //server/core:core //server/commands:all \
-  //server/scripting:scripting //engine/rdb:rdb //server/pubsub:pubsub; do
+  //server/scripting:scripting //engine/rdb:rdb //server/pubsub:pubsub \
+  //server/persistence:persistence; do
   grep -qxF "${target}" <<<"${nodes}" || fail "${target} is not in the graph"
 done
 families="$(grep -oE '^//server/commands/[^:]+' <<<"${nodes}" | sort -u)"
@@ -104,6 +106,9 @@ forbid "//server/pubsub depends on a layer above it" \
   '^//server/pubsub(:|/)' '^//(server/(config|core|commands)|net)(:|/)'
 # The codec is the engine's: other programs use it without the server.
 forbid "//engine/rdb depends on //server or //net" '^//engine/rdb:' '^//(server|net)(:|/)'
+# Files and bytes: the workers that feed it are core's.
+forbid "//server/persistence depends on a layer above it" \
+  '^//server/persistence(:|/)' '^//(server/(config|core|commands)|net)(:|/)'
 
 if ((failures > 0)); then
   echo "${failures} layering rule(s) broken"
