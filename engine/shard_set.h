@@ -41,6 +41,13 @@ class ShardSet {
   EncodingLimits& limits() { return limits_; }
   const EncodingLimits& limits() const { return limits_; }
 
+  // Redis's rdbcompression: whether serialized values (DUMP payloads,
+  // snapshots) store strings over 20 bytes LZF-compressed. CONFIG SET may
+  // change it: any thread, relaxed; a new value applies from the next value
+  // written.
+  bool rdb_compression() const { return rdb_compression_.load(std::memory_order_relaxed); }
+  void set_rdb_compression(bool on) { rdb_compression_.store(on, std::memory_order_relaxed); }
+
   // Global, monotonically increasing transaction ids (never 0).
   uint64_t NextTxId() { return next_txid_.fetch_add(1, std::memory_order_relaxed); }
 
@@ -51,6 +58,7 @@ class ShardSet {
   std::array<uint16_t, kNumSlots> slot_to_shard_;
   std::atomic<uint64_t> next_txid_{1};
   EncodingLimits limits_;
+  std::atomic<bool> rdb_compression_{true};
 };
 
 }  // namespace engine

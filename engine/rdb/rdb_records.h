@@ -41,7 +41,8 @@ void AppendChecksum(std::string* out, uint64_t crc);
 // createDumpPayload).
 std::string DumpPayload(const engine::Object& value, const SaveOptions& options);
 // RESTORE's side: false with Redis's error text when the payload's footer
-// is wrong or its value does not decode exactly.
+// is wrong or its value does not decode. As in Redis, bytes after the value
+// (inside the checksummed body) are ignored.
 bool RestorePayload(std::string_view payload, const engine::EncodingLimits& limits,
                     engine::Object** out, std::string* error);
 

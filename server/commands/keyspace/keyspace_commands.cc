@@ -437,6 +437,7 @@ void RegisterKeyspaceCommands(CommandTable& t) {
   }
   t.Add(object);
   RegisterKeyMoveCommands(t);
+  RegisterDumpCommands(t);
 }
 
 }  // namespace server

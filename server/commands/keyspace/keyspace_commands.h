@@ -6,13 +6,17 @@
 namespace server {
 
 // DEL, EXISTS, TYPE, the TTL commands, KEYS, SCAN, DBSIZE, FLUSHDB/FLUSHALL,
-// RANDOMKEY, OBJECT, and (through RegisterKeyMoveCommands) the commands that
-// move values between keys.
+// RANDOMKEY, OBJECT, and (through RegisterKeyMoveCommands and
+// RegisterDumpCommands) the commands that move values between keys and
+// DUMP/RESTORE.
 void RegisterKeyspaceCommands(CommandTable& table);
 
 // RENAME, RENAMENX, COPY, MOVE, SWAPDB (key_move_commands.cc); called by
 // RegisterKeyspaceCommands.
 void RegisterKeyMoveCommands(CommandTable& table);
+
+// DUMP, RESTORE (dump_commands.cc); called by RegisterKeyspaceCommands.
+void RegisterDumpCommands(CommandTable& table);
 
 }  // namespace server
 
