@@ -172,6 +172,9 @@ ConfigRegistry::ConfigRegistry(Server* server) : server_(server) {
         *apply = [&c, text = persistence::FormatSavePoints(points)] { c.save_points = text; };
         return "";
       });
+  engine::ShardSet* shards = &server->shards();
+  AddYesNo("rdbcompression", [shards] { return shards->rdb_compression(); },
+           [shards](bool on) { shards->set_rdb_compression(on); });
   AddYesNo("rdbchecksum", [&c] { return c.rdbchecksum.get(); },
            [&c](bool on) { c.rdbchecksum = on; });
   AddYesNo("stop-writes-on-bgsave-error", [&c] { return c.stop_writes_on_bgsave_error.get(); },
