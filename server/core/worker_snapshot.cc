@@ -42,6 +42,10 @@ void Worker::BeginSnapshotPart(std::shared_ptr<SnapshotRun> run) {
 
 void Worker::StepSnapshot() {
   if (snapshot_part_ == nullptr) return;
+  // A held shard belongs to its transaction: a script may be changing its
+  // data from another thread right now (and saving keys into this very
+  // snapshot before it does). The walk resumes after the release.
+  if (shard_.held()) return;
   // The disk is behind: wait for the writer to drain (it wakes us).
   if (snapshot_run_->file.queued_bytes() > persistence::SnapshotFile::kHighWater) return;
   if (!snapshot_part_->Step(kSnapshotKeysPerIteration)) {
