@@ -254,8 +254,9 @@ void Db::BeginSnapshot(SnapshotObserver* observer) {
   snapshot_ = observer;
 }
 
-void Db::EndSnapshot() {
+void Db::EndSnapshot(bool complete) {
   snapshot_ = nullptr;
+  if (complete) return;
   uint64_t cursor = 0;
   while (!SaveSome(&cursor, SIZE_MAX)) {
   }

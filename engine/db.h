@@ -177,10 +177,11 @@ class Db {
   // Saves up to `count` keys the snapshot does not have yet, walking the map
   // from *cursor (0 at first); true when none is left.
   bool SaveSome(uint64_t* cursor, size_t count);
-  // Ends the snapshot, done or abandoned: keys not saved yet are marked as
-  // if they were (so the next snapshot starts clean) without being handed
-  // over.
-  void EndSnapshot();
+  // Ends the snapshot. After a complete pass (SaveSome returned true) every
+  // key has the mark already; an abandoned one marks the keys not saved yet
+  // as if they were (so the next snapshot starts clean), without handing
+  // them over - a walk over the db.
+  void EndSnapshot(bool complete);
   bool snapshotting() const { return snapshot_ != nullptr; }
 
   // Visits live keys in split order starting at the first key whose order is

@@ -302,6 +302,57 @@ class RdbInteropTest(unittest.TestCase):
         self.assertEqual(r.fcall("other", 0), 42)
         self.assertEqual(r.get("k"), b"v")
 
+    def test_bgsave_inside_exec_on_every_worker(self):
+        # BGSAVE queued in MULTI runs inside EXEC's local hold of its worker's
+        # shard; the snapshot's transaction must not wait behind that hold.
+        p, r = self.ours(threads=4)
+        for i in range(200):
+            r.set("k%d" % i, i)
+        clients = [redis.Redis(port=p.port, socket_timeout=10) for _ in range(12)]
+        for c in clients:
+            while c.info("persistence")["rdb_bgsave_in_progress"]:
+                time.sleep(0.01)
+            pipe = c.pipeline(transaction=True)
+            pipe.execute_command("BGSAVE")
+            self.assertEqual(pipe.execute(), [True])  # redis-py's reading of the status
+            self.assertEqual(c.set("after", "1"), True)  # the shard still serves
+            self.assertEqual(c.mset({"a": 1, "b": 2, "c": 3}), True)
+
+    def test_shutdown_during_bgsave_waits_and_saves(self):
+        p, r = self.ours(threads=2)
+        pipe = r.pipeline(transaction=False)
+        for i in range(200000):
+            pipe.set("key:%d" % i, "v" * 50)
+        pipe.execute()
+        r.bgsave()
+        r.set("last", "write")
+        r.shutdown(save=True)
+        self.assertEqual(p.proc.wait(timeout=60), 0)
+        self.procs.remove(p)
+        p, r = self.ours(threads=2)
+        self.assertEqual(r.get("last"), b"write")
+        self.assertEqual(r.dbsize(), 200001)
+
+    def test_sigterm_when_the_save_fails_keeps_serving(self):
+        gone = os.path.join(self.dir, "gone")
+        os.mkdir(gone)
+        p = server_fixture.start_ours(2, ("--dir", gone, "--save", "3600 1"))
+        self.procs.append(p)
+        r = redis.Redis(port=p.port)
+        r.set("k", "v")
+        os.rmdir(gone)  # the save cannot create its file any more
+        p.proc.send_signal(signal.SIGTERM)
+        time.sleep(1)
+        self.assertIsNone(p.proc.poll())  # Redis: "can't exit"
+        self.assertEqual(r.get("k"), b"v")
+        self.assertEqual(r.info("persistence")["rdb_last_bgsave_status"], "err")
+        with self.assertRaises(redis.exceptions.ResponseError) as ctx:
+            r.set("k", "w")
+        self.assertTrue(str(ctx.exception).startswith("MISCONF"), str(ctx.exception))
+        r.shutdown(nosave=True)
+        self.assertEqual(p.proc.wait(timeout=30), 0)
+        self.procs.remove(p)
+
     def test_errors_and_replies_as_redis(self):
         p, r = self.ours()
         q, rr = self.real()

@@ -43,6 +43,8 @@ class RdbReader {
   // rdbchecksum no) or the version predates checksums.
   bool Next(RdbRecord* r);
   bool done() const { return done_; }
+  // Redis skips the check when rdbchecksum is off (default: on).
+  void set_verify_checksum(bool on) { verify_checksum_ = on; }
   const std::string& error() const { return error_; }
   // Bytes consumed so far (loading progress).
   size_t offset() const { return pos_; }
@@ -55,6 +57,7 @@ class RdbReader {
   size_t pos_ = 0;
   int version_ = 0;
   bool done_ = false;
+  bool verify_checksum_ = true;
   std::string error_;
 };
 

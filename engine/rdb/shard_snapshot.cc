@@ -66,12 +66,12 @@ bool ShardSnapshot::Step(size_t max_keys) {
     cursor_ = 0;
   }
   Flush();
-  EndAll();
+  EndAll(/*complete=*/true);
   return true;
 }
 
-void ShardSnapshot::EndAll() {
-  for (const auto& [db, index] : dbs_) const_cast<engine::Db*>(db)->EndSnapshot();
+void ShardSnapshot::EndAll(bool complete) {
+  for (const auto& [db, index] : dbs_) const_cast<engine::Db*>(db)->EndSnapshot(complete);
   running_ = false;
 }
 
@@ -79,7 +79,7 @@ void ShardSnapshot::Abort() {
   if (!running_) return;
   chunk_.clear();
   sink_ = [](std::string) {};
-  EndAll();
+  EndAll(/*complete=*/false);
 }
 
 }  // namespace rdb

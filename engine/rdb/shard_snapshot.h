@@ -45,7 +45,7 @@ class ShardSnapshot : public engine::SnapshotObserver {
 
  private:
   void Flush();
-  void EndAll();
+  void EndAll(bool complete);
 
   engine::Shard& shard_;
   SaveOptions options_;

@@ -152,7 +152,11 @@ bool Server::SaveBeforeExit() {
         engine::Task::Kind::kCallback, [this, result](engine::Shard&) {
           std::string error = snapshots_->Start(
               worker(0), [result](absl::Status st) { result->set_value(st); });
-          if (!error.empty()) result->set_value(absl::UnavailableError(error));
+          if (error == Snapshots::kInProgress) {
+            result->set_value(absl::UnavailableError(error));
+          } else if (!error.empty()) {
+            result->set_value(absl::InternalError(error));
+          }
         });
     while (!worker(0).shard().mailbox().TryPush(task)) usleep(1000);
     absl::Status st = done.get();
@@ -174,6 +178,7 @@ void Server::Stop() {
   stopping_.store(true, std::memory_order_release);
   for (auto& w : workers_) w->Stop();
   for (auto& w : workers_) w->Join();
+  snapshots_->Shutdown();
 }
 
 }  // namespace server

@@ -72,9 +72,7 @@ std::string Snapshots::Prologue(int64_t now_ms) const {
 
 std::string Snapshots::Start(Worker& origin, std::function<void(absl::Status)> done) {
   bool idle = false;
-  if (!in_progress_.compare_exchange_strong(idle, true)) {
-    return "ERR Background save already in progress";
-  }
+  if (!in_progress_.compare_exchange_strong(idle, true)) return std::string(kInProgress);
   const Config& c = server_->config();
   int64_t now = origin.loop().now_ms();
   auto run = std::make_shared<SnapshotRun>();
@@ -98,14 +96,39 @@ std::string Snapshots::Start(Worker& origin, std::function<void(absl::Status)> d
   });
   size_t n = server_->shards().size();
   run->shards_left.store(static_cast<int>(n), std::memory_order_relaxed);
-  std::vector<engine::ShardId> all(n);
-  std::iota(all.begin(), all.end(), 0);
-  auto* tx = new engine::Transaction(&origin.shard(), std::move(all));
-  tx->AddPhase([server, run](engine::Shard& shard) {
-    server->worker(shard.id()).BeginSnapshotPart(run);
-  });
-  tx->Start([] {});
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    current_ = run;
+  }
+  // The point in time: a transaction over every shard, begun from a callback
+  // in the origin's own mailbox rather than here - the caller may run inside
+  // a local hold of its shard (BGSAVE in EXEC), behind which an acquire of
+  // that shard would wait forever.
+  auto begin = std::make_unique<engine::Task>(
+      engine::Task::Kind::kCallback, [server, run, n](engine::Shard& origin_shard) {
+        std::vector<engine::ShardId> all(n);
+        std::iota(all.begin(), all.end(), 0);
+        auto* tx = new engine::Transaction(&origin_shard, std::move(all));
+        tx->AddPhase([server, run](engine::Shard& shard) {
+          server->worker(shard.id()).BeginSnapshotPart(run);
+        });
+        tx->Start([] {});
+      });
+  origin.shard().Send(origin.id(), std::move(begin));
   return "";
+}
+
+void Snapshots::Shutdown() {
+  std::shared_ptr<SnapshotRun> run;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    run = std::move(current_);
+  }
+  if (run == nullptr) return;
+  // No worker runs any more: nobody else calls Finish. Parts still pending
+  // mean the file is incomplete.
+  if (run->shards_left.load(std::memory_order_acquire) > 0) run->file.Finish(nullptr, true);
+  run->file.Wait();
 }
 
 void Snapshots::PartDone(std::shared_ptr<SnapshotRun> run) {
@@ -135,6 +158,10 @@ void Snapshots::Finished(SnapshotRun& run, absl::Status st, uint64_t bytes) {
     std::fprintf(stderr, "Background saving error: %s\n", std::string(st.message()).c_str());
   }
   current_start_ms_.store(0, std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    current_.reset();
+  }
   in_progress_.store(false, std::memory_order_release);
   if (run.done) run.done(st);
   if (scheduled_.exchange(false, std::memory_order_relaxed)) {
@@ -191,7 +218,7 @@ absl::Status Snapshots::LoadAtStartup() {
   };
   persistence::LoadStats stats;
   absl::Status st = persistence::LoadRdbFile(path, start, c.databases, shards.limits(), sinks,
-                                             &stats);
+                                             &stats, c.rdbchecksum.get());
   for (engine::ShardId i = 0; i < shards.size(); ++i) shards.shard(i).PublishSizes();
   if (absl::IsNotFound(st)) return absl::OkStatus();
   if (st.ok()) st = dup;

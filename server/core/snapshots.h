@@ -40,8 +40,14 @@ class Snapshots {
   explicit Snapshots(Server* server);
 
   // Starts a snapshot from `origin`'s thread; `done` runs there when the
-  // file is complete (or failed). "" or Redis's error (one in progress).
+  // file is complete (or failed). "" or Redis's error: kInProgress, or why
+  // the file could not be created.
+  static constexpr std::string_view kInProgress = "ERR Background save already in progress";
   std::string Start(Worker& origin, std::function<void(absl::Status)> done);
+  // Server::Stop, after every worker has stopped (and dropped its part): a
+  // snapshot still being written is abandoned (the old file stays), one
+  // being completed finishes; returns once its writer thread is done.
+  void Shutdown();
   bool in_progress() const { return in_progress_.load(std::memory_order_acquire); }
   // BGSAVE SCHEDULE during a snapshot: another starts when it ends.
   void Schedule() { scheduled_.store(true, std::memory_order_relaxed); }
@@ -73,6 +79,8 @@ class Snapshots {
   uint64_t changes() const;
 
   Server* server_;
+  std::mutex mu_;
+  std::shared_ptr<SnapshotRun> current_;  // guarded by mu_
   std::atomic<bool> in_progress_{false};
   std::atomic<bool> scheduled_{false};
   std::atomic<uint64_t> saved_changes_{0};

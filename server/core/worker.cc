@@ -166,6 +166,11 @@ void Worker::Run(int listen_fd, int unix_fd) {
   shard_.set_now_ms(loop_.now_ms());
   loop_.Run();
 
+  // A snapshot part still being written is abandoned here, on the thread
+  // attached to libcds (its Db walk needs that), not in ~Worker.
+  if (snapshot_part_ != nullptr) snapshot_part_->Abort();
+  snapshot_part_.reset();
+  snapshot_run_.reset();
   // Shutdown: close every connection; the loop's destructor frees them.
   // Clients with work still in flight on other workers (which may be running
   // for a moment longer and write into their reply slots) stay allocated

@@ -314,6 +314,17 @@ class Worker : public net::ConnectionHandler {
   void StepSnapshot();
   std::unique_ptr<rdb::ShardSnapshot> snapshot_part_;
   std::shared_ptr<SnapshotRun> snapshot_run_;
+  // SAVE / SHUTDOWN waiting for their file; SHUTDOWNs that met a running
+  // BGSAVE wait here until it ends (retried by the timer).
+  struct WaitingSave {
+    PendingReply* slot;
+    Client* client;
+    resp::Protocol proto;
+    SaveRequest request;
+  };
+  void StartWaitingSave(const WaitingSave& w);
+  void RetryWaitingSaves();
+  std::vector<WaitingSave> waiting_saves_;
   uint64_t lua_generation_ = 0;
   uint64_t lua_function_generation_ = 0;
   absl::flat_hash_map<std::string, std::shared_ptr<scripting::Script>> known_scripts_;

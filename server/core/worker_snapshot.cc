@@ -62,42 +62,47 @@ void Worker::Save(ClientContext& ctx, SaveRequest request) {
     snapshots.Schedule();
     return ctx.out.SimpleString("Background saving scheduled");
   }
-  if (request != SaveRequest::kForeground && request != SaveRequest::kShutdown &&
-      request != SaveRequest::kShutdownForce) {
+  if (request == SaveRequest::kBackground || request == SaveRequest::kBackgroundScheduled) {
     std::string error = snapshots.Start(*this, nullptr);
     if (!error.empty()) return ctx.out.Error(error);
     return ctx.out.SimpleString("Background saving started");
   }
   // SAVE and SHUTDOWN answer once the file is written.
   Client& c = ctx.client;
-  PendingReply* slot = NewPending(c);
+  WaitingSave w{NewPending(c), &c, c.proto, request};
   ++c.in_flight;
-  Client* client = &c;
-  resp::Protocol proto = c.proto;
-  std::string error = snapshots.Start(*this, [this, slot, client, proto,
-                                              request](absl::Status st) {
-    resp::ReplyWriter w(&slot->data, proto);
-    if (request == SaveRequest::kForeground) {
-      st.ok() ? w.Ok() : w.Error("ERR");
-    } else if (st.ok() || request == SaveRequest::kShutdownForce) {
-      server_->RequestShutdown();  // the connection closes with the server
+  StartWaitingSave(w);
+}
+
+void Worker::StartWaitingSave(const WaitingSave& w) {
+  auto finish = [this, w](absl::Status st) {
+    resp::ReplyWriter out(&w.slot->data, w.proto);
+    if (w.request == SaveRequest::kForeground) {
+      st.ok() ? out.Ok() : out.Error("ERR");
+    } else if (st.ok() || w.request == SaveRequest::kShutdownForce) {
+      server_->RequestShutdown();  // no reply: the connection closes with the server
     } else {
-      w.Error("ERR Errors trying to SHUTDOWN. Check logs.");
+      out.Error("ERR Errors trying to SHUTDOWN. Check logs.");
     }
-    slot->ready = true;
-    Complete(client);
-  });
-  if (!error.empty()) {
-    resp::ReplyWriter w(&slot->data, proto);
-    if (request == SaveRequest::kShutdownForce) {
-      server_->RequestShutdown();
-    } else {
-      w.Error(request == SaveRequest::kForeground ? error
-                                                  : "ERR Errors trying to SHUTDOWN. Check logs.");
-    }
-    slot->ready = true;
-    Complete(client);
+    w.slot->ready = true;
+    Complete(w.client);
+  };
+  std::string error = server_->snapshots().Start(*this, finish);
+  if (error.empty()) return;
+  // SHUTDOWN during a BGSAVE waits for it and then saves afresh (Redis
+  // kills the child and saves); SAVE answers the error, as Redis.
+  if (error == Snapshots::kInProgress && w.request != SaveRequest::kForeground) {
+    waiting_saves_.push_back(w);
+    return;
   }
+  finish(absl::InternalError(error));
+}
+
+void Worker::RetryWaitingSaves() {
+  if (waiting_saves_.empty() || server_->snapshots().in_progress()) return;
+  std::vector<WaitingSave> waiting;
+  waiting.swap(waiting_saves_);
+  for (const WaitingSave& w : waiting) StartWaitingSave(w);
 }
 
 }  // namespace server

@@ -49,13 +49,14 @@ class MappedFile {
 
 absl::Status LoadRdbFile(const std::string& path, int64_t now_ms, int num_dbs,
                          const engine::EncodingLimits& limits, const LoadSinks& sinks,
-                         LoadStats* stats) {
+                         LoadStats* stats, bool verify_checksum) {
   MappedFile file;
   absl::Status st = file.Open(path);
   if (!st.ok()) return st;
   std::string_view bytes = file.view();
   stats->bytes = bytes.size();
   rdb::RdbReader reader(bytes);
+  reader.set_verify_checksum(verify_checksum);
   if (!reader.ReadHeader()) return absl::DataLossError(reader.error());
   stats->version = reader.version();
   rdb::RdbRecord r;

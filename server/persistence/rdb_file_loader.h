@@ -31,9 +31,10 @@ struct LoadSinks {
 // every live key to the sinks. NotFound when there is no file; any other
 // error names the offset of the bad record, and keys before it have been
 // handed over already (the caller decides - at start, Redis exits).
+// `verify_checksum`: rdbchecksum (off: the CRC is not checked, as Redis).
 absl::Status LoadRdbFile(const std::string& path, int64_t now_ms, int num_dbs,
                          const engine::EncodingLimits& limits, const LoadSinks& sinks,
-                         LoadStats* stats);
+                         LoadStats* stats, bool verify_checksum = true);
 
 }  // namespace persistence
 

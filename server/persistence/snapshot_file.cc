@@ -84,6 +84,10 @@ void SnapshotFile::Finish(Done done, bool abandon) {
   cv_.notify_all();
 }
 
+void SnapshotFile::Wait() {
+  if (writer_.joinable() && writer_.get_id() != std::this_thread::get_id()) writer_.join();
+}
+
 absl::Status SnapshotFile::WriteAll(const std::string& bytes) {
   if (checksum_) crc_ = rdb::Crc64(crc_, bytes);
   size_t off = 0;

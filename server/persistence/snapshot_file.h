@@ -44,6 +44,8 @@ class SnapshotFile {
   // Ends the file (success) or abandons it (`abandon`: the temp file is
   // removed, the target untouched); `done` runs on the writer thread.
   void Finish(Done done, bool abandon = false);
+  // Waits for the writer thread to end (after Finish).
+  void Wait();
 
  private:
   void WriterLoop();
