@@ -39,7 +39,8 @@ class ConfigFileTest(unittest.TestCase):
                           'save ""\nappendonly no\nbind 127.0.0.1 -::1\n'
                           'requirepass "se cret"\nmaxmemory 2mb\n')
         proc = server_fixture.Process([server_fixture.server_binary(), conf, "--port", str(port),
-                                       "--threads", "1", "--save", ""], port)
+                                       "--threads", "1", "--save", "",
+                                       "--dir", server_fixture.data_dir()], port)
         try:
             c = redis.Redis(port=port, password="se cret")
             self.assertEqual(c.config_get("hash-max-listpack-entries"),

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,12 @@ class HiredisTest : public ::testing::Test {
   void SetUp() override {
     port_ = FreePort();
     std::string port = std::to_string(port_);
+    // No save points, and a directory of its own: Bazel keeps the test's
+    // working directory between runs, and a dump.rdb there would be loaded.
+    const char* tmp = std::getenv("TEST_TMPDIR");
+    std::string dir = tmp != nullptr ? tmp : "/tmp";
     std::vector<const char*> argv = {"server/server", "--port", port.c_str(), "--threads", "3",
-                                     nullptr};
+                                     "--save", "", "--dir", dir.c_str(), nullptr};
     ASSERT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, const_cast<char**>(argv.data()),
                           environ),
               0);

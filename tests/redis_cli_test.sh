@@ -5,7 +5,7 @@ set -euo pipefail
 BIN=server/server
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 SOCK=$(mktemp -u /tmp/shardis-test-XXXXXX.sock)
-"$BIN" --port "$PORT" --threads 2 --save "" --unixsocket "$SOCK" > server.log 2>&1 &
+"$BIN" --port "$PORT" --threads 2 --save "" --dir "${TEST_TMPDIR:-/tmp}" --unixsocket "$SOCK" > server.log 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 for _ in $(seq 100); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done

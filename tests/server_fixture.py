@@ -63,12 +63,19 @@ class Process:
         return self.proc.returncode
 
 
+def data_dir():
+    """A fresh directory for one server's dump.rdb: never the test's working
+    directory, which Bazel keeps between runs (a file left there would be
+    loaded by the next start)."""
+    return tempfile.mkdtemp(prefix="data.", dir=os.environ.get("TEST_TMPDIR"))
+
+
 def start_ours(threads=2, extra=()):
     port = free_port()
-    # No save points unless a test asks (Redis's defaults would write
-    # dump.rdb into the test's directory, and the next start would load it).
+    # No save points unless a test asks (Redis's defaults would save at
+    # every exit).
     return Process([server_binary(), "--port", str(port), "--threads", str(threads),
-                    "--save", "", *extra], port)
+                    "--save", "", "--dir", data_dir(), *extra], port)
 
 
 def start_redis():
@@ -77,4 +84,5 @@ def start_redis():
         raise RuntimeError("redis-server is not installed (run tools/bootstrap.sh)")
     port = free_port()
     return Process([exe, "--port", str(port), "--save", "", "--appendonly", "no",
+                    "--dir", data_dir(),
                     "--bind", "127.0.0.1"], port)

@@ -74,23 +74,38 @@ TEST_F(ConfigCommandsTest, ResetStatZeroesCounters) {
   EXPECT_NE(stats.find("keyspace_hits:0"), std::string::npos) << stats;
 }
 
-TEST_F(ConfigCommandsTest, PersistenceAndNotificationsAreRefusedUntilTheyExist) {
+TEST_F(ConfigCommandsTest, PersistenceSettingsAndNotifications) {
   auto failed = [](const std::string& name, const std::string& why) {
     return "-\"ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + why +
            "\"";
   };
-  // "Off" is what we do: accepted.
   EXPECT_EQ(Run({"config", "set", "save", "", "appendonly", "no"}), "+\"OK\"");
   EXPECT_EQ(Run({"config", "set", "notify-keyspace-events", ""}), "+\"OK\"");
-  // Anything that needs what we lack is refused, never stored.
-  EXPECT_EQ(Run({"config", "set", "save", "900 1"}),
-            failed("save", "snapshots (RDB) are not supported by this server yet"));
+  // Save points are stored as Redis prints them; bad ones refused whole.
+  EXPECT_EQ(Run({"config", "set", "save", "900  1 300 10"}), "+\"OK\"");
+  EXPECT_EQ(Run({"config", "get", "save"}), "[\"save\", \"900 1 300 10\"]");
   EXPECT_EQ(Run({"config", "set", "save", "900"}), failed("save", "Invalid save parameters"));
   EXPECT_EQ(Run({"config", "set", "save", "0 1"}), failed("save", "Invalid save parameters"));
+  EXPECT_EQ(Run({"config", "set", "save", "10 -1"}), failed("save", "Invalid save parameters"));
+  EXPECT_EQ(Run({"config", "get", "save"}), "[\"save\", \"900 1 300 10\"]");
+  EXPECT_EQ(Run({"config", "set", "save", ""}), "+\"OK\"");
+  // The append-only file does not exist yet: refused, never stored.
   EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}),
             failed("appendonly", "the append-only file is not supported by this server yet"));
   EXPECT_EQ(Run({"config", "set", "appendonly", "maybe"}),
             failed("appendonly", "argument must be 'yes' or 'no'"));
+  for (const char* name : {"rdbcompression", "rdbchecksum", "stop-writes-on-bgsave-error"}) {
+    EXPECT_EQ(Run({"config", "get", name}), "[\"" + std::string(name) + "\", \"yes\"]");
+    EXPECT_EQ(Run({"config", "set", name, "no"}), "+\"OK\"");
+    EXPECT_EQ(Run({"config", "get", name}), "[\"" + std::string(name) + "\", \"no\"]");
+    EXPECT_EQ(Run({"config", "set", name, "on"}), failed(name, "argument must be 'yes' or 'no'"));
+    EXPECT_EQ(Run({"config", "set", name, "yes"}), "+\"OK\"");
+  }
+  // dir and dbfilename are protected, as in Redis 7.0.
+  EXPECT_EQ(Run({"config", "set", "dir", "/tmp"}), failed("dir", "can't set protected config"));
+  EXPECT_EQ(Run({"config", "set", "dbfilename", "x.rdb"}),
+            failed("dbfilename", "can't set protected config"));
+  EXPECT_EQ(Run({"config", "get", "dbfilename"}), "[\"dbfilename\", \"dump.rdb\"]");
   EXPECT_EQ(Run({"config", "set", "notify-keyspace-events", "Q"}),
             failed("notify-keyspace-events", "Invalid event class character. Use 'Ag$lshzxeKEtmd'."));
   EXPECT_EQ(Run({"config", "get", "save"}), "[\"save\", \"\"]");
