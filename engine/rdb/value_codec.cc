@@ -122,6 +122,30 @@ bool ForEachPacked(std::string_view blob, F&& f) {
   return !reader.failed();
 }
 
+// The entries of a packed blob two at a time (field and value, member and
+// score), for hashes and sorted sets: kRefused when f said no (and why),
+// kBroken for a corrupt blob or an odd count.
+enum class PairWalk { kOk, kRefused, kBroken };
+template <typename F>
+PairWalk ForEachPackedPair(std::string_view blob, bool listpack, F&& f) {
+  std::string first;
+  bool have_first = false, refused = false;
+  auto pair = [&](std::string_view v) {
+    if (!have_first) {
+      first.assign(v);
+      have_first = true;
+      return true;
+    }
+    have_first = false;
+    refused = !f(std::string_view(first), v);
+    return !refused;
+  };
+  bool ok = listpack ? ForEachPacked<ListpackReader>(blob, pair)
+                     : ForEachPacked<ZiplistReader>(blob, pair);
+  if (refused) return PairWalk::kRefused;
+  return ok && !have_first ? PairWalk::kOk : PairWalk::kBroken;
+}
+
 LoadStatus LoadList(uint8_t type, std::string_view in, size_t* pos, Loader& ld, Object** out) {
   auto list = std::make_unique<ListObject>();
   const int64_t fill = EncodingLimits::Get(ld.limits.list_max_listpack_size);
@@ -215,25 +239,17 @@ LoadStatus LoadZSet(uint8_t type, std::string_view in, size_t* pos, Loader& ld, 
   if (type == kTypeZSetZiplist || type == kTypeZSetListpack) {
     zset = std::make_unique<ZSetObject>();
     if (!ReadString(in, pos, &s)) return ld.Corrupt("truncated sorted set blob");
-    std::string member;
-    bool have_member = false;
-    bool failed = false;
-    auto pair = [&](std::string_view v) {
-      if (!have_member) {
-        member.assign(v);
-        have_member = true;
-        return true;
-      }
-      have_member = false;
-      double score = 0;
-      if (!ParseScore(v, &score)) ld.Corrupt("bad sorted set score");
-      failed = !ld.error->empty() || !add(member, score);
-      return !failed;
-    };
-    bool ok = type == kTypeZSetListpack ? ForEachPacked<ListpackReader>(s, pair)
-                                        : ForEachPacked<ZiplistReader>(s, pair);
-    if (failed) return LoadStatus::kCorrupt;
-    if (!ok || have_member) return ld.Corrupt("Zset ziplist integrity check failed.");
+    PairWalk walk =
+        ForEachPackedPair(s, type == kTypeZSetListpack, [&](std::string_view m, std::string_view v) {
+          double score = 0;
+          if (!ParseScore(v, &score)) {
+            ld.Corrupt("bad sorted set score");
+            return false;
+          }
+          return add(m, score);
+        });
+    if (walk == PairWalk::kRefused) return LoadStatus::kCorrupt;
+    if (walk == PairWalk::kBroken) return ld.Corrupt("Zset ziplist integrity check failed.");
     return Finish(std::move(zset), out);
   }
   uint64_t n = 0;
@@ -282,22 +298,9 @@ LoadStatus LoadHash(uint8_t type, std::string_view in, size_t* pos, Loader& ld, 
     if (reader.failed()) return ld.Corrupt("Zipmap integrity check failed.");
     return Finish(std::move(hash), out);
   }
-  std::string field;
-  bool have_field = false, failed = false;
-  auto pair = [&](std::string_view v) {
-    if (!have_field) {
-      field.assign(v);
-      have_field = true;
-      return true;
-    }
-    have_field = false;
-    failed = !set(field, v);
-    return !failed;
-  };
-  bool ok = type == kTypeHashListpack ? ForEachPacked<ListpackReader>(s, pair)
-                                      : ForEachPacked<ZiplistReader>(s, pair);
-  if (failed) return LoadStatus::kCorrupt;
-  if (!ok || have_field) return ld.Corrupt("Hash ziplist integrity check failed.");
+  PairWalk walk = ForEachPackedPair(s, type == kTypeHashListpack, set);
+  if (walk == PairWalk::kRefused) return LoadStatus::kCorrupt;
+  if (walk == PairWalk::kBroken) return ld.Corrupt("Hash ziplist integrity check failed.");
   return Finish(std::move(hash), out);
 }
 
