@@ -98,6 +98,21 @@ KeyRef Db::Insert(std::string_view key, Object* obj) {
   return KeyRef{e};
 }
 
+KeyRef Db::InsertIfAbsent(std::string_view key, Object* obj) {
+  Entry* e = Entry::Create(key);
+  e->snapshot_mark = snapshot_mark_;
+  e->obj.store(obj, std::memory_order_relaxed);
+  if (!map_.insert(*e)) {
+    e->obj.store(nullptr, std::memory_order_relaxed);
+    Entry::Destroy(e);
+    return KeyRef{};
+  }
+  ++size_;
+  NoteStored(key, obj);
+  Notify(kEventNew, "new", key);
+  return KeyRef{e};
+}
+
 KeyRef Db::Set(std::string_view key, Object* obj, int64_t expire_ms, bool keep_ttl,
                int64_t now_ms) {
   KeyRef ref = Find(key, now_ms);

@@ -93,6 +93,10 @@ class Db {
   KeyRef Peek(std::string_view key, int64_t now_ms);
   // Inserts `obj` under a new key (which must not exist) with no TTL.
   KeyRef Insert(std::string_view key, Object* obj);
+  // Insert for a key that may exist (loading a file): one search instead
+  // of a lookup first. An empty ref, and obj still the caller's, when the
+  // key is there already.
+  KeyRef InsertIfAbsent(std::string_view key, Object* obj);
   // Sets key to obj: replaces (and retires) an existing value, keeping its TTL
   // only when keep_ttl; expire_ms (0 = none) applies otherwise.
   KeyRef Set(std::string_view key, Object* obj, int64_t expire_ms, bool keep_ttl, int64_t now_ms);

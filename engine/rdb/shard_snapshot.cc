@@ -21,6 +21,7 @@ ShardSnapshot::~ShardSnapshot() {
 void ShardSnapshot::Begin(int64_t now_ms) {
   now_ms_ = now_ms;
   running_ = true;
+  resized_.assign(resize_hints_.size(), false);
   for (int i = 0; i < shard_.num_dbs(); ++i) {
     engine::Db& db = shard_.db(i);
     dbs_.emplace_back(&db, i);
@@ -39,6 +40,10 @@ void ShardSnapshot::Save(const engine::Db& db, const engine::Entry& e) {
   if (index != chunk_db_) {
     AppendSelectDb(&chunk_, index);
     chunk_db_ = index;
+    if (static_cast<size_t>(index) < resize_hints_.size() && !resized_[index]) {
+      resized_[index] = true;
+      AppendResizeDb(&chunk_, resize_hints_[index].first, resize_hints_[index].second);
+    }
   }
   const engine::Object* obj = e.obj.load(std::memory_order_relaxed);
   KeyMeta meta;

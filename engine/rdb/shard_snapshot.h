@@ -28,6 +28,14 @@ class ShardSnapshot : public engine::SnapshotObserver {
 
   ShardSnapshot(engine::Shard& shard, SaveOptions options, EvictionData eviction, Sink sink,
                 size_t chunk_bytes = size_t{1} << 20);
+  // Keys and keys with a TTL per db in the whole dataset (all shards), for
+  // the RESIZEDB record this shard writes before its first key of a db, as
+  // Redis writes one: a loader sizes its table once instead of growing it.
+  // Repeats of the same hint by other shards are no-ops for Redis. Before
+  // Begin; without it no RESIZEDB is written.
+  void set_resize_hints(std::vector<std::pair<uint64_t, uint64_t>> hints) {
+    resize_hints_ = std::move(hints);
+  }
   ~ShardSnapshot() override;
 
   // The point in time: every db of the shard starts its snapshot. Keys
@@ -61,6 +69,8 @@ class ShardSnapshot : public engine::SnapshotObserver {
   std::string chunk_;
   int chunk_db_ = -1;  // the db the chunk's last SELECTDB chose
   uint64_t keys_saved_ = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> resize_hints_;
+  std::vector<bool> resized_;  // per db index: its RESIZEDB is written
   bool running_ = false;
 };
 

@@ -78,6 +78,14 @@ std::string Snapshots::Start(Worker& origin, std::function<void(absl::Status)> d
   auto run = std::make_shared<SnapshotRun>();
   run->start_ms = now;
   run->changes_at_start = changes();
+  engine::ShardSet& shards = server_->shards();
+  run->db_sizes.assign(c.databases, {0, 0});
+  for (engine::ShardId i = 0; i < shards.size(); ++i) {
+    for (int db = 0; db < c.databases; ++db) {
+      run->db_sizes[db].first += shards.shard(i).published_sizes[db].load();
+      run->db_sizes[db].second += shards.shard(i).published_expires[db].load();
+    }
+  }
   run->done = std::move(done);
   run->origin = origin.id();
   last_attempt_s_.store(now / 1000, std::memory_order_relaxed);
@@ -199,7 +207,8 @@ absl::Status Snapshots::LoadAtStartup() {
       obj->access_time = now - static_cast<uint32_t>(std::min<int64_t>(r.idle_seconds, now));
     }
     if (r.frequency >= 0) obj->frequency = static_cast<uint8_t>(r.frequency);
-    if (d.Contains(r.key)) {
+    engine::KeyRef ref = d.InsertIfAbsent(r.key, obj);
+    if (!ref) {
       if (dup.ok()) {
         dup = absl::DataLossError(absl::StrCat("RDB has duplicated key '", r.key, "' in DB ", db,
                                                " at offset ", r.offset));
@@ -207,7 +216,6 @@ absl::Status Snapshots::LoadAtStartup() {
       engine::DestroyObject(obj);
       return;
     }
-    engine::KeyRef ref = d.Insert(r.key, obj);
     if (r.expire_ms != 0) d.SetExpire(ref, r.expire_ms);
   };
   sinks.function = [this](const std::string& code) {

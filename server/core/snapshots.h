@@ -24,6 +24,9 @@ struct SnapshotRun {
   std::atomic<int> shards_left{0};
   int64_t start_ms = 0;
   uint64_t changes_at_start = 0;
+  // Per db: keys and keys with a TTL over all shards when it started (the
+  // RESIZEDB hints).
+  std::vector<std::pair<uint64_t, uint64_t>> db_sizes;
   std::function<void(absl::Status)> done;  // on the origin worker's thread
   uint32_t origin = 0;
 };

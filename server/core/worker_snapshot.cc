@@ -35,6 +35,7 @@ void Worker::BeginSnapshotPart(std::shared_ptr<SnapshotRun> run) {
   SnapshotRun* raw = run.get();
   snapshot_part_ = std::make_unique<rdb::ShardSnapshot>(
       shard_, options, eviction, [raw](std::string chunk) { raw->file.Push(std::move(chunk)); });
+  snapshot_part_->set_resize_hints(run->db_sizes);
   snapshot_run_ = std::move(run);
   snapshot_part_->Begin(shard_.now_ms());
   loop_.Wake();
