@@ -26,6 +26,9 @@ void Worker::ServeBlocked() {
 void Worker::StartBlocking(Client& c, std::unique_ptr<MultiCommand> mc) {
   // Hops collected before this command must reach their shards first.
   SendBatches(c);
+  // A fresh clock: the loop's is from the start of this iteration, and a
+  // timeout counted from an earlier instant would end early.
+  loop_.UpdateClock();
   auto bc = std::make_shared<BlockedCommand>(*mc, &c, id_, loop_.now_ms());
   bc->slot = NewPending(c);
   ++c.in_flight;
@@ -157,7 +160,9 @@ void Worker::CheckBlockedTimeouts() {
   int64_t now = loop_.now_ms();
   std::vector<std::shared_ptr<BlockedCommand>> expired;
   for (auto& [id, bc] : blocked_) {
-    if (bc->deadline_ms() != 0 && now >= bc->deadline_ms() && !bc->attempt_running) {
+    // Strictly past: the start was stamped in whole milliseconds (rounded
+    // down), so "now == deadline" may still be short of the timeout.
+    if (bc->deadline_ms() != 0 && now > bc->deadline_ms() && !bc->attempt_running) {
       expired.push_back(bc);
     }
   }
