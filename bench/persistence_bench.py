@@ -74,26 +74,24 @@ def cpu_seconds(pid):
     return sum(int(x) for x in fields[11:15]) / CLK_TCK
 
 
-def status_kb(pid, field):
+def proc_kb(path, field):
+    """A "Field:   123 kB" line of a /proc file, or 0 once the process is gone."""
     try:
-        with open("/proc/%d/status" % pid) as f:
+        with open(path) as f:
             for line in f:
                 if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def status_kb(pid, field):
+    return proc_kb("/proc/%d/status" % pid, field)
 
 
 def rollup_kb(pid, field):
-    try:
-        with open("/proc/%d/smaps_rollup" % pid) as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return proc_kb("/proc/%d/smaps_rollup" % pid, field)
 
 
 def children(pid):
