@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <new>
 
+#include "engine/expiry_pause.h"
+
 namespace engine {
 
 namespace {
@@ -67,9 +69,10 @@ KeyRef Db::Peek(std::string_view key, int64_t now_ms) {
   Entry* e = LookupForChange(key);
   if (e == nullptr) return KeyRef{};
   int64_t exp = e->expire_ms.load(std::memory_order_relaxed);
-  if (exp != 0 && exp <= now_ms) {
+  if (exp != 0 && exp <= now_ms && !ExpiryPause::active()) {
     Erase(key);
     NoteChanged(key);
+    ReportRemoved(key);
     Notify(kEventExpired, "expired", key);
     lazily_expired_.store(lazily_expired_.load(std::memory_order_relaxed) + 1,
                           std::memory_order_relaxed);
@@ -215,6 +218,7 @@ size_t Db::ExpireSample(int64_t now_ms, size_t samples) {
       std::string key(e->key());  // the node goes away with the erase
       Erase(key);
       NoteChanged(key);
+      ReportRemoved(key);
       Notify(kEventExpired, "expired", key);
       ++deleted;
     } else if (exp != 0) {

@@ -20,6 +20,7 @@
 #include "engine/key_waiters.h"
 #include "engine/key_watchers.h"
 #include "engine/object.h"
+#include "engine/removal_feed.h"
 
 namespace engine {
 
@@ -134,6 +135,12 @@ class Db {
 
   // Where keyspace events go (set once, by the server; nullptr: nowhere).
   void set_events(KeyEvents* events) { events_ = events; }
+  // Who hears of keys expiry and eviction remove (set once; nullptr: nobody).
+  void set_removal_feed(RemovalFeed* feed) { removal_feed_ = feed; }
+  // Expiry and eviction, after removing key themselves.
+  void ReportRemoved(std::string_view key) {
+    if (removal_feed_ != nullptr) removal_feed_->Removed(index(), key);
+  }
   // Reports an event about key in this db (Redis's notifyKeyspaceEvent):
   // one branch unless its class is enabled. Into the calling thread's
   // KeyEventLog when it has one. Any thread: a fast-path reader reports its
@@ -352,6 +359,7 @@ class Db {
   KeyWaiters* waiters_ = nullptr;
   KeyWatchers* watchers_ = nullptr;
   KeyEvents* events_ = nullptr;
+  RemovalFeed* removal_feed_ = nullptr;
   std::atomic<int> index_{0};
   std::vector<Entry*> expires_;  // owner only; keys with a TTL
   // Owner only: the mark of keys the running (or last) snapshot has.

@@ -103,6 +103,7 @@ bool Evictor::EvictOne(Shard& shard, EvictionPolicy policy, int samples) {
       if (volatile_only && ref.entry->expire_ms.load(std::memory_order_relaxed) == 0) continue;
       db.Erase(best.key);
       db.NoteChanged(best.key);
+      db.ReportRemoved(best.key);
       db.Notify(kEventEvicted, "evicted", best.key);
       return true;
     }
@@ -127,6 +128,7 @@ bool Evictor::EvictRandom(Shard& shard, bool volatile_only) {
     }
     if (found && db.Erase(key)) {
       db.NoteChanged(key);
+      db.ReportRemoved(key);
       db.Notify(kEventEvicted, "evicted", key);
       return true;
     }
