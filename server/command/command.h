@@ -11,6 +11,7 @@
 #include "absl/types/span.h"
 #include "engine/shard.h"
 #include "resp/reply_writer.h"
+#include "server/command/command_log.h"
 
 namespace server {
 
@@ -50,6 +51,17 @@ struct ShardContext {
   int db_index;
   resp::ReplyWriter& out;
   int64_t now_ms;
+  // Where a write is logged for replay (nullptr: nowhere - no append-only
+  // file, or one is being replayed). RunShardHandler logs the command.
+  CommandLog* log = nullptr;
+  bool logged_itself = false;
+
+  // A write whose effect is not its own arguments (SPOP: the members it
+  // took) logs that instead of the command.
+  void LogInstead(Args argv) {
+    if (log != nullptr) log->Add(db_index, argv);
+    logged_itself = true;
+  }
 };
 
 // A command bound to the shard of its key(s): runs on that shard's thread.

@@ -111,4 +111,9 @@ void MultiCommand::WriteReply(resp::ReplyWriter& out) {
   reply_(out);
 }
 
+void MultiCommand::LogTo(CommandLog& log, const std::vector<int>* only_keys) const {
+  if (!(spec_->flags & kWrite) || failed_.load(std::memory_order_acquire) || waiting()) return;
+  LogCommand(log, *spec_, views_, db_index_, now_ms_, only_keys);
+}
+
 }  // namespace server

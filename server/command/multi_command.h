@@ -13,6 +13,7 @@
 #include "engine/shard_set.h"
 #include "resp/reply_writer.h"
 #include "server/command/command.h"
+#include "server/command/command_log.h"
 
 namespace server {
 
@@ -101,6 +102,11 @@ class MultiCommand {
   // Whose command this is (a client id), for the changes its phases make
   // on other threads (engine::ChangeAuthor; 0 keeps the thread's own).
   void set_author(uint64_t id) { author_ = id; }
+  // Hands the command to `log` in the form a replay repeats (LogCommand),
+  // unless it only reads, failed, or waits (it is logged when served). Once
+  // every phase ran, while its shards are still held. `only_keys`: the key
+  // positions a blocked pop was served from.
+  void LogTo(CommandLog& log, const std::vector<int>* only_keys = nullptr) const;
   // The handler itself threw while declaring phases: answer with `error`.
   void FailSetup(std::string error);
   void WriteReply(resp::ReplyWriter& out);

@@ -1,11 +1,13 @@
 #ifndef SHARDIS_SERVER_COMMAND_WATCH_NOTICE_H_
 #define SHARDIS_SERVER_COMMAND_WATCH_NOTICE_H_
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
 #include "engine/db.h"
 #include "server/command/command.h"
+#include "server/command/command_log.h"
 #include "server/command/handler_guard.h"
 
 namespace server {
@@ -36,21 +38,28 @@ class WatchNotice {
   std::vector<bool> existed_;
 };
 
-// Runs a single-shard command's handler behind the handler guard; when it
-// writes and someone watches a key of the shard, a write that did not fail
-// tells the watchers of its keys.
+// Runs a single-shard command's handler behind the handler guard. A write
+// that did not fail tells the watchers of its keys (when someone watches a
+// key of the shard) and goes to ctx.log (when there is one).
 inline void RunShardHandler(const CommandSpec& spec, Args args, ShardContext& ctx) {
-  if (!(spec.flags & kWrite) || !ctx.db.observed()) {
+  bool logs = ctx.log != nullptr && (spec.flags & kWrite);
+  bool observed = (spec.flags & kWrite) && ctx.db.observed();
+  if (!logs && !observed) {
     RunGuarded(spec.name, ctx.out, [&] { spec.on_shard(args, ctx); });
     return;
   }
-  std::vector<std::string_view> keys;
-  for (int pos : KeyPositions(spec, args)) keys.push_back(args[pos]);
-  WatchNotice notice(ctx.db, std::move(keys));
+  std::optional<WatchNotice> notice;
+  if (observed) {
+    std::vector<std::string_view> keys;
+    for (int pos : KeyPositions(spec, args)) keys.push_back(args[pos]);
+    notice.emplace(ctx.db, std::move(keys));
+  }
   std::string& out = *ctx.out.out();
   size_t before = out.size();
   RunGuarded(spec.name, ctx.out, [&] { spec.on_shard(args, ctx); });
-  if (!(out.size() > before && out[before] == '-')) notice.Send();
+  if (out.size() > before && out[before] == '-') return;
+  if (notice) notice->Send();
+  if (logs && !ctx.logged_itself) LogCommand(*ctx.log, spec, args, ctx.db_index, ctx.now_ms);
 }
 
 }  // namespace server

@@ -136,6 +136,15 @@ struct Config {
   TunableText save_points = std::string("3600 1 300 100 60 10000");
   Tunable<bool> rdbchecksum = true;
   Tunable<bool> stop_writes_on_bgsave_error = true;
+  // The append-only file (server/core/append_only.h): on or off, Redis
+  // 7.0's directory and file names (fixed once started), whether a
+  // truncated tail still loads, and when the file is rewritten by itself.
+  Tunable<bool> appendonly = false;
+  std::string appenddirname = "appendonlydir";
+  std::string appendfilename = "appendonly.aof";
+  Tunable<bool> aof_load_truncated = true;
+  Tunable<int64_t> auto_aof_rewrite_percentage = 100;
+  Tunable<int64_t> auto_aof_rewrite_min_size = 64ll << 20;
   // Settings of the CONFIG SET kind found in flags or the config file
   // (hash-max-listpack-entries ...): applied through the ConfigRegistry when
   // the server is built, with its validation.

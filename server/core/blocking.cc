@@ -93,6 +93,8 @@ void ServeKey(Server& server, engine::Shard& shard, int db_index, std::string_vi
     }
     resp::ReplyWriter w(&bc->slot->data, bc->proto);
     mc->WriteReply(w);
+    // From this shard's keys only: the pop a replay repeats.
+    if (CommandLog* log = server.command_log()) mc->LogTo(*log, &mc->KeysOn(shard.id()));
     queue.pop_front();
     SendHome(server, shard, std::move(bc), /*served=*/true);
   }

@@ -179,21 +179,58 @@ ConfigRegistry::ConfigRegistry(Server* server) : server_(server) {
            [&c](bool on) { c.rdbchecksum = on; });
   AddYesNo("stop-writes-on-bgsave-error", [&c] { return c.stop_writes_on_bgsave_error.get(); },
            [&c](bool on) { c.stop_writes_on_bgsave_error = on; });
+  AppendOnly* aof = &server->append_only();
+  AddYesNo("appendonly", [&c] { return c.appendonly.get(); },
+           [&c, aof](bool on) {
+             c.appendonly = on;
+             aof->SetEnabled(on);
+           });
   Add(
-      "appendonly", "", Kind::kModifiable, [] { return std::string("no"); },
-      [](std::string_view value, std::function<void()>* apply) -> std::string {
-        if (!EqualsIgnoreCase(value, "yes") && !EqualsIgnoreCase(value, "no")) {
-          return "argument must be 'yes' or 'no'";
+      "appendfsync", "", Kind::kModifiable,
+      [aof] { return std::string(aof::FsyncPolicyName(aof->fsync_policy())); },
+      [aof](std::string_view value, std::function<void()>* apply) -> std::string {
+        aof::FsyncPolicy p;
+        if (!aof::ParseFsyncPolicy(value, &p)) {
+          return "argument(s) must be one of the following: everysec, always, no";
         }
-        if (EqualsIgnoreCase(value, "yes")) {
-          return "the append-only file is not supported by this server yet";
-        }
-        *apply = [] {};
+        *apply = [aof, p] { aof->set_fsync_policy(p); };
         return "";
       });
-  // With appendonly off (always, here) the fsync policy is only a stored
-  // choice, as in Redis.
-  AddStored("appendfsync", "everysec", {"always", "everysec", "no"});
+  // Fixed once the server runs (Redis: immutable); set by flags or the file.
+  Add(
+      "appenddirname", "", Kind::kImmutable, [&c] { return c.appenddirname; },
+      [&c](std::string_view value, std::function<void()>* apply) -> std::string {
+        if (value.empty() || value.find('/') != std::string_view::npos || value == "." ||
+            value == "..") {
+          return "appenddirname can't be a path, just a dirname";
+        }
+        *apply = [&c, v = std::string(value)] { c.appenddirname = v; };
+        return "";
+      });
+  Add(
+      "appendfilename", "", Kind::kImmutable, [&c] { return c.appendfilename; },
+      [&c](std::string_view value, std::function<void()>* apply) -> std::string {
+        if (value.empty() || value.find('/') != std::string_view::npos) {
+          return "appendfilename can't be a path, just a filename";
+        }
+        *apply = [&c, v = std::string(value)] { c.appendfilename = v; };
+        return "";
+      });
+  AddYesNo("aof-load-truncated", [&c] { return c.aof_load_truncated.get(); },
+           [&c](bool on) { c.aof_load_truncated = on; });
+  // The base is always an RDB file here (Redis's default); the AOF-format
+  // base of "no" is refused rather than ignored.
+  AddStored("aof-use-rdb-preamble", "yes", {"yes"});
+  AddStored("aof-timestamp-enabled", "no", {"no"});
+  // Our writer fsyncs a base once, at its end, either way.
+  AddStored("aof-rewrite-incremental-fsync", "yes", {"yes", "no"});
+  AddInteger(
+      "auto-aof-rewrite-percentage", "", 0, INT32_MAX,
+      [&c] { return c.auto_aof_rewrite_percentage.get(); },
+      [&c](int64_t n) { c.auto_aof_rewrite_percentage = n; });
+  AddMemory(
+      "auto-aof-rewrite-min-size", 0, [&c] { return c.auto_aof_rewrite_min_size.get(); },
+      [&c](int64_t n) { c.auto_aof_rewrite_min_size = n; });
   AddMemory(
       "maxmemory", 0, [&c] { return c.maxmemory.get(); }, [&c](int64_t n) { c.maxmemory = n; });
   Add(
@@ -364,7 +401,8 @@ std::string ConfigRegistry::Set(Args pairs, bool starting) {
     if (p->kind == Kind::kProtected && !starting) {
       return Failed(pairs[i], "can't set protected config");
     }
-    if (p->kind == Kind::kImmutable || !p->set) {
+    // An immutable parameter with a setter takes its value at start only.
+    if ((p->kind == Kind::kImmutable && !starting) || !p->set) {
       return Failed(pairs[i], "can't set immutable config");
     }
     std::function<void()> apply;

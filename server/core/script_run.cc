@@ -89,6 +89,8 @@ void ScriptRun::Execute(scripting::LuaRuntime& lua, int64_t now_ms) {
   db_ = start_db_;
   reply_.clear();
   needs_every_shard_ = false;
+  log_.Clear();
+  logging_ = server_.append_only().enabled();
   state_.store(kClean, std::memory_order_release);
   resp::ReplyWriter w(&reply_, client_proto_);
   started_ = std::chrono::steady_clock::now();
@@ -102,6 +104,7 @@ void ScriptRun::Execute(scripting::LuaRuntime& lua, int64_t now_ms) {
     if (needs_every_shard_) {
       journal_.Undo(now_ms);
       reply_.clear();
+      log_.Clear();  // undone: nothing of it happened
     } else {
       journal_.Clear();
     }
@@ -300,6 +303,7 @@ void ScriptRun::RunKeyCommand(const CommandSpec& spec, Args args, const std::vec
       keys.empty() ? static_cast<engine::ShardId>(KeylessShard()) : set.ShardOf(args[keys[0]]);
   engine::Shard& shard = set.shard(target);
   ShardContext ctx{shard, shard.db(db_), db_, w, now_ms_};
+  if (logging_) ctx.log = &log_;
   RunShardHandler(spec, args, ctx);  // no eviction: Redis checks memory once, at the start
 }
 
@@ -315,7 +319,13 @@ void ScriptRun::RunMultiCommand(const CommandSpec& spec, Args args, const std::v
       mc.RunPhase(phase, shard, shard.db(db_));
     }
   }
+  if (logging_) mc.LogTo(log_);
   mc.WriteReplyWithoutBlocking(w);  // scripts never block
+}
+
+void ScriptRun::FlushLog(CommandLog* log) {
+  if (log != nullptr && !needs_every_shard_) log_.FlushTo(*log);
+  log_.Clear();
 }
 
 void ScriptRun::RunClientCommand(const CommandSpec& spec, Args args, resp::ReplyWriter& w) {

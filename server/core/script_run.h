@@ -56,6 +56,9 @@ class ScriptRun : public scripting::ScriptHost {
   // Runs the script once on this thread; the reply lands in reply().
   void Execute(scripting::LuaRuntime& lua, int64_t now_ms);
   bool needs_every_shard() const { return needs_every_shard_; }
+  // Its writes' effects (each call as a replay repeats it) into `log`, as
+  // one atomic block, after Execute and while its shards are still held.
+  void FlushLog(CommandLog* log);
   const std::string& reply() const { return reply_; }
 
   // SCRIPT KILL (function_kill false) or FUNCTION KILL, from any thread:
@@ -110,6 +113,10 @@ class ScriptRun : public scripting::ScriptHost {
   enum State { kClean, kWrote, kKilled };
   std::atomic<int> state_{kClean};
   engine::KeyJournal journal_;
+  // The effects of its write calls (the append-only file replays those,
+  // not the script: Redis 7.0's effects replication).
+  CommandBatch log_;
+  bool logging_ = false;
   std::string reply_;
   // Past busy-reply-threshold: other clients get BUSY, and this worker's own
   // clients are still read (Worker::PollWhileScriptBusy).

@@ -45,15 +45,19 @@ Server::Server(Config config, CommandTable commands)
       commands_(std::move(commands)),
       start_ms_(NowMs()),
       run_id_(RandomRunId()) {
-  config_registry_ = std::make_unique<ConfigRegistry>(this);
   snapshots_ = std::make_unique<Snapshots>(this);
+  append_only_ = std::make_unique<AppendOnly>(this);
+  config_registry_ = std::make_unique<ConfigRegistry>(this);  // reaches the two above
   if (config_.dir.get().empty()) {
     char cwd[PATH_MAX];
     if (getcwd(cwd, sizeof(cwd)) != nullptr) config_.dir = std::string(cwd);
   }
   for (engine::ShardId i = 0; i < shards_.size(); ++i) {
     engine::Shard& shard = shards_.shard(i);
-    for (int db = 0; db < shard.num_dbs(); ++db) shard.db(db).set_events(&keyspace_events_);
+    for (int db = 0; db < shard.num_dbs(); ++db) {
+      shard.db(db).set_events(&keyspace_events_);
+      shard.db(db).set_removal_feed(append_only_.get());
+    }
   }
   for (engine::ShardId i = 0; i < shards_.size(); ++i) {
     workers_.push_back(std::make_unique<Worker>(this, i));
@@ -131,6 +135,15 @@ absl::Status Server::Start() {
     }
     unix_fd_ = *fd;
   }
+  // LoadData opened the append-only file; a server started without it
+  // (tests) opens it here.
+  if (!append_only_->started()) {
+    absl::Status aof = append_only_->OpenAtStartup();
+    if (!aof.ok()) {
+      for (int f : fds) close(f);
+      return aof;
+    }
+  }
   for (size_t i = 0; i < workers_.size(); ++i) workers_[i]->Start(fds[i], unix_fd_);
   return absl::OkStatus();
 }
@@ -138,7 +151,13 @@ absl::Status Server::Start() {
 absl::Status Server::LoadData() {
   absl::Status settings = ApplyStartupSettings();
   if (!settings.ok()) return settings;
-  return snapshots_->LoadAtStartup();
+  // With appendonly yes the AOF is the data (dump.rdb is not read), as in
+  // Redis.
+  bool from_aof = false;
+  absl::Status st = append_only_->LoadAtStartup(&from_aof);
+  if (st.ok() && !from_aof) st = snapshots_->LoadAtStartup();
+  if (st.ok()) st = append_only_->OpenAtStartup();
+  return st;
 }
 
 bool Server::SaveBeforeExit() {
@@ -179,6 +198,7 @@ void Server::Stop() {
   for (auto& w : workers_) w->Stop();
   for (auto& w : workers_) w->Join();
   snapshots_->Shutdown();
+  append_only_->Shutdown();
 }
 
 }  // namespace server

@@ -10,6 +10,7 @@
 #include "engine/shard_set.h"
 #include "server/command/command_table.h"
 #include "server/config/config.h"
+#include "server/core/append_only.h"
 #include "server/core/maxmemory.h"
 #include "server/pubsub/keyspace_notifier.h"
 #include "server/pubsub/subscription_registry.h"
@@ -83,6 +84,11 @@ class Server {
   pubsub::KeyspaceNotifier& keyspace_events() { return keyspace_events_; }
   // RDB snapshots: BGSAVE, SAVE, the save points, loading at start.
   Snapshots& snapshots() { return *snapshots_; }
+  // The append-only file; command_log() is where write commands go
+  // (nullptr while it is off).
+  AppendOnly& append_only() { return *append_only_; }
+  const AppendOnly& append_only() const { return *append_only_; }
+  CommandLog* command_log() const { return append_only_->log(); }
   // Loads the dump file (dir/dbfilename), if there is one. Before Start.
   absl::Status LoadData();
   // SHUTDOWN asked to stop (any thread); main() stops the server then.
@@ -111,6 +117,7 @@ class Server {
   CommandTable commands_;
   std::unique_ptr<ConfigRegistry> config_registry_;
   std::unique_ptr<Snapshots> snapshots_;
+  std::unique_ptr<AppendOnly> append_only_;
   std::vector<std::unique_ptr<Worker>> workers_;
   int64_t start_ms_;
   std::string run_id_;

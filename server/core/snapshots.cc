@@ -56,14 +56,14 @@ bool Snapshots::has_save_points() const {
          !points.empty();
 }
 
-std::string Snapshots::Prologue(int64_t now_ms) const {
+std::string Snapshots::Prologue(int64_t now_ms, bool aof_base) const {
   std::string out;
   rdb::AppendHeader(&out);
   rdb::AppendAux(&out, "redis-ver", "7.0.15");
   rdb::AppendAux(&out, "redis-bits", "64");
   rdb::AppendAux(&out, "ctime", absl::StrCat(now_ms / 1000));
   rdb::AppendAux(&out, "used-mem", absl::StrCat(server_->memory().Refresh()));
-  rdb::AppendAux(&out, "aof-base", "0");
+  rdb::AppendAux(&out, "aof-base", aof_base ? "1" : "0");
   for (const scripting::FunctionLibrary& lib : server_->functions().Libraries()) {
     rdb::AppendFunction(&out, lib.code);
   }
@@ -71,6 +71,16 @@ std::string Snapshots::Prologue(int64_t now_ms) const {
 }
 
 std::string Snapshots::Start(Worker& origin, std::function<void(absl::Status)> done) {
+  return StartRun(origin, std::move(done), nullptr);
+}
+
+std::string Snapshots::StartAofBase(Worker& origin, SnapshotTarget target,
+                                    std::function<void(absl::Status)> done) {
+  return StartRun(origin, std::move(done), &target);
+}
+
+std::string Snapshots::StartRun(Worker& origin, std::function<void(absl::Status)> done,
+                                const SnapshotTarget* target) {
   bool idle = false;
   if (!in_progress_.compare_exchange_strong(idle, true)) return std::string(kInProgress);
   const Config& c = server_->config();
@@ -88,13 +98,20 @@ std::string Snapshots::Start(Worker& origin, std::function<void(absl::Status)> d
   }
   run->done = std::move(done);
   run->origin = origin.id();
-  last_attempt_s_.store(now / 1000, std::memory_order_relaxed);
-  current_start_ms_.store(now, std::memory_order_relaxed);
-  absl::Status st = run->file.Open(c.dir.get(), c.dbfilename.get(), Prologue(now),
-                                   c.rdbchecksum.get());
+  run->rdb = target == nullptr;
+  aof_running_.store(!run->rdb, std::memory_order_relaxed);
+  if (run->rdb) {
+    last_attempt_s_.store(now / 1000, std::memory_order_relaxed);
+    current_start_ms_.store(now, std::memory_order_relaxed);
+  }
+  absl::Status st =
+      run->rdb ? run->file.Open(c.dir.get(), c.dbfilename.get(), Prologue(now, false),
+                                c.rdbchecksum.get())
+               : run->file.Open(target->dir, target->filename, Prologue(now, true),
+                                c.rdbchecksum.get());
   if (!st.ok()) {
     std::fprintf(stderr, "Background saving error: %s\n", std::string(st.message()).c_str());
-    last_ok_.store(false, std::memory_order_relaxed);
+    if (run->rdb) last_ok_.store(false, std::memory_order_relaxed);
     in_progress_.store(false, std::memory_order_release);
     return absl::StrCat("ERR ", std::string(st.message()));
   }
@@ -112,11 +129,13 @@ std::string Snapshots::Start(Worker& origin, std::function<void(absl::Status)> d
   // in the origin's own mailbox rather than here - the caller may run inside
   // a local hold of its shard (BGSAVE in EXEC), behind which an acquire of
   // that shard would wait forever.
+  std::function<void()> at_point = target != nullptr ? target->at_point : nullptr;
   auto begin = std::make_unique<engine::Task>(
-      engine::Task::Kind::kCallback, [server, run, n](engine::Shard& origin_shard) {
+      engine::Task::Kind::kCallback, [server, run, n, at_point](engine::Shard& origin_shard) {
         std::vector<engine::ShardId> all(n);
         std::iota(all.begin(), all.end(), 0);
         auto* tx = new engine::Transaction(&origin_shard, std::move(all));
+        if (at_point) tx->AddOriginStep(at_point);
         tx->AddPhase([server, run](engine::Shard& shard) {
           server->worker(shard.id()).BeginSnapshotPart(run);
         });
@@ -154,6 +173,18 @@ void Snapshots::PartDone(std::shared_ptr<SnapshotRun> run) {
 }
 
 void Snapshots::Finished(SnapshotRun& run, absl::Status st, uint64_t bytes) {
+  if (!run.rdb) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      current_.reset();
+    }
+    in_progress_.store(false, std::memory_order_release);
+    if (run.done) run.done(st);
+    if (scheduled_.exchange(false, std::memory_order_relaxed)) {
+      Start(server_->worker(run.origin), nullptr);
+    }
+    return;
+  }
   int64_t now = server_->worker(run.origin).loop().now_ms();
   last_duration_s_.store((now - run.start_ms + 500) / 1000, std::memory_order_relaxed);
   last_ok_.store(st.ok(), std::memory_order_relaxed);
@@ -196,8 +227,24 @@ absl::Status Snapshots::LoadAtStartup() {
   engine::CdsThreadScope scope;  // the main thread inserts, before any worker runs
   const Config& c = server_->config();
   std::string path = absl::StrCat(c.dir.get(), "/", c.dbfilename.get());
+  persistence::LoadStats stats;
+  absl::Status st = LoadFile(path, server_->start_ms(), &stats);
+  if (absl::IsNotFound(st)) return absl::OkStatus();
+  if (!st.ok()) return st;
+  loaded_keys_.store(stats.keys_loaded, std::memory_order_relaxed);
+  std::printf("DB loaded from disk: %llu keys (%llu expired, %llu empty skipped), %.3f seconds\n",
+              static_cast<unsigned long long>(stats.keys_loaded),
+              static_cast<unsigned long long>(stats.expired_skipped),
+              static_cast<unsigned long long>(stats.empty_skipped),
+              static_cast<double>(WallClockMs() - server_->start_ms()) / 1000);
+  return absl::OkStatus();
+}
+
+absl::Status Snapshots::LoadFile(const std::string& path, int64_t now_ms,
+                                 persistence::LoadStats* stats) {
+  const Config& c = server_->config();
   engine::ShardSet& shards = server_->shards();
-  int64_t start = server_->start_ms();
+  int64_t start = now_ms;
   persistence::LoadSinks sinks;
   absl::Status dup;
   sinks.key = [&](int db, const rdb::RdbRecord& r, engine::Object* obj) {
@@ -224,20 +271,11 @@ absl::Status Snapshots::LoadAtStartup() {
     if (error.empty()) error = server_->functions().Add(std::move(library), false);
     return error;
   };
-  persistence::LoadStats stats;
   absl::Status st = persistence::LoadRdbFile(path, start, c.databases, shards.limits(), sinks,
-                                             &stats, c.rdbchecksum.get());
+                                             stats, c.rdbchecksum.get());
   for (engine::ShardId i = 0; i < shards.size(); ++i) shards.shard(i).PublishSizes();
-  if (absl::IsNotFound(st)) return absl::OkStatus();
   if (st.ok()) st = dup;
-  if (!st.ok()) return st;
-  loaded_keys_.store(stats.keys_loaded, std::memory_order_relaxed);
-  std::printf("DB loaded from disk: %llu keys (%llu expired, %llu empty skipped), %.3f seconds\n",
-              static_cast<unsigned long long>(stats.keys_loaded),
-              static_cast<unsigned long long>(stats.expired_skipped),
-              static_cast<unsigned long long>(stats.empty_skipped),
-              static_cast<double>(WallClockMs() - start) / 1000);
-  return absl::OkStatus();
+  return st;
 }
 
 std::string Snapshots::InfoSection(int64_t now_ms) const {
@@ -254,12 +292,8 @@ std::string Snapshots::InfoSection(int64_t now_ms) const {
       "\r\nrdb_current_bgsave_time_sec:", current != 0 ? (now_ms - current) / 1000 : -1,
       "\r\nrdb_saves:", saves_.load(std::memory_order_relaxed),
       "\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:0\r\nrdb_last_load_keys_loaded:",
-      loaded_keys_.load(std::memory_order_relaxed),
-      "\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n"
-      "aof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\n"
-      "aof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\naof_rewrites_consecutive_failures:0\r\n"
-      "aof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\n"
-      "module_fork_last_cow_size:0\r\n\r\n");
+      loaded_keys_.load(std::memory_order_relaxed), "\r\n",
+      server_->append_only().InfoFields(now_ms), "\r\n");
 }
 
 }  // namespace server

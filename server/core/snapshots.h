@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "server/persistence/rdb_file_loader.h"
 #include "server/persistence/snapshot_file.h"
 
 namespace server {
@@ -29,6 +30,17 @@ struct SnapshotRun {
   std::vector<std::pair<uint64_t, uint64_t>> db_sizes;
   std::function<void(absl::Status)> done;  // on the origin worker's thread
   uint32_t origin = 0;
+  bool rdb = true;  // a BGSAVE (LASTSAVE, INFO rdb_*), not an AOF rewrite's base
+};
+
+// Where a snapshot goes other than dir/dbfilename: the base file of an AOF
+// rewrite, whose incremental file must begin at the snapshot's point in
+// time - at_point runs then, on the origin worker's thread, while every
+// shard is held and before any of them has begun its part.
+struct SnapshotTarget {
+  std::string dir;
+  std::string filename;
+  std::function<void()> at_point;
 };
 
 // RDB persistence of the whole server: BGSAVE without fork (each shard
@@ -47,6 +59,11 @@ class Snapshots {
   // the file could not be created.
   static constexpr std::string_view kInProgress = "ERR Background save already in progress";
   std::string Start(Worker& origin, std::function<void(absl::Status)> done);
+  // An AOF rewrite's base file (its AUX aof-base is 1; RDB statistics stay).
+  std::string StartAofBase(Worker& origin, SnapshotTarget target,
+                           std::function<void(absl::Status)> done);
+  // What runs now is an AOF rewrite's base (BGSAVE's refusal says so).
+  bool rewriting_aof() const { return in_progress() && aof_running_.load(std::memory_order_relaxed); }
   // Server::Stop, after every worker has stopped (and dropped its part): a
   // snapshot still being written is abandoned (the old file stays), one
   // being completed finishes; returns once its writer thread is done.
@@ -58,6 +75,10 @@ class Snapshots {
   // Before the workers start (main thread): the dump file, if any, into
   // the shards. Redis's refusal to start on a bad file is the caller's.
   absl::Status LoadAtStartup();
+  // An RDB file into the shards (main thread, before the workers run);
+  // keys whose TTL passed by now_ms are skipped (0: none, as for an AOF's
+  // base). NotFound when it does not exist.
+  absl::Status LoadFile(const std::string& path, int64_t now_ms, persistence::LoadStats* stats);
 
   // Worker 0's housekeeping: a due save point or a scheduled BGSAVE starts
   // a snapshot.
@@ -78,7 +99,9 @@ class Snapshots {
 
  private:
   void Finished(SnapshotRun& run, absl::Status st, uint64_t bytes);
-  std::string Prologue(int64_t now_ms) const;
+  std::string Prologue(int64_t now_ms, bool aof_base) const;
+  std::string StartRun(Worker& origin, std::function<void(absl::Status)> done,
+                       const SnapshotTarget* target);
   uint64_t changes() const;
 
   Server* server_;
@@ -86,6 +109,7 @@ class Snapshots {
   std::shared_ptr<SnapshotRun> current_;  // guarded by mu_
   std::atomic<bool> in_progress_{false};
   std::atomic<bool> scheduled_{false};
+  std::atomic<bool> aof_running_{false};
   std::atomic<uint64_t> saved_changes_{0};
   std::atomic<int64_t> last_save_s_{0};
   std::atomic<bool> last_ok_{true};

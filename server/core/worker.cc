@@ -133,6 +133,9 @@ Worker::Worker(Server* server, engine::ShardId id)
     StepSnapshot();
     // Last: everything above may have raised keyspace events.
     FlushPublished();
+    // Before the replies go out: under appendfsync always, what they
+    // acknowledge is on disk by then.
+    server_->append_only().AfterIteration(&aof_seen_);
     // Sends that met a full mailbox are retried on the next iteration.
     if (shard_.has_outbox()) loop_.Wake();
   });
@@ -452,13 +455,19 @@ void Worker::Execute(Client& c, Args args) {
         server_->snapshots().has_save_points()) {
       return Reject(c, kMisconfError, spec);
     }
+    if (server_->append_only().write_failed()) {
+      return Reject(c, server_->append_only().WriteError(), spec);
+    }
     WorkerStats::Bump(stats_.writes);
   }
   c.last_command = spec;
   if (spec->on_client != nullptr) {
     Reply(c, [&](resp::ReplyWriter& w) {
       ClientContext ctx{c, *this, *server_, w, loop_.now_ms()};
+      size_t before = w.out()->size();
+      int db = c.db;
       RunGuarded(spec->name, w, [&] { spec->on_client(args, ctx); });
+      LogClientWrite(db, *spec, args, *w.out(), before);
     });
     return;
   }
@@ -509,6 +518,7 @@ void Worker::ExecuteOnShard(Client& c, const CommandSpec& spec, Args args, engin
     if (shard_.CanRunInline()) {
       Reply(c, [&](resp::ReplyWriter& w) {
         ShardContext ctx{shard_, shard_.db(c.db), c.db, w, now};
+        ctx.log = server_->command_log();
         RunOnShard(spec, args, ctx);
       });
       ServeBlocked();
@@ -586,6 +596,7 @@ void Worker::SendBatches(Client& c) {
       engine::ChangeAuthor changes_by(author);
       std::vector<std::string_view> views;
       size_t prefetched_until = 0;
+      CommandLog* log = server_->command_log();
       for (size_t n = 0; n < batch->commands.size(); ++n) {
         if (n == prefetched_until) prefetched_until = PrefetchHopBatch(*batch, n, shard);
         const HopBatch::Command& cmd = batch->commands[n];
@@ -596,6 +607,7 @@ void Worker::SendBatches(Client& c) {
         }
         resp::ReplyWriter w(&cmd.reply->data, cmd.proto);
         ShardContext ctx{shard, shard.db(cmd.db), cmd.db, w, shard.now_ms()};
+        ctx.log = log;
         RunOnShard(*cmd.spec, views, ctx);
         // As Redis does after each command: a push may unblock clients.
         if (shard.key_waiters().has_ready()) ServeBlockedClients(*server_, shard);
@@ -643,6 +655,7 @@ void Worker::RunMulti(Client& c, std::unique_ptr<MultiCommand> mc) {
     // Held, so that fast-path readers elsewhere never see half of it.
     shard_.HoldLocally();
     for (auto& phase : mc->phases()) mc->RunPhase(phase, shard_, shard_.db(mc->db_index()));
+    if (CommandLog* log = server_->command_log()) mc->LogTo(*log);
     shard_.ReleaseLocalHold();
     Reply(c, [&](resp::ReplyWriter& w) { mc->WriteReply(w); });
     ServeBlocked();
@@ -666,8 +679,9 @@ void Worker::RunMulti(Client& c, std::unique_ptr<MultiCommand> mc) {
     WorkerStats::Bump(stats_.hops);
     RunHeldOn(
         raw->shards()[0],
-        [raw](engine::Shard& shard) {
+        [raw, server = server_](engine::Shard& shard) {
           for (auto& phase : raw->phases()) raw->RunPhase(phase, shard, shard.db(raw->db_index()));
+          if (CommandLog* log = server->command_log()) raw->LogTo(*log);
         },
         std::move(finish));
     return;
@@ -677,7 +691,38 @@ void Worker::RunMulti(Client& c, std::unique_ptr<MultiCommand> mc) {
   for (MultiCommand::Phase& phase : raw->phases()) {
     tx->AddPhase([raw, &phase](engine::Shard& s) { raw->RunPhase(phase, s, s.db(raw->db_index())); });
   }
+  // Logged while every shard is still held, so no later command on one of
+  // them can reach the file before it.
+  if (server_->append_only().enabled() && (raw->spec().flags & kWrite)) {
+    tx->AddOriginStep([raw, server = server_] {
+      if (CommandLog* log = server->command_log()) raw->LogTo(*log);
+    });
+  }
   tx->Start(std::move(finish));
+}
+
+CommandLog* Worker::ClientLog() const {
+  return exec_step_log_ != nullptr ? exec_step_log_ : server_->command_log();
+}
+
+void Worker::LogClientWrite(int db, const CommandSpec& spec, Args args, const std::string& reply,
+                            size_t from) {
+  CommandLog* log = ClientLog();
+  if (log == nullptr || reply.size() <= from || reply[from] == '-') return;
+  // Only FUNCTION's writes reach the data from a client command; what they
+  // do is what a replay needs, except RESTORE, whose payload replays as the
+  // libraries it left (FLUSH, then each LOAD: one atomic block).
+  if (spec.name != "function" || args.size() < 2) return;
+  const CommandSpec* sub =
+      server_->commands().FindFull(absl::StrCat("function|", absl::AsciiStrToLower(AV(args[1]))));
+  if (sub == nullptr || !(sub->flags & kWrite)) return;
+  if (!EqualsIgnoreCase(args[1], "restore")) return log->Add(db, args);
+  std::vector<LoggedCommand> block;
+  block.push_back({db, {"FUNCTION", "FLUSH"}});
+  for (const scripting::FunctionLibrary& lib : server_->functions().Libraries()) {
+    block.push_back({db, {"FUNCTION", "LOAD", lib.code}});
+  }
+  log->AddAtomic(block);
 }
 
 }  // namespace server

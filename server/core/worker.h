@@ -325,6 +325,21 @@ class Worker : public net::ConnectionHandler {
   void StartWaitingSave(const WaitingSave& w);
   void RetryWaitingSaves();
   std::vector<WaitingSave> waiting_saves_;
+  // The append-only stream's position this worker saw at the end of its
+  // last iteration (AppendOnly::AfterIteration).
+  uint64_t aof_seen_ = 0;
+  // While a client step of EXEC runs (a script, FUNCTION LOAD): where what
+  // it writes is logged - the step's part of EXEC's block.
+  CommandLog* exec_step_log_ = nullptr;
+  // Where a client command or a script logs: EXEC's step, else the AOF.
+  CommandLog* ClientLog() const;
+  // A client command that writes (FUNCTION LOAD ...) and did not fail goes
+  // to the log; `reply` holds what it answered from `from` on.
+  void LogClientWrite(int db, const CommandSpec& spec, Args args, const std::string& reply,
+                      size_t from);
+  // EXEC's commands, once every step ran and its shards are still held:
+  // one MULTI/EXEC block (nothing when it wrote nothing or was aborted).
+  void LogExec(ExecRun& run);
   uint64_t lua_generation_ = 0;
   uint64_t lua_function_generation_ = 0;
   absl::flat_hash_map<std::string, std::shared_ptr<scripting::Script>> known_scripts_;

@@ -47,6 +47,7 @@ void Worker::RunBlockingAttempt(std::shared_ptr<BlockedCommand> bc,
   bool local_only = mc->shards().size() == 1 && mc->shards()[0] == id_;
   if (local_only && shard_.CanRunInline()) {
     for (auto& phase : mc->phases()) mc->RunPhase(phase, shard_, shard_.db(mc->db_index()));
+    if (CommandLog* log = server_->command_log()) mc->LogTo(*log);  // served at once
     OnBlockingAttemptDone(std::move(bc), *mc);
     ServeBlocked();
     return;
@@ -56,6 +57,11 @@ void Worker::RunBlockingAttempt(std::shared_ptr<BlockedCommand> bc,
   auto* tx = new engine::Transaction(&shard_, raw->shards());
   for (MultiCommand::Phase& phase : raw->phases()) {
     tx->AddPhase([raw, &phase](engine::Shard& s) { raw->RunPhase(phase, s, s.db(raw->db_index())); });
+  }
+  if (server_->append_only().enabled()) {  // served at once: logged while held
+    tx->AddOriginStep([raw, server = server_] {
+      if (CommandLog* log = server->command_log()) raw->LogTo(*log);
+    });
   }
   tx->Start([this, bc = std::move(bc), raw]() mutable {
     OnBlockingAttemptDone(std::move(bc), *raw);

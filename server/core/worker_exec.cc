@@ -149,6 +149,7 @@ void Worker::Exec(ClientContext& ctx) {
   if (local && shard_.CanRunInline() && c.parked_execs.empty()) {
     shard_.HoldLocally();
     for (size_t r = 0; r < rounds; ++r) RunExecRound(*run, r, shard_);
+    LogExec(*run);
     shard_.ReleaseLocalHold();
     run->rounds_done = true;
     if (run->late_pending == 0) {
@@ -242,8 +243,9 @@ void Worker::StartParkedExecs(Client& c) {
     // no global transaction.
     RunHeldOn(
         shards[0],
-        [merged, run_merged](engine::Shard& shard) {
+        [self, runs, merged, run_merged](engine::Shard& shard) {
           for (size_t m = 0; m < merged->size(); ++m) run_merged(m, shard);
+          for (ExecRun* run : runs) self->LogExec(*run);
         },
         std::move(finish));
     return;
@@ -263,6 +265,12 @@ void Worker::StartParkedExecs(Client& c) {
       continue;
     }
     tx->AddPhase([run_merged, m](engine::Shard& s) { run_merged(m, s); }, round.shards);
+  }
+  // Each EXEC's block, while every shard is still held.
+  if (server_->append_only().enabled()) {
+    tx->AddOriginStep([self, runs] {
+      for (ExecRun* run : runs) self->LogExec(*run);
+    });
   }
   tx->Start(std::move(finish));
 }
@@ -322,7 +330,13 @@ void Worker::RunExecRound(ExecRun& run, size_t index, engine::Shard& shard) {
       };
       ClientContext ctx{c, *this, *server_, w, loop_.now_ms(), &late};
       engine::KeyEventLog::Scope logging(&step.events);  // a script's
+      // What it writes (a script's effects, FUNCTION LOAD) is this step's
+      // part of EXEC's block.
+      exec_step_log_ = server_->append_only().enabled() ? &step.log : nullptr;
+      size_t before = step.reply.size();
       RunGuarded(step.spec->name, w, [&] { step.spec->on_client(step.args, ctx); });
+      LogClientWrite(step.db, *step.spec, step.args, step.reply, before);
+      exec_step_log_ = nullptr;
       break;
     }
     case ExecRound::Kind::kWatchCheck:
@@ -350,10 +364,25 @@ void Worker::RunShardSteps(const std::vector<ExecStep*>& steps, resp::Protocol p
       ExecStep& step = *steps[i];
       resp::ReplyWriter w(&step.reply, proto);
       ShardContext ctx{shard, shard.db(step.db), step.db, w, shard.now_ms()};
+      if (server_->append_only().enabled()) ctx.log = &step.log;
       engine::KeyEventLog::Scope logging(&step.events);
       RunOnShard(*step.spec, step.args, ctx);
     }
   }
+}
+
+void Worker::LogExec(ExecRun& run) {
+  CommandLog* log = server_->command_log();
+  if (log == nullptr || run.aborted()) return;
+  CommandBatch block;
+  for (ExecStep& step : run.plan.steps()) {
+    if (step.kind == ExecStep::Kind::kMulti) {
+      step.multi->LogTo(block);
+    } else {
+      block.AddAtomic(step.log.commands());
+    }
+  }
+  block.FlushTo(*log);
 }
 
 void Worker::WriteExecReply(ExecRun& run, resp::ReplyWriter& w) {

@@ -156,7 +156,10 @@ void Worker::OnTimer() {
   }
   // A held shard belongs to its transaction: a script may be changing its
   // data from another thread right now (worker_script.cc).
-  if (id_ == 0) server_->snapshots().OnTimer(*this, loop_.now_ms());
+  if (id_ == 0) {
+    server_->snapshots().OnTimer(*this, loop_.now_ms());
+    server_->append_only().OnTimer(*this, loop_.now_ms());
+  }
   RetryWaitingSaves();
   if (!shard_.held()) {
     shard_.ActiveExpire(/*budget_us=*/1000);

@@ -196,6 +196,7 @@ void Worker::RunScriptHere(ScriptRun& run) {
     running_script_ = &run;
   }
   run.Execute(lua, loop_.now_ms());
+  run.FlushLog(ClientLog());
   {
     std::lock_guard<std::mutex> lock(script_mu_);
     running_script_ = nullptr;

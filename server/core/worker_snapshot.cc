@@ -63,6 +63,11 @@ void Worker::Save(ClientContext& ctx, SaveRequest request) {
     snapshots.Schedule();
     return ctx.out.SimpleString("Background saving scheduled");
   }
+  if (request == SaveRequest::kBackground && snapshots.rewriting_aof()) {
+    return ctx.out.Error(
+        "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
+        "SCHEDULE in order to schedule a BGSAVE whenever possible.");
+  }
   if (request == SaveRequest::kBackground || request == SaveRequest::kBackgroundScheduled) {
     std::string error = snapshots.Start(*this, nullptr);
     if (!error.empty()) return ctx.out.Error(error);

@@ -9,6 +9,7 @@
 #include "engine/shard.h"
 #include "engine/shard_set.h"
 #include "server/command/command.h"
+#include "server/command/command_log.h"
 #include "server/command/multi_command.h"
 #include "server/transaction/multi_state.h"
 
@@ -32,6 +33,10 @@ struct ExecStep {
   // on different shards run at the same time). Written by the one thread
   // that runs the step; a multi-key one logs its own (MultiCommand).
   engine::KeyEventLog events;
+  // What it wrote, for the append-only file (kShard, kClient; a kMulti
+  // step logs from its MultiCommand): EXEC's block collects the steps' in
+  // queue order once all of them ran.
+  CommandBatch log;
 };
 
 // One phase of EXEC's transaction: each shard of `shards` runs its part.

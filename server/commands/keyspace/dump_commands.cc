@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "engine/access_clock.h"
+#include "engine/expiry_pause.h"
 #include "engine/rdb/rdb_records.h"
 #include "engine/shard_set.h"
 #include "server/command/command_table.h"
@@ -128,7 +129,7 @@ void Restore(Args args, ShardContext& ctx) {
     expire_ms =
         static_cast<int64_t>(static_cast<uint64_t>(ttl) + static_cast<uint64_t>(ctx.now_ms));
   }
-  if (expire_ms != 0 && expire_ms <= ctx.now_ms) {
+  if (expire_ms != 0 && expire_ms <= ctx.now_ms && !engine::ExpiryPause::active()) {
     engine::DestroyObject(obj);  // never published
     if (deleted) ctx.db.Notify(kEventGeneric, "del", key);
     return ctx.out.Ok();

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "engine/expiry_pause.h"
 #include "server/command/command_table.h"
 #include "server/command/glob.h"
 #include "server/command/help_reply.h"
@@ -186,8 +187,9 @@ void Expire(Args args, ShardContext& ctx) {
       (lt && current != 0 && when >= current)) {
     return ctx.out.Integer(0);
   }
-  // A time already past deletes the key, as Redis does.
-  if (when <= ctx.now_ms) {
+  // A time already past deletes the key, as Redis does (not while a file
+  // is replayed: later commands there saw the key).
+  if (when <= ctx.now_ms && !engine::ExpiryPause::active()) {
     ctx.db.Erase(args[1]);
     ctx.db.Notify(kEventGeneric, "del", args[1]);
   } else {

@@ -89,11 +89,24 @@ TEST_F(ConfigCommandsTest, PersistenceSettingsAndNotifications) {
   EXPECT_EQ(Run({"config", "set", "save", "10 -1"}), failed("save", "Invalid save parameters"));
   EXPECT_EQ(Run({"config", "get", "save"}), "[\"save\", \"900 1 300 10\"]");
   EXPECT_EQ(Run({"config", "set", "save", ""}), "+\"OK\"");
-  // The append-only file does not exist yet: refused, never stored.
-  EXPECT_EQ(Run({"config", "set", "appendonly", "yes"}),
-            failed("appendonly", "the append-only file is not supported by this server yet"));
+  // Turning the append-only file on starts a rewrite: end to end in
+  // tests/persistence_aof_test.py. Its settings are checked here.
   EXPECT_EQ(Run({"config", "set", "appendonly", "maybe"}),
             failed("appendonly", "argument must be 'yes' or 'no'"));
+  EXPECT_EQ(Run({"config", "set", "appendfsync", "always"}), "+\"OK\"");
+  EXPECT_EQ(Run({"config", "get", "appendfsync"}), "[\"appendfsync\", \"always\"]");
+  EXPECT_EQ(Run({"config", "set", "appendfsync", "sometimes"}),
+            failed("appendfsync", "argument(s) must be one of the following: everysec, always, no"));
+  EXPECT_EQ(Run({"config", "set", "appendfsync", "EVERYSEC"}), "+\"OK\"");
+  EXPECT_EQ(Run({"config", "get", "appendfsync"}), "[\"appendfsync\", \"everysec\"]");
+  EXPECT_EQ(Run({"config", "set", "appenddirname", "x"}),
+            failed("appenddirname", "can't set immutable config"));
+  EXPECT_EQ(Run({"config", "get", "appenddirname"}), "[\"appenddirname\", \"appendonlydir\"]");
+  EXPECT_EQ(Run({"config", "set", "auto-aof-rewrite-percentage", "-1"}),
+            failed("auto-aof-rewrite-percentage", "argument must be between 0 and 2147483647 inclusive"));
+  EXPECT_EQ(Run({"config", "set", "auto-aof-rewrite-min-size", "1mb"}), "+\"OK\"");
+  EXPECT_EQ(Run({"config", "get", "auto-aof-rewrite-min-size"}),
+            "[\"auto-aof-rewrite-min-size\", \"1048576\"]");
   for (const char* name : {"rdbcompression", "rdbchecksum", "stop-writes-on-bgsave-error"}) {
     EXPECT_EQ(Run({"config", "get", name}), "[\"" + std::string(name) + "\", \"yes\"]");
     EXPECT_EQ(Run({"config", "set", name, "no"}), "+\"OK\"");

@@ -1,6 +1,7 @@
-// SAVE, BGSAVE, LASTSAVE and SHUTDOWN, as Redis 7.0 answers them. The
-// snapshot itself is core's (server/core/snapshots.h): forkless, each shard
-// written by its own worker.
+// SAVE, BGSAVE, LASTSAVE, SHUTDOWN and BGREWRITEAOF, as Redis 7.0 answers
+// them. Snapshots and the append-only file are core's
+// (server/core/snapshots.h, append_only.h): forkless, each shard written by
+// its own worker.
 #include "absl/strings/match.h"
 #include "server/command/command.h"
 #include "server/command/command_table.h"
@@ -23,6 +24,12 @@ void Bgsave(Args args, ClientContext& ctx) {
   }
   ctx.worker.Save(ctx, args.size() == 2 ? SaveRequest::kBackgroundScheduled
                                         : SaveRequest::kBackground);
+}
+
+void Bgrewriteaof(Args, ClientContext& ctx) {
+  std::string reply = ctx.server.append_only().Rewrite(ctx.worker);
+  if (reply[0] == '-') return ctx.out.Error(reply.substr(1));
+  ctx.out.SimpleString(reply.substr(1));
 }
 
 void Lastsave(Args, ClientContext& ctx) { ctx.out.Integer(ctx.server.snapshots().last_save_s()); }
@@ -62,6 +69,8 @@ void RegisterPersistenceCommands(CommandTable& t) {
   t.Add(ClientCommand("save", 1, kAdmin | kNoScript | kNoMulti, Save,
                       {"@admin", "@slow", "@dangerous"}));
   t.Add(ClientCommand("bgsave", -1, kAdmin | kNoScript, Bgsave, {"@admin", "@slow", "@dangerous"}));
+  t.Add(ClientCommand("bgrewriteaof", 1, kAdmin | kNoScript, Bgrewriteaof,
+                      {"@admin", "@slow", "@dangerous"}));
   t.Add(ClientCommand("lastsave", 1, kLoading | kStale | kFast, Lastsave,
                       {"@admin", "@fast", "@dangerous"}));
   t.Add(ClientCommand("shutdown", -1,

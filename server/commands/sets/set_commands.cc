@@ -53,7 +53,9 @@ void SRem(Args args, ShardContext& ctx) {
   ctx.out.Integer(removed);
 }
 
-// SPOP key [count]: with a count, a set reply of up to count members.
+// SPOP key [count]: with a count, a set reply of up to count members. The
+// members are chosen at random, so the log gets what was taken (SREM, or
+// DEL when all went), as Redis propagates it.
 void SPop(Args args, ShardContext& ctx) {
   if (args.size() > 3) return ctx.out.Error(errors::kSyntax);
   int64_t count;
@@ -62,23 +64,36 @@ void SPop(Args args, ShardContext& ctx) {
   TypedLookup found = LookupTypedWrite(ctx, args[1], ObjectType::kSet);
   if (found.wrong_type) return ctx.out.Error(errors::kWrongType);
   SetObject* set = ObjectAs<SetObject>(found.ref);
+  ctx.logged_itself = true;  // nothing taken: nothing to log
   if (set == nullptr) return has_count ? ctx.out.SetHeader(0) : ctx.out.Null();
   if (has_count && count == 0) return ctx.out.SetHeader(0);  // no event either
+  std::vector<std::string> taken;
   if (!has_count) {
-    ctx.out.Bulk(set->TakeAt(NextRandom() % set->size()));
+    taken.push_back(set->TakeAt(NextRandom() % set->size()));
+    ctx.out.Bulk(taken.back());
   } else if (static_cast<uint64_t>(count) >= set->size()) {
     // Everything goes, in the set's own order (ascending for an intset).
     ctx.out.SetHeader(set->size());
     set->ForEach([&](std::string_view m) { ctx.out.Bulk(m); });
     ctx.db.Notify(kEventSet, "spop", args[1]);
     EraseEmptied(ctx.db, args[1]);
+    std::string_view del[] = {"DEL", args[1]};
+    ctx.LogInstead(del);
     return;
   } else {
     ctx.out.SetHeader(count);
-    for (int64_t i = 0; i < count; ++i) ctx.out.Bulk(set->TakeAt(NextRandom() % set->size()));
+    for (int64_t i = 0; i < count; ++i) {
+      taken.push_back(set->TakeAt(NextRandom() % set->size()));
+      ctx.out.Bulk(taken.back());
+    }
   }
   ctx.db.Notify(kEventSet, "spop", args[1]);
   if (set->size() == 0) EraseEmptied(ctx.db, args[1]);
+  if (ctx.log != nullptr) {
+    std::vector<std::string_view> srem = {"SREM", args[1]};
+    srem.insert(srem.end(), taken.begin(), taken.end());
+    ctx.LogInstead(srem);
+  }
 }
 
 // SRANDMEMBER key [count].

@@ -9,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "engine/expiry_pause.h"
 #include "server/command/command_table.h"
 #include "server/command/expire_options.h"
 #include "server/command/float_text.h"
@@ -212,7 +213,7 @@ void GetEx(Args args, ShardContext& ctx) {
   if (!ResolveExpire(o, ctx.now_ms, "getex", &when, &error)) return ctx.out.Error(error);
   WriteString(ctx.out, AsString(r.ref));
   if (when != 0) {
-    if (when <= ctx.now_ms) {
+    if (when <= ctx.now_ms && !engine::ExpiryPause::active()) {
       ctx.db.Erase(args[1]);
       ctx.db.Notify(kEventGeneric, "del", args[1]);
     } else {
