@@ -14,6 +14,13 @@ P2 SET throughput while BGSAVE runs: redis-benchmark SETs random keys of a
    finished (Redis forks; we do not). Counted by the server
    (total_commands_processed), per second and per server CPU-second (a
    running BGSAVE child included); a probe client times one SET every 5 ms.
+P4 SET throughput with the append-only file: redis-benchmark's T3 shape
+   (-c --aof-clients -P --aof-pipeline, random keys of a 1M keyspace, 64-byte
+   values) for --window seconds on a fresh server without AOF, with
+   appendonly yes + appendfsync everysec, and with always; counted by the
+   server, per second and per server CPU-second (its fsync and writer
+   threads included). Automatic rewrites are off in both servers
+   (auto-aof-rewrite-percentage 0): the figure is the append path alone.
 P3 memory during BGSAVE under that write load: our process's RSS (sampled
    every 10 ms, and VmHWM reset before the save), Redis's parent RSS plus its
    child's Private_Dirty (/proc/PID/smaps_rollup), as growth over the RSS just
@@ -30,7 +37,7 @@ figure to trust on a shared machine; wall seconds move with its load.
 
   bazel run //bench:persistence_bench -- [--threads N] [--keys 1000000]
       [--repeat 3] [--bg-keys 3000000] [--window 20]
-      [--only P1 --only P2 ...] [--server PATH] [--workdir DIR] [--csv FILE]
+      [--only P1 --only P2 ... --only P4] [--server PATH] [--workdir DIR] [--csv FILE]
       [--server-args '--rdbcompression no']
 """
 import argparse
@@ -681,6 +688,66 @@ def p3_memory(opts, servers, value, client_cpus, rows):
                                           100.0 * growth / used, used / 2**20, samples, took))
 
 
+AOF_MODES = [
+    ("no AOF", []),
+    ("appendonly everysec", ["--appendonly", "yes", "--appendfsync", "everysec"]),
+    ("appendonly always", ["--appendonly", "yes", "--appendfsync", "always"]),
+]
+
+
+def aof_bytes(dir_):
+    total = 0
+    for root, _, files in os.walk(dir_):
+        total += sum(os.path.getsize(os.path.join(root, f)) for f in files)
+    return total
+
+
+def p4_aof(opts, servers, value, client_cpus, workdir, rows):
+    """T3-shaped SETs on a fresh server per mode: no AOF, everysec, always."""
+    for rep in range(opts.repeat):
+        for s in order(servers, rep):
+            modes = AOF_MODES if rep % 2 == 0 else list(reversed(AOF_MODES))
+            for name, args in modes:
+                d = os.path.join(workdir, "aof-%s" % s.kind)
+                shutil.rmtree(d, ignore_errors=True)
+                os.makedirs(d)
+                base_extra = s.extra
+                s.extra = base_extra + args + ["--auto-aof-rewrite-percentage", "0"]
+                try:
+                    s.start(d, 0)
+                    argv = ["redis-benchmark", "-p", str(s.port), "-n", str(10**10), "-c",
+                            str(opts.aof_clients), "-P", str(opts.aof_pipeline), "-r", "1000000",
+                            "--csv", "SET", "key:__rand_int__", value]
+                    if client_cpus:
+                        argv = ["taskset", "-c", client_cpus] + argv
+                    load = subprocess.Popen(argv, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL)
+                    ACTIVE_LOADS.append(load)
+                    try:
+                        time.sleep(1.5)  # 2000 connections up, the rate steady
+                        if load.poll() is not None:
+                            raise RuntimeError("redis-benchmark exited early")
+                        n0, c0, t0 = commands_processed(s.conn), total_cpu_seconds(s.pid), \
+                            time.monotonic()
+                        time.sleep(opts.window)
+                        n1, c1, t1 = commands_processed(s.conn), total_cpu_seconds(s.pid), \
+                            time.monotonic()
+                    finally:
+                        stop_load(load)
+                    written = aof_bytes(d)
+                    s.stop()
+                finally:
+                    s.extra = base_extra
+                shutil.rmtree(d, ignore_errors=True)
+                rate, cpu = (n1 - n0) / (t1 - t0), c1 - c0
+                per_cpu = (n1 - n0) / cpu if cpu > 0 else float("nan")
+                rows.append(dict(part="P4", what="SET/s, %s" % name, server=s.label, value=rate))
+                rows.append(dict(part="P4", what="SET per server CPU-s, %s" % name,
+                                 server=s.label, value=per_cpu))
+                log("  %s %s: %.0f SET/s, %.0f per CPU-s, %.0f MB on disk" % (
+                    s.label, name, rate, per_cpu, written / 2**20))
+
+
 # ---------------------------------------------------------------------------
 
 def find_our_binary(explicit):
@@ -737,7 +804,9 @@ def main():
     p.add_argument("--clients", type=int, default=50, help="P2/P3: redis-benchmark -c")
     p.add_argument("--pipeline", type=int, default=16, help="P2/P3: redis-benchmark -P")
     p.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is shown")
-    p.add_argument("--only", action="append", choices=["P1", "P2", "P3"])
+    p.add_argument("--aof-clients", type=int, default=2000, help="P4: redis-benchmark -c (T3)")
+    p.add_argument("--aof-pipeline", type=int, default=32, help="P4: redis-benchmark -P (T3)")
+    p.add_argument("--only", action="append", choices=["P1", "P2", "P3", "P4"])
     p.add_argument("--server", help="path to our server binary")
     p.add_argument("--server-args", default="",
                    help="extra arguments for both servers, e.g. '--rdbcompression no'")
@@ -769,7 +838,7 @@ def main():
                Server("ours", "ours t%d" % opts.threads, ours_bin, opts.threads, server_cpus,
                       workdir, extra)]
     rows = []
-    parts = opts.only or ["P1", "P2", "P3"]
+    parts = opts.only or ["P1", "P2", "P3", "P4"]
     # SIGTERM runs the clean-up below (servers, loads) like Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("persistence_bench: terminated"))
     load_before = os.getloadavg()
@@ -794,6 +863,11 @@ def main():
                 p3_memory(opts, servers, value, client_cpus, rows)
             for s in servers:
                 s.stop()
+        if "P4" in parts:
+            log("P4: T3 SETs (-c %d -P %d, 1M keys) without AOF, everysec, always" % (
+                opts.aof_clients, opts.aof_pipeline))
+            p4_aof(opts, servers, random_pool(random.Random(4), 64).decode(), client_cpus,
+                   workdir, rows)
     finally:
         for proc in list(ACTIVE_LOADS):
             stop_load(proc)
