@@ -378,6 +378,23 @@ class AofTest(unittest.TestCase):
             with open(path, "wb") as f:
                 f.write(saved)
 
+    def test_files_left_by_a_crash_are_removed_at_start(self):
+        p, r = self.ours()
+        r.set("a", "1")
+        self.stop(p)
+        # A rewrite that finished its manifest but not its deletions, and a
+        # first rewrite's log that never became an incremental file.
+        with open(os.path.join(self.aof_dir(), "appendonly.aof.manifest"), "a") as f:
+            f.write("file appendonly.aof.0.old.aof seq 9 type h\n")
+        for name in ("appendonly.aof.0.old.aof", "temp-appendonly.aof.incr"):
+            open(os.path.join(self.aof_dir(), name), "w").close()
+        p, r = self.ours()
+        self.assertEqual(r.get("a"), b"1")
+        self.assertNotIn("type h", self.manifest())
+        self.assertEqual(sorted(os.listdir(self.aof_dir())),
+                         ["appendonly.aof.1.base.rdb", "appendonly.aof.1.incr.aof",
+                          "appendonly.aof.manifest"])
+
     # -- rewrites --------------------------------------------------------
 
     def test_rewrites_under_writes_keep_every_write(self):

@@ -218,6 +218,10 @@ absl::Status AppendOnly::OpenAtStartup() {
     std::printf("Creating AOF base file %s on server start\n", base.c_str());
   }
   if (manifest_.incr.empty()) manifest_.NewIncr(Prefix());
+  // Left by a crash: the files a finished rewrite had not yet deleted, and
+  // the log of a first rewrite that never completed.
+  DeleteHistory();
+  unlink(absl::StrCat(dir, "/temp-", Prefix(), ".incr").c_str());
   absl::Status st = log_.Open(absl::StrCat(dir, "/", manifest_.incr.back().name), log_.policy());
   if (!st.ok()) return st;
   st = aof::WriteManifest(dir, aof::ManifestName(Prefix()), manifest_);
