@@ -54,7 +54,7 @@ bool Db::ContainsExpired(std::string_view key, int64_t now_ms) const {
   Entry* e = Lookup(key);
   if (e == nullptr) return false;
   int64_t exp = e->expire_ms.load(std::memory_order_relaxed);
-  return exp != 0 && exp <= now_ms;
+  return exp != 0 && exp <= now_ms && !ExpiryPause::active();
 }
 
 void Db::TouchWatchers(std::string_view key) { watchers_->Touch(index(), key, Contains(key)); }

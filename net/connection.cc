@@ -143,7 +143,10 @@ void Connection::OnEvents(uint32_t events) {
       Close();
     }
   }
-  if (!closed_ && (events & EPOLLOUT)) Flush();
+  // Writable again: the rest goes out with the iteration's flush, never
+  // before the loop's iteration handler ran (under appendfsync always, it
+  // makes what the replies acknowledge durable first).
+  if (!closed_ && (events & EPOLLOUT)) CommitOutput();
 }
 
 void Connection::Flush() {

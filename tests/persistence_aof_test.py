@@ -261,6 +261,32 @@ class AofTest(unittest.TestCase):
         q, rr = self.real(directory=other)
         self.assertSameData(snapshot(rr), expected)
 
+    def test_deadlines_already_past_replay_as_deletions(self):
+        p, r = self.ours()
+        r.rpush("k", "a")
+        self.assertTrue(r.expire("k", -1))  # gone now: the next push starts afresh
+        r.rpush("k", "b")
+        r.set("g", "v")
+        r.getex("g", pxat=1000)
+        r.set("g", "w", keepttl=True)
+        r.set("old", "v")
+        r.restore("old", int(time.time() * 1000) - 1000, r.dump("g"), replace=True, absttl=True)
+        r.set("old", "new")
+        # RENAMENX onto a key whose TTL passed: the rename happened.
+        r.set("dst", "x", px=100)
+        time.sleep(0.2)
+        r.set("src", "y")
+        self.assertTrue(r.renamenx("src", "dst"))
+        expected = snapshot(r)
+        self.stop(p)
+        p, r = self.ours()
+        self.assertSameData(snapshot(r), expected)
+        self.assertEqual(r.lrange("k", 0, -1), [b"b"])
+        self.assertEqual(r.get("g"), b"w")
+        self.stop(p)
+        q, rr = self.real(directory=self.copy_dir())
+        self.assertSameData(snapshot(rr), expected)
+
     # -- durability ------------------------------------------------------
 
     def pipelined_writers(self, port, seconds, clients=4):
@@ -433,6 +459,42 @@ class AofTest(unittest.TestCase):
             self.assertEqual(int(r.get("w%d:count" % i)), acked[i])
             self.assertEqual(r.mget(["w%d:a%d" % (i, k) for k in range(4)]),
                              [str(acked[i] - 1).encode()] * 4)
+
+    def test_a_rewrite_that_cannot_start_its_next_file_fails_whole(self):
+        p, r = self.ours()
+        for _ in range(5):
+            r.incr("n")
+        # The next incremental file's name is taken by a directory.
+        os.mkdir(os.path.join(self.aof_dir(), "appendonly.aof.2.incr.aof"))
+        r.bgrewriteaof()
+        wait_for(lambda: rewrite_done(r), what="rewrite")
+        self.assertEqual(r.info("persistence")["aof_last_bgrewrite_status"], "err")
+        r.incr("n")
+        self.stop(p)
+        p, r = self.ours()
+        self.assertEqual(r.get("n"), b"6")  # every INCR once: no base over the old file
+
+    def test_function_libraries_survive_rewrites_both_ways(self):
+        lib = ("#!lua name=mylib\nredis.register_function('f', function(k, a) "
+               "return redis.call('incr', k[1]) end)")
+        p, r = self.ours()
+        r.execute_command("FUNCTION", "LOAD", lib)
+        r.bgrewriteaof()
+        wait_for(lambda: rewrite_done(r), what="rewrite")
+        r.execute_command("FUNCTION", "LOAD", lib.replace("mylib", "second").replace("'f'", "'g'"))
+        self.stop(p)
+        other = self.copy_dir()
+        q, rr = self.real(directory=other)
+        names = lambda server: sorted(l[1] for l in server.execute_command("FUNCTION", "LIST"))
+        self.assertEqual(names(rr), [b"mylib", b"second"])
+        # Redis writes FUNCTION RESTORE to its AOF as it ran; ours replays it.
+        dump = rr.execute_command("FUNCTION", "DUMP")
+        rr.execute_command("FUNCTION", "FLUSH")
+        rr.execute_command("FUNCTION", "RESTORE", dump)
+        self.stop(q)
+        p, r = self.ours(directory=other)
+        self.assertEqual(names(r), [b"mylib", b"second"])
+        self.assertEqual(r.fcall("f", 1, "k"), 1)
 
     def test_appendonly_yes_at_runtime_then_restart(self):
         p, r = self.ours(aof=False)

@@ -18,6 +18,28 @@ void AppendFunction(std::string* out, std::string_view library_code) {
   AppendEncodedString(out, library_code, false);
 }
 
+std::string FunctionsPayload(const std::vector<std::string>& library_codes) {
+  std::string out;
+  for (const std::string& code : library_codes) AppendFunction(&out, code);
+  AppendDumpFooter(&out);
+  return out;
+}
+
+std::string ReadFunctionsPayload(std::string_view payload, std::vector<std::string>* library_codes) {
+  std::string_view body;
+  if (!CheckDumpFooter(payload, &body)) return "ERR DUMP payload version or checksum are wrong";
+  size_t pos = 0;
+  while (pos < body.size()) {
+    unsigned char type = static_cast<unsigned char>(body[pos++]);
+    if (type == kOpFunctionPreGa) return "ERR Pre-GA function format not supported";
+    if (type != kOpFunction2) return "ERR given type is not a function";
+    std::string code;
+    if (!ReadString(body, &pos, &code)) return "ERR failed loading the given functions payload";
+    library_codes->push_back(std::move(code));
+  }
+  return "";
+}
+
 void AppendSelectDb(std::string* out, uint64_t db) {
   out->push_back(static_cast<char>(kOpSelectDb));
   AppendLength(out, db);

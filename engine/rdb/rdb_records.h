@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/object.h"
 #include "engine/rdb/value_codec.h"
@@ -19,6 +20,12 @@ namespace rdb {
 void AppendHeader(std::string* out);  // "REDIS0010"
 void AppendAux(std::string* out, std::string_view key, std::string_view value);
 void AppendFunction(std::string* out, std::string_view library_code);
+// FUNCTION DUMP's payload: each library's FUNCTION2 record, then the DUMP
+// footer.
+std::string FunctionsPayload(const std::vector<std::string>& library_codes);
+// FUNCTION RESTORE's reading of one: the libraries' code, or Redis's error
+// ("ERR DUMP payload version or checksum are wrong", ...); "" when it read.
+std::string ReadFunctionsPayload(std::string_view payload, std::vector<std::string>* library_codes);
 void AppendSelectDb(std::string* out, uint64_t db);
 void AppendResizeDb(std::string* out, uint64_t keys, uint64_t expires);
 

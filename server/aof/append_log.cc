@@ -71,6 +71,9 @@ void AppendLog::AppendCommand(std::string* out, server::Args argv) {
 }
 
 absl::Status AppendLog::Open(const std::string& path, FsyncPolicy policy) {
+  if (open_.load(std::memory_order_acquire)) {
+    return absl::FailedPreconditionError("the append-only log is open already");
+  }
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     return absl::InternalError(
@@ -162,15 +165,15 @@ void AppendLog::WriteOut(bool fsync) {
     }
     done += static_cast<size_t>(n);
   }
-  write_errno_.store(0, std::memory_order_relaxed);
   if (fsync && upto > synced_.load(std::memory_order_relaxed)) {
-    if (fdatasync(fd_) == 0) {
-      synced_.store(upto, std::memory_order_release);
-    } else {
-      write_errno_.store(errno, std::memory_order_relaxed);
-    }
     last_fsync_ms_ = MonotonicMs();
+    if (fdatasync(fd_) != 0) {
+      write_errno_.store(errno, std::memory_order_relaxed);
+      return;
+    }
+    synced_.store(upto, std::memory_order_release);
   }
+  write_errno_.store(0, std::memory_order_relaxed);
 }
 
 void AppendLog::SyncNow() {
@@ -185,7 +188,10 @@ void AppendLog::WriterLoop() {
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mu_);
-      if (buffer_.empty() && !stopping_) {
+      // After a failed write the bytes wait in the buffer: retry at the
+      // writer's pace, not in a spin.
+      bool failing = write_errno_.load(std::memory_order_relaxed) != 0;
+      if ((buffer_.empty() || failing) && !stopping_) {
         writer_waiting_ = true;
         // Workers wake the writer once per loop iteration that appended
         // (Poke); the timeout is everysec's fsync.
@@ -218,23 +224,38 @@ absl::Status AppendLog::SwitchTo(const std::string& path) {
     std::lock_guard<std::mutex> lock(mu_);
     old_bytes.swap(buffer_);
     upto = appended_total_;
-    selected_db_ = -1;  // a new file states its db again
+    selected_db_ = -1;  // a new file states its db again (a spare SELECT if this fails)
     buffered_.store(0, std::memory_order_relaxed);
   }
-  int old_fd = fd_;
-  fd_ = fd;
-  file_size_.store(0, std::memory_order_relaxed);
-  if (old_fd >= 0) {
-    size_t done = 0;
-    while (done < old_bytes.size()) {
-      ssize_t n = ::write(old_fd, old_bytes.data() + done, old_bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;  // the old file is being replaced; its tail is in the new base
-      done += static_cast<size_t>(n);
+  // The old file's tail first, made durable: the new file starts only
+  // where the old one is complete.
+  size_t done = 0;
+  int error = 0;
+  while (fd_ >= 0 && done < old_bytes.size()) {
+    ssize_t n = ::write(fd_, old_bytes.data() + done, old_bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      error = n < 0 ? errno : ENOSPC;
+      break;
     }
-    fdatasync(old_fd);
-    ::close(old_fd);
+    done += static_cast<size_t>(n);
   }
+  if (error == 0 && fd_ >= 0 && fdatasync(fd_) != 0) error = errno;
+  if (error != 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    buffer_.insert(0, old_bytes, done, std::string::npos);
+    buffered_.store(buffer_.size(), std::memory_order_relaxed);
+    ::close(fd);
+    ::unlink(path.c_str());
+    return absl::InternalError(absl::StrCat("Can't finish the append-only file before ", path,
+                                            ": ", std::strerror(error)));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    file_size_.store(buffer_.size(), std::memory_order_relaxed);
+  }
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
   synced_.store(upto, std::memory_order_release);
   last_fsync_ms_ = MonotonicMs();
   return absl::OkStatus();

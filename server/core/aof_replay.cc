@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/expiry_pause.h"
+#include "engine/rdb/rdb_records.h"
 #include "engine/runtime.h"
 #include "server/aof/command_reader.h"
 #include "server/command/multi_command.h"
@@ -114,7 +115,8 @@ void AofReplay::Execute(Args argv) {
   RunShardHandler(*spec, argv, ctx);
 }
 
-// FUNCTION LOAD [REPLACE] code, DELETE name, FLUSH: what Redis logs of them.
+// FUNCTION LOAD [REPLACE] code, DELETE name, FLUSH, RESTORE payload [policy]:
+// what Redis writes of them.
 void AofReplay::ExecuteFunction(Args argv) {
   if (argv.size() < 2) return;
   scripting::FunctionRegistry& registry = server_.functions();
@@ -128,6 +130,15 @@ void AofReplay::ExecuteFunction(Args argv) {
     registry.Delete(argv[2]);
   } else if (EqualsIgnoreCase(argv[1], "flush")) {
     registry.Flush();
+  } else if (EqualsIgnoreCase(argv[1], "restore") && argv.size() >= 3) {
+    auto policy = scripting::FunctionRegistry::RestorePolicy::kAppend;
+    if (argv.size() >= 4 && !scripting::ParseRestorePolicy(argv[3], &policy)) return;
+    std::vector<std::string> codes;
+    std::vector<scripting::FunctionLibrary> libraries;
+    if (rdb::ReadFunctionsPayload(argv[2], &codes).empty() &&
+        scripting::BuildLibraries(codes, &libraries).empty()) {
+      registry.Restore(std::move(libraries), policy);
+    }
   }
 }
 

@@ -25,6 +25,9 @@
 namespace server {
 namespace {
 
+constexpr const char* kRewriteInProgress =
+    "ERR Background append only file rewriting already in progress";
+
 int64_t WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -140,13 +143,24 @@ absl::Status AppendOnly::LoadFile(const aof::AofFileInfo& file, bool last) {
 absl::Status AppendOnly::LoadAtStartup(bool* used) {
   *used = false;
   const Config& c = server_->config();
-  if (!c.appendonly) return absl::OkStatus();
-  state_.store(State::kOn, std::memory_order_release);
-  engine::CdsThreadScope scope;  // the main thread inserts, before any worker runs
   std::string dir = Dir();
+  // Read whether or not the AOF is on, as Redis does: a later rewrite
+  // numbers its files after the ones there.
   aof::Manifest m;
   absl::Status st = aof::ReadManifest(dir, aof::ManifestName(Prefix()), &m);
-  if (absl::IsNotFound(st)) {
+  bool found = st.ok();
+  if (!found && !absl::IsNotFound(st)) {
+    return absl::DataLossError(
+        absl::StrCat("Fatal AOF manifest error: ", std::string(st.message())));
+  }
+  if (found) {
+    std::lock_guard<std::mutex> lock(mu_);
+    manifest_ = m;
+  }
+  if (!c.appendonly) return absl::OkStatus();
+  state_.store(State::kOn);
+  engine::CdsThreadScope scope;  // the main thread inserts, before any worker runs
+  if (!found) {
     // Redis 7.0 would upgrade a Redis 6 appendonly.aof in `dir`; refusing
     // beats starting empty beside it.
     std::string legacy = absl::StrCat(c.dir.get(), "/", Prefix());
@@ -159,8 +173,6 @@ absl::Status AppendOnly::LoadAtStartup(bool* used) {
     *used = true;  // appendonly yes: the RDB file is not read, as in Redis
     return absl::OkStatus();
   }
-  if (!st.ok()) return absl::DataLossError(absl::StrCat("Fatal AOF manifest error: ",
-                                                        std::string(st.message())));
   *used = true;
   int64_t start = WallClockMs();
   size_t total = (m.base ? 1 : 0) + m.incr.size();
@@ -178,25 +190,24 @@ absl::Status AppendOnly::LoadAtStartup(bool* used) {
     if (n < total) fixed += FileSize(absl::StrCat(dir, "/", f.name));
   }
   fixed_size_.store(fixed, std::memory_order_relaxed);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    manifest_ = std::move(m);
-  }
   std::printf("DB loaded from append only file: %.3f seconds\n",
               static_cast<double>(WallClockMs() - start) / 1000);
   return absl::OkStatus();
 }
 
 absl::Status AppendOnly::OpenAtStartup() {
+  std::lock_guard<std::mutex> lock(mu_);
   started_ = true;
-  if (!server_->config().appendonly) return absl::OkStatus();
-  state_.store(State::kOn, std::memory_order_release);
+  if (!server_->config().appendonly) {
+    DeleteHistory();  // also with the AOF off, as Redis
+    return absl::OkStatus();
+  }
+  state_.store(State::kOn);
   std::string dir = Dir();
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
     return absl::InternalError(absl::StrCat("Can't open or create append-only dir ", dir, ": ",
                                             std::strerror(errno)));
   }
-  std::lock_guard<std::mutex> lock(mu_);
   if (manifest_.empty()) {
     // A new directory: the (empty) dataset becomes its base, as Redis does.
     std::string base = manifest_.NewBase(Prefix(), true);
@@ -231,31 +242,40 @@ absl::Status AppendOnly::OpenAtStartup() {
 }
 
 void AppendOnly::SetEnabled(bool on) {
+  std::lock_guard<std::mutex> lock(mu_);
   if (!started_) return;  // Config::appendonly is what OpenAtStartup reads
   if (on) {
     State off = State::kOff;
     // The log begins at the rewrite's point in time (worker 0's timer).
-    if (state_.compare_exchange_strong(off, State::kWaitRewrite)) {
-      scheduled_.store(true, std::memory_order_release);
-    }
+    if (state_.compare_exchange_strong(off, State::kWaitRewrite)) scheduled_.store(true);
     return;
   }
   if (state_.exchange(State::kOff) == State::kOff) return;
   generation_.fetch_add(1);  // a rewrite in flight is dropped when it ends
-  scheduled_.store(false, std::memory_order_relaxed);
+  scheduled_.store(false);
   active_.store(nullptr, std::memory_order_release);
   log_.Close();
 }
 
-std::string AppendOnly::Rewrite(Worker& origin) {
-  if (rewriting_.load(std::memory_order_acquire)) {
-    return "-ERR Background append only file rewriting already in progress";
+bool AppendOnly::LogsTransaction() {
+  // Counted first, then the state read (both sequentially consistent): the
+  // timer either sees this transaction or this one sees the AOF turning on.
+  unlogged_.fetch_add(1);
+  if (state_.load() != State::kOff) {
+    unlogged_.fetch_sub(1);
+    return true;
   }
+  return false;
+}
+
+std::string AppendOnly::Rewrite(Worker& origin) {
+  if (rewriting_.load(std::memory_order_acquire)) return absl::StrCat("-", kRewriteInProgress);
   if (server_->snapshots().in_progress()) {
     scheduled_.store(true, std::memory_order_release);
     return "+Background append only file rewriting scheduled";
   }
   std::string error = StartRewrite(origin);
+  if (error == kRewriteInProgress) return absl::StrCat("-", kRewriteInProgress);
   if (!error.empty()) {
     return "-ERR Can't execute an AOF background rewriting. Please check the server logs for more "
            "information.";
@@ -276,13 +296,15 @@ std::string AppendOnly::StartRewrite(Worker& origin) {
     std::lock_guard<std::mutex> lock(mu_);
     aof::Manifest next = manifest_;
     base_name = next.NewBase(Prefix(), true);
+    point_ok_ = false;
   }
+  bool idle = false;
+  if (!rewriting_.compare_exchange_strong(idle, true)) return std::string(kRewriteInProgress);
   uint64_t generation = generation_.load();
   SnapshotTarget target;
   target.dir = dir;
   target.filename = base_name;
   target.at_point = [this, generation] { AtRewritePoint(generation); };
-  rewriting_.store(true, std::memory_order_release);
   rewrite_start_ms_.store(WallClockMs(), std::memory_order_relaxed);
   std::string error = server_->snapshots().StartAofBase(
       origin, std::move(target),
@@ -296,24 +318,27 @@ std::string AppendOnly::StartRewrite(Worker& origin) {
 }
 
 void AppendOnly::AtRewritePoint(uint64_t generation) {
+  std::lock_guard<std::mutex> lock(mu_);
   if (generation != generation_.load()) return;
   std::string dir = Dir();
-  State state = state_.load(std::memory_order_acquire);
-  std::lock_guard<std::mutex> lock(mu_);
+  State state = state_.load();
   if (state == State::kOn) {
-    // What follows goes to a new incremental file, listed at once (after the
-    // old ones, so a failed rewrite still loads everything).
+    // What follows goes to a new incremental file, listed after the old
+    // ones (so a failed rewrite still loads everything).
     aof::Manifest next = manifest_;
     std::string name = next.NewIncr(Prefix());
     uint64_t finished_size = log_.file_size();
     absl::Status st = log_.SwitchTo(absl::StrCat(dir, "/", name));
-    if (st.ok()) st = aof::WriteManifest(dir, aof::ManifestName(Prefix()), next);
-    if (!st.ok()) {
+    if (!st.ok()) {  // still on the old file: the rewrite fails when it ends
       std::fprintf(stderr, "AOF rewrite: %s\n", std::string(st.message()).c_str());
       return;
     }
-    fixed_size_.fetch_add(finished_size, std::memory_order_relaxed);
     manifest_ = std::move(next);
+    fixed_size_.fetch_add(finished_size, std::memory_order_relaxed);
+    point_ok_ = true;
+    // The end of the rewrite writes it again if this fails.
+    st = aof::WriteManifest(dir, aof::ManifestName(Prefix()), manifest_);
+    if (!st.ok()) std::fprintf(stderr, "AOF rewrite: %s\n", std::string(st.message()).c_str());
   } else if (state == State::kWaitRewrite) {
     // Turned on at runtime: the log starts here, in a temporary file that
     // becomes the first incremental one once the base is complete.
@@ -325,12 +350,23 @@ void AppendOnly::AtRewritePoint(uint64_t generation) {
       return;
     }
     active_.store(&log_, std::memory_order_release);
+    point_ok_ = true;
+  } else {
+    point_ok_ = true;  // BGREWRITEAOF with the AOF off: a base alone
   }
 }
 
 void AppendOnly::RewriteDone(uint64_t generation, const std::string& base_name, absl::Status st) {
-  rewriting_.store(false, std::memory_order_release);
-  int64_t started = rewrite_start_ms_.exchange(0, std::memory_order_relaxed);
+  std::lock_guard<std::mutex> lock(mu_);
+  int64_t started = rewrite_start_ms_.load(std::memory_order_relaxed);
+  // Whatever the outcome, another rewrite may start once this returns.
+  struct Ended {
+    AppendOnly* self;
+    ~Ended() {
+      self->rewrite_start_ms_.store(0, std::memory_order_relaxed);
+      self->rewriting_.store(false, std::memory_order_release);
+    }
+  } ended{this};
   std::string dir = Dir();
   std::string base_path = absl::StrCat(dir, "/", base_name);
   if (generation != generation_.load()) {  // appendonly no meanwhile
@@ -338,6 +374,7 @@ void AppendOnly::RewriteDone(uint64_t generation, const std::string& base_name, 
     return;
   }
   auto fail = [&](const std::string& why) {
+    unlink(base_path.c_str());
     std::fprintf(stderr, "Background AOF rewrite terminated with error: %s\n", why.c_str());
     last_rewrite_ok_.store(false, std::memory_order_relaxed);
     consecutive_failures_.fetch_add(1, std::memory_order_relaxed);
@@ -345,15 +382,14 @@ void AppendOnly::RewriteDone(uint64_t generation, const std::string& base_name, 
     if (state_.load() == State::kWaitRewrite) scheduled_.store(true, std::memory_order_release);
   };
   if (!st.ok()) return fail(std::string(st.message()));
-  State state = state_.load(std::memory_order_acquire);
-  std::lock_guard<std::mutex> lock(mu_);
+  if (!point_ok_) return fail("the next incremental file could not be started");
+  State state = state_.load();
   aof::Manifest next = manifest_;
   next.NewBase(Prefix(), true);
   if (state == State::kWaitRewrite) {
     std::string incr = next.NewIncr(Prefix());
     std::string temp = absl::StrCat(dir, "/temp-", Prefix(), ".incr");
     if (rename(temp.c_str(), absl::StrCat(dir, "/", incr).c_str()) != 0) {
-      unlink(base_path.c_str());
       return fail(absl::StrCat("Error trying to rename the temporary AOF incr file: ",
                                std::strerror(errno)));
     }
@@ -367,16 +403,14 @@ void AppendOnly::RewriteDone(uint64_t generation, const std::string& base_name, 
     next.incr.clear();
   }
   absl::Status written = aof::WriteManifest(dir, aof::ManifestName(Prefix()), next);
-  if (!written.ok()) {
-    unlink(base_path.c_str());
-    return fail(std::string(written.message()));
-  }
+  if (!written.ok()) return fail(std::string(written.message()));
   manifest_ = std::move(next);
   DeleteHistory();
   uint64_t base = FileSize(base_path);
   base_size_.store(base, std::memory_order_relaxed);
   fixed_size_.store(base, std::memory_order_relaxed);
-  if (state == State::kWaitRewrite) state_.store(State::kOn, std::memory_order_release);
+  State waiting = State::kWaitRewrite;
+  state_.compare_exchange_strong(waiting, State::kOn);
   last_rewrite_ok_.store(true, std::memory_order_relaxed);
   consecutive_failures_.store(0, std::memory_order_relaxed);
   rewrites_.fetch_add(1, std::memory_order_relaxed);
@@ -397,6 +431,9 @@ void AppendOnly::DeleteHistory() {
 void AppendOnly::OnTimer(Worker& w, int64_t now_ms) {
   (void)now_ms;
   if (rewriting_.load(std::memory_order_acquire) || server_->snapshots().in_progress()) return;
+  // Turning on: transactions set up unlogged end before the point in time
+  // (LogsTransaction), else one could run after it, logged nowhere.
+  if (state_.load() == State::kWaitRewrite && unlogged_.load() > 0) return;
   if (scheduled_.exchange(false, std::memory_order_acq_rel)) {
     if (!StartRewrite(w).empty()) scheduled_.store(true, std::memory_order_release);
     return;
@@ -422,6 +459,15 @@ uint64_t AppendOnly::CurrentSize() const {
 void AppendOnly::Shutdown() {
   active_.store(nullptr, std::memory_order_release);
   log_.Close();
+}
+
+void AppendOnly::ExitOnWriteError() const {
+  std::fprintf(stderr,
+               "Can't recover from AOF write error when the AOF fsync policy is 'always': %s. "
+               "Exiting...\n",
+               std::strerror(log_.write_errno()));
+  std::fflush(stderr);
+  _exit(1);
 }
 
 std::string AppendOnly::WriteError() const {

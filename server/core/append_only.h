@@ -54,6 +54,14 @@ class AppendOnly : public engine::RemovalFeed {
   void set_fsync_policy(aof::FsyncPolicy p) { log_.set_policy(p); }
   aof::FsyncPolicy fsync_policy() const { return log_.policy(); }
 
+  // A multi-shard write about to run as a transaction: true when it must
+  // log from an origin step of its own (the AOF is on or turning on); false
+  // when it runs unlogged, and then calls UnloggedDone once it ended.
+  // Turning the AOF on waits until none runs, so none straddles the point
+  // in time where the log begins.
+  bool LogsTransaction();
+  void UnloggedDone() { unlogged_.fetch_sub(1); }
+
   // BGREWRITEAOF: Redis's status reply or error.
   std::string Rewrite(Worker& origin);
   // Worker 0's housekeeping: a scheduled or automatic rewrite.
@@ -65,7 +73,10 @@ class AppendOnly : public engine::RemovalFeed {
     aof::AppendLog* l = active_.load(std::memory_order_acquire);
     if (l == nullptr) return;
     if (l->policy() == aof::FsyncPolicy::kAlways) {
-      if (l->unsynced()) l->SyncNow();
+      if (l->unsynced()) {
+        l->SyncNow();
+        if (l->write_failed()) ExitOnWriteError();
+      }
       return;
     }
     uint64_t now = l->appended();
@@ -88,6 +99,9 @@ class AppendOnly : public engine::RemovalFeed {
  private:
   enum class State { kOff, kOn, kWaitRewrite };
 
+  // Redis's answer to a failed write under appendfsync always: replies
+  // that acknowledge what is not on disk must not go out.
+  [[noreturn]] void ExitOnWriteError() const;
   std::string Dir() const;
   std::string Prefix() const;
   std::string StartRewrite(Worker& origin);
@@ -102,10 +116,14 @@ class AppendOnly : public engine::RemovalFeed {
   aof::AppendLog log_;
   std::atomic<aof::AppendLog*> active_{nullptr};
   std::atomic<State> state_{State::kOff};
-  bool started_ = false;  // OpenAtStartup ran: changes take effect now
+  bool started_ = false;  // OpenAtStartup ran: changes take effect now (mu_)
 
-  std::mutex mu_;  // the manifest
+  // The manifest, and the turns of the state that touch files: turning on
+  // and off, a rewrite's point in time and its end.
+  std::mutex mu_;
   aof::Manifest manifest_;
+  bool point_ok_ = false;  // the running rewrite's next file started
+  std::atomic<int64_t> unlogged_{0};  // see LogsTransaction
 
   std::atomic<uint64_t> generation_{0};  // a rewrite started under an older one is dropped
   std::atomic<bool> rewriting_{false};

@@ -64,6 +64,11 @@ std::string Snapshots::Prologue(int64_t now_ms, bool aof_base) const {
   rdb::AppendAux(&out, "ctime", absl::StrCat(now_ms / 1000));
   rdb::AppendAux(&out, "used-mem", absl::StrCat(server_->memory().Refresh()));
   rdb::AppendAux(&out, "aof-base", aof_base ? "1" : "0");
+  return out;
+}
+
+std::string Snapshots::FunctionRecords() const {
+  std::string out;
   for (const scripting::FunctionLibrary& lib : server_->functions().Libraries()) {
     rdb::AppendFunction(&out, lib.code);
   }
@@ -135,7 +140,14 @@ std::string Snapshots::StartRun(Worker& origin, std::function<void(absl::Status)
         std::vector<engine::ShardId> all(n);
         std::iota(all.begin(), all.end(), 0);
         auto* tx = new engine::Transaction(&origin_shard, std::move(all));
-        if (at_point) tx->AddOriginStep(at_point);
+        // Every shard held, none begun: the AOF's switch to its next file,
+        // then the function libraries as of that moment (a FUNCTION LOAD
+        // that missed them is logged after the switch).
+        tx->AddOriginStep([server, run, at_point] {
+          if (at_point) at_point();
+          std::string functions = server->snapshots().FunctionRecords();
+          if (!functions.empty()) run->file.Push(std::move(functions));
+        });
         tx->AddPhase([server, run](engine::Shard& shard) {
           server->worker(shard.id()).BeginSnapshotPart(run);
         });

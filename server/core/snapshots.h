@@ -100,6 +100,8 @@ class Snapshots {
  private:
   void Finished(SnapshotRun& run, absl::Status st, uint64_t bytes);
   std::string Prologue(int64_t now_ms, bool aof_base) const;
+  // The FUNCTION2 records of every library (taken at the point in time).
+  std::string FunctionRecords() const;
   std::string StartRun(Worker& origin, std::function<void(absl::Status)> done,
                        const SnapshotTarget* target);
   uint64_t changes() const;

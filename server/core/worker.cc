@@ -693,12 +693,20 @@ void Worker::RunMulti(Client& c, std::unique_ptr<MultiCommand> mc) {
   }
   // Logged while every shard is still held, so no later command on one of
   // them can reach the file before it.
-  if (server_->append_only().enabled() && (raw->spec().flags & kWrite)) {
-    tx->AddOriginStep([raw, server = server_] {
-      if (CommandLog* log = server->command_log()) raw->LogTo(*log);
-    });
+  bool unlogged = false;
+  if (raw->spec().flags & kWrite) {
+    if (server_->append_only().LogsTransaction()) {
+      tx->AddOriginStep([raw, server = server_] {
+        if (CommandLog* log = server->command_log()) raw->LogTo(*log);
+      });
+    } else {
+      unlogged = true;
+    }
   }
-  tx->Start(std::move(finish));
+  tx->Start([finish = std::move(finish), unlogged, server = server_]() mutable {
+    if (unlogged) server->append_only().UnloggedDone();
+    finish();
+  });
 }
 
 CommandLog* Worker::ClientLog() const {
@@ -709,20 +717,13 @@ void Worker::LogClientWrite(int db, const CommandSpec& spec, Args args, const st
                             size_t from) {
   CommandLog* log = ClientLog();
   if (log == nullptr || reply.size() <= from || reply[from] == '-') return;
-  // Only FUNCTION's writes reach the data from a client command; what they
-  // do is what a replay needs, except RESTORE, whose payload replays as the
-  // libraries it left (FLUSH, then each LOAD: one atomic block).
+  // Only FUNCTION's writes reach the data from a client command, and they
+  // replay as they ran (LOAD, DELETE, FLUSH, RESTORE), as Redis logs them.
   if (spec.name != "function" || args.size() < 2) return;
   const CommandSpec* sub =
       server_->commands().FindFull(absl::StrCat("function|", absl::AsciiStrToLower(AV(args[1]))));
   if (sub == nullptr || !(sub->flags & kWrite)) return;
-  if (!EqualsIgnoreCase(args[1], "restore")) return log->Add(db, args);
-  std::vector<LoggedCommand> block;
-  block.push_back({db, {"FUNCTION", "FLUSH"}});
-  for (const scripting::FunctionLibrary& lib : server_->functions().Libraries()) {
-    block.push_back({db, {"FUNCTION", "LOAD", lib.code}});
-  }
-  log->AddAtomic(block);
+  log->Add(db, args);
 }
 
 }  // namespace server

@@ -58,12 +58,14 @@ void Worker::RunBlockingAttempt(std::shared_ptr<BlockedCommand> bc,
   for (MultiCommand::Phase& phase : raw->phases()) {
     tx->AddPhase([raw, &phase](engine::Shard& s) { raw->RunPhase(phase, s, s.db(raw->db_index())); });
   }
-  if (server_->append_only().enabled()) {  // served at once: logged while held
+  bool unlogged = !server_->append_only().LogsTransaction();
+  if (!unlogged) {  // served at once: logged while held
     tx->AddOriginStep([raw, server = server_] {
       if (CommandLog* log = server->command_log()) raw->LogTo(*log);
     });
   }
-  tx->Start([this, bc = std::move(bc), raw]() mutable {
+  tx->Start([this, bc = std::move(bc), raw, unlogged]() mutable {
+    if (unlogged) server_->append_only().UnloggedDone();
     OnBlockingAttemptDone(std::move(bc), *raw);
     delete raw;
   });

@@ -267,12 +267,16 @@ void Worker::StartParkedExecs(Client& c) {
     tx->AddPhase([run_merged, m](engine::Shard& s) { run_merged(m, s); }, round.shards);
   }
   // Each EXEC's block, while every shard is still held.
-  if (server_->append_only().enabled()) {
+  bool unlogged = !server_->append_only().LogsTransaction();
+  if (!unlogged) {
     tx->AddOriginStep([self, runs] {
       for (ExecRun* run : runs) self->LogExec(*run);
     });
   }
-  tx->Start(std::move(finish));
+  tx->Start([finish = std::move(finish), unlogged, self]() mutable {
+    if (unlogged) self->server_->append_only().UnloggedDone();
+    finish();
+  });
 }
 
 void Worker::RunExecRound(ExecRun& run, size_t index, engine::Shard& shard) {

@@ -210,7 +210,10 @@ bool Worker::DescribeRunningFunction(resp::ReplyWriter& out) {
 
 void Worker::PollWhileScriptBusy() {
   // Not the mailbox: the script is inside one of its tasks, and what it
-  // holds must not change under it. Only connections are read.
+  // holds must not change under it. Only connections are read. Replies
+  // waiting from before the script go out with it: under appendfsync
+  // always, what they acknowledge is made durable first.
+  server_->append_only().AfterIteration(&aof_seen_);
   loop_.PollOnce();
 }
 

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/scripting/function_registry.h"
 
@@ -13,6 +14,14 @@ namespace scripting {
 // order) and runs the code in a scratch interpreter to learn what it
 // registers. "" or Redis's error text.
 std::string BuildLibrary(std::string_view code, FunctionLibrary* library);
+
+// FUNCTION RESTORE's libraries: each built, names unique within the set.
+// "" or Redis's error.
+std::string BuildLibraries(const std::vector<std::string>& codes,
+                           std::vector<FunctionLibrary>* libraries);
+
+// FUNCTION RESTORE's policy word (APPEND, REPLACE, FLUSH; any case).
+bool ParseRestorePolicy(std::string_view word, FunctionRegistry::RestorePolicy* policy);
 
 // The metadata's refusals alone: "" or the error (FUNCTION LOAD checks them
 // before looking for an existing library of that name).

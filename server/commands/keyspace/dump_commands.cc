@@ -132,6 +132,13 @@ void Restore(Args args, ShardContext& ctx) {
   if (expire_ms != 0 && expire_ms <= ctx.now_ms && !engine::ExpiryPause::active()) {
     engine::DestroyObject(obj);  // never published
     if (deleted) ctx.db.Notify(kEventGeneric, "del", key);
+    // What a replay must repeat: the old value's removal, or nothing.
+    std::string_view del[] = {"DEL", key};
+    if (deleted) {
+      ctx.LogInstead(del);
+    } else {
+      ctx.logged_itself = true;
+    }
     return ctx.out.Ok();
   }
   SetEvictionMeta(obj, o);

@@ -192,6 +192,8 @@ void Expire(Args args, ShardContext& ctx) {
   if (when <= ctx.now_ms && !engine::ExpiryPause::active()) {
     ctx.db.Erase(args[1]);
     ctx.db.Notify(kEventGeneric, "del", args[1]);
+    std::string_view del[] = {"DEL", args[1]};
+    ctx.LogInstead(del);  // as Redis propagates it: the deadline is gone by replay
   } else {
     ctx.db.SetExpire(ref, when);
     ctx.db.Notify(kEventGeneric, "expire", args[1]);

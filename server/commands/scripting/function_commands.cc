@@ -55,18 +55,12 @@ void FunctionLoad(Args args, ClientContext& ctx) {
   ctx.out.Bulk(md.name);
 }
 
-// RDB_OPCODE_FUNCTION2 and its 7.0 release-candidate predecessor.
-constexpr unsigned char kOpcodeFunction2 = 245;
-constexpr unsigned char kOpcodeFunction = 246;
-
 void FunctionDump(ClientContext& ctx) {
-  std::string payload;
+  std::vector<std::string> codes;
   for (const scripting::FunctionLibrary& lib : ctx.server.functions().Libraries()) {
-    payload.push_back(static_cast<char>(kOpcodeFunction2));
-    rdb::AppendString(&payload, lib.code);
+    codes.push_back(lib.code);
   }
-  rdb::AppendDumpFooter(&payload);
-  ctx.out.Bulk(payload);
+  ctx.out.Bulk(rdb::FunctionsPayload(codes));
 }
 
 void FunctionRestore(Args args, ClientContext& ctx) {
@@ -76,46 +70,15 @@ void FunctionRestore(Args args, ClientContext& ctx) {
   }
   using Policy = scripting::FunctionRegistry::RestorePolicy;
   Policy policy = Policy::kAppend;
-  if (args.size() == 4) {
-    absl::string_view p = AV(args[3]);
-    if (absl::EqualsIgnoreCase(p, "append")) {
-      policy = Policy::kAppend;
-    } else if (absl::EqualsIgnoreCase(p, "replace")) {
-      policy = Policy::kReplace;
-    } else if (absl::EqualsIgnoreCase(p, "flush")) {
-      policy = Policy::kFlush;
-    } else {
-      return ctx.out.Error(
-          "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
-    }
+  if (args.size() == 4 && !scripting::ParseRestorePolicy(args[3], &policy)) {
+    return ctx.out.Error(
+        "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
   }
-  std::string_view body;
-  if (!rdb::CheckDumpFooter(args[2], &body)) {
-    return ctx.out.Error("ERR DUMP payload version or checksum are wrong");
-  }
+  std::vector<std::string> codes;
+  std::string error = rdb::ReadFunctionsPayload(args[2], &codes);
   std::vector<scripting::FunctionLibrary> libraries;
-  size_t pos = 0;
-  while (pos < body.size()) {
-    unsigned char type = static_cast<unsigned char>(body[pos++]);
-    if (type == kOpcodeFunction) {
-      return ctx.out.Error("ERR Pre-GA function format not supported");
-    }
-    if (type != kOpcodeFunction2) return ctx.out.Error("ERR given type is not a function");
-    std::string code;
-    if (!rdb::ReadString(body, &pos, &code)) {
-      return ctx.out.Error("ERR failed loading the given functions payload");
-    }
-    scripting::FunctionLibrary library;
-    std::string error = scripting::BuildLibrary(code, &library);
-    for (const scripting::FunctionLibrary& other : libraries) {
-      if (error.empty() && other.name == library.name) {
-        error = absl::StrCat("ERR Library '", library.name, "' already exists");
-      }
-    }
-    if (!error.empty()) return ctx.out.Error(error);
-    libraries.push_back(std::move(library));
-  }
-  std::string error = ctx.server.functions().Restore(std::move(libraries), policy);
+  if (error.empty()) error = scripting::BuildLibraries(codes, &libraries);
+  if (error.empty()) error = ctx.server.functions().Restore(std::move(libraries), policy);
   if (!error.empty()) return ctx.out.Error(error);
   ctx.out.Ok();
 }

@@ -216,6 +216,8 @@ void GetEx(Args args, ShardContext& ctx) {
     if (when <= ctx.now_ms && !engine::ExpiryPause::active()) {
       ctx.db.Erase(args[1]);
       ctx.db.Notify(kEventGeneric, "del", args[1]);
+      std::string_view del[] = {"DEL", args[1]};
+      ctx.LogInstead(del);
     } else {
       ctx.db.SetExpire(r.ref, when);
       ctx.db.Notify(kEventGeneric, "expire", args[1]);
