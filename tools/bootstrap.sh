@@ -23,6 +23,8 @@ PACKAGES=(
   nodejs node-redis
   # Pinning and process tools used by bench/compare.
   util-linux procps
+  # The bar charts of bench/compare and bench/report (--chart).
+  python3-matplotlib
 )
 
 missing=()
