@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
-"""Side-by-side benchmark: our server vs the real redis-server.
+"""Side-by-side benchmark: our server vs the real redis-server, and/or vs
+another build of ours (--baseline).
 
-Starts both servers on free loopback ports, pins them and redis-benchmark to
-separate cores on small machines, runs the suite against both (alternating,
-so drift hits both), and prints Markdown tables with requests per second,
-latencies and -- the fair per-core figure -- requests per server CPU-second
-(from /proc/PID/stat before and after each run).
+Starts the servers on free loopback ports, pins them and redis-benchmark to
+separate cores on small machines, runs the suite against each (alternating
+their order every repetition, so drift hits all), and prints Markdown tables
+with requests per second, latencies and -- the fair per-core figure --
+requests per server CPU-second (from /proc/PID/stat before and after each
+run). With --baseline, a table of our build's change against the baseline
+build, marked better / worse / within noise (bench/changes.py).
 
   bazel run //bench:compare -- [--threads N] [--scale F] [--repeat K]
                                (T6, transactions, drives the load with tx_load.py)
                                (T7, scripts: EVALSHA and FCALL)
                                (T8, Pub/Sub: fan-out and pairs, pubsub_load.py)
                                [--only T3] [--csv FILE] [--memory]
-                               [--memory-containers]
+                               [--memory-containers] [--server BIN]
+                               [--baseline BIN [--no-redis]] [--chart FILE.svg|png]
+
+Read saved --csv files side by side with //bench:report.
 """
 import argparse
 import csv
@@ -20,10 +26,13 @@ import os
 import resource
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import time
+
+import changes
+import report
+import run_data
 
 SUITE = {
     "T2": dict(cmds=["set", "get"], args=["-c", "50"], n=100000),
@@ -91,13 +100,16 @@ def raise_fd_limit(want):
 
 
 def find_our_binary(explicit):
-    candidates = [explicit] if explicit else []
-    candidates += ["server/server",
-                   os.path.join(os.environ.get("BUILD_WORKSPACE_DIRECTORY", "."),
-                                "bazel-bin/server/server")]
+    if explicit:
+        if not os.path.exists(explicit):
+            sys.exit("compare: %s does not exist" % explicit)
+        return os.path.realpath(explicit)
+    candidates = ["server/server",
+                  os.path.join(os.environ.get("BUILD_WORKSPACE_DIRECTORY", "."),
+                               "bazel-bin/server/server")]
     for c in candidates:
         if c and os.path.exists(c):
-            return os.path.abspath(c)
+            return os.path.realpath(c)
     sys.exit("compare: cannot find the server binary (build //server first)")
 
 
@@ -199,15 +211,19 @@ def sanity(servers):
         assert s.cli("PING") == "PONG", "%s: PING" % s.name
         assert s.cli("SET", "compare:sanity", "ok") == "OK", "%s: SET" % s.name
         assert s.cli("GET", "compare:sanity") == "ok", "%s: GET" % s.name
-    return "T1 sanity: PING, SET, GET answered correctly by both servers"
+    return "T1 sanity: PING, SET, GET answered correctly by %s" % ", ".join(
+        s.name for s in servers)
 
 
-def median(values):
-    return statistics.median(values) if values else float("nan")
+def rotation(servers, rep):
+    """Repetition rep's order: each server takes each place equally often, so
+    a machine getting slower or faster during the run hits all of them."""
+    k = rep % len(servers)
+    return servers[k:] + servers[:k]
 
 
-def run_suite(opts, redis, ours, client_cpus):
-    results = []  # (test, cmd, server name, metrics)
+def run_suite(opts, servers, client_cpus):
+    results = []  # (test, cmd, {server name: [metrics of each repetition]})
     for test in opts.only or sorted(SUITE):
         spec = SUITE[test]
         n = max(1000, int(spec["n"] * opts.scale)) if not isinstance(spec["n"], dict) else None
@@ -217,10 +233,9 @@ def run_suite(opts, redis, ours, client_cpus):
                   run_script_benchmark if spec.get("script") else
                   run_pubsub_load if spec.get("pubsub") else None)
         if runner is not None:
-            runs = {cmd: {"redis": [], "ours": []} for cmd in spec["cmds"]}
+            runs = {cmd: {s.name: [] for s in servers} for cmd in spec["cmds"]}
             for rep in range(opts.repeat):
-                order = (redis, ours) if rep % 2 == 0 else (ours, redis)
-                for server in order:
+                for server in rotation(servers, rep):
                     server.cli("FLUSHALL")
                     for cmd in spec["cmds"]:
                         log("  %s %s on %s (run %d/%d)" % (test, cmd, server.name, rep + 1,
@@ -239,10 +254,9 @@ def run_suite(opts, redis, ours, client_cpus):
             # Each command runs alone so its CPU time is its own, in the
             # suite's order on data the earlier ones left (GET after SET
             # hits, as in a plain `redis-benchmark -t set,get`).
-            runs = {cmd: {"redis": [], "ours": []} for cmd in spec["cmds"]}
+            runs = {cmd: {s.name: [] for s in servers} for cmd in spec["cmds"]}
             for rep in range(opts.repeat):
-                order = (redis, ours) if rep % 2 == 0 else (ours, redis)
-                for server in order:
+                for server in rotation(servers, rep):
                     server.cli("FLUSHALL")
                     for cmd in spec["cmds"]:
                         log("  %s %s on %s (run %d/%d)" % (label, cmd, server.name, rep + 1,
@@ -254,38 +268,65 @@ def run_suite(opts, redis, ours, client_cpus):
     return results
 
 
-def summarize(runs):
-    m = {}
-    for key in ("rps", "p50", "p99"):
-        m[key] = median([r[key] for r in runs])
-    m["per_cpu"] = median([r["requests"] / r["cpu"] for r in runs if r["cpu"] > 0])
-    return m
-
-
-def print_tables(results, opts, redis, ours):
+def ratio_table(run, opts):
+    """Ours against Redis, the table docs/benchmarks.md quotes."""
     print("\n## Throughput (median of %d; threads=%d)\n" % (opts.repeat, opts.threads))
     print("| Test | Cmd | Redis RPS | ours RPS | ratio | Redis p50 | ours p50 | p99s (Redis/ours) "
           "| Redis req/CPU-s | ours req/CPU-s | CPU ratio |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    rows = []
-    for label, cmd, runs in results:
-        r, o = summarize(runs["redis"]), summarize(runs["ours"])
-        ratio = o["rps"] / r["rps"] if r["rps"] else float("nan")
-        cpu_ratio = o["per_cpu"] / r["per_cpu"] if r["per_cpu"] else float("nan")
+    nan = float("nan")
+
+    def medians(label, cmd, server):
+        out = {}
+        for metric, _, _ in run_data.METRICS:
+            m = run.median(label, cmd, server, metric)
+            out[metric] = nan if m is None else m
+        return out
+
+    for label, cmd in run.rows:
+        r, o = medians(label, cmd, "redis"), medians(label, cmd, "ours")
+        ratio = o["rps"] / r["rps"] if r["rps"] else nan
+        cpu_ratio = o["per_cpu"] / r["per_cpu"] if r["per_cpu"] else nan
         print("| %s | %s | %.0f | %.0f | %.2f | %.3f | %.3f | %.3f/%.3f | %.0f | %.0f | %.2f |" % (
             label, cmd, r["rps"], o["rps"], ratio, r["p50"], o["p50"], r["p99"], o["p99"],
             r["per_cpu"], o["per_cpu"], cpu_ratio))
-        rows.append([label, cmd, r["rps"], o["rps"], ratio, r["p50"], o["p50"], r["p99"],
-                     o["p99"], r["per_cpu"], o["per_cpu"], cpu_ratio])
-    print("\nPeak RSS: redis-server %.1f MB, ours %.1f MB" % (
-        status_kb(redis.pid, "VmHWM") / 1024, status_kb(ours.pid, "VmHWM") / 1024))
+
+
+def chart_members(run):
+    """Ours against the baseline when there is one, else against Redis; the
+    other servers are drawn beside them, compared with nothing."""
+    first = "baseline" if "baseline" in run.servers else "redis"
+    order = [first] + [s for s in ("ours", "baseline", "redis") if s != first]
+    members = {}
+    for s in order:
+        if s in run.servers:
+            against = members.get(first) if s == "ours" else None
+            members[s] = changes.Member(s, run, s, against)
+    return list(members.values())
+
+
+def print_tables(results, opts, servers, binaries):
+    run = run_data.from_results(results, opts.threads, opts.scale, binaries)
+    names = [s.name for s in servers]
+    if "redis" in names and "ours" in names:
+        ratio_table(run, opts)
+    if "baseline" in names:
+        print("\n## ours against baseline (median of %d; threads=%d)" % (opts.repeat,
+                                                                         opts.threads))
+        baseline = changes.Member("baseline", run, "baseline")
+        ours = changes.Member("ours", run, "ours", baseline)
+        report.render(changes.build([[baseline, ours]]), heading="###")
+    print("\nPeak RSS: " + ", ".join("%s %.1f MB" % (
+        "redis-server" if s.name == "redis" else s.name, status_kb(s.pid, "VmHWM") / 1024)
+        for s in servers))
     if opts.csv:
-        with open(opts.csv, "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["test", "cmd", "redis_rps", "ours_rps", "ratio", "redis_p50", "ours_p50",
-                        "redis_p99", "ours_p99", "redis_req_per_cpu_s", "ours_req_per_cpu_s",
-                        "cpu_ratio"])
-            w.writerows(rows)
+        run_data.write_csv(opts.csv, run)
+    if opts.chart:
+        import chart  # only here: matplotlib takes a second to import
+        chart.draw(changes.build([chart_members(run)]), opts.chart,
+                   "bench:compare: %s (threads=%d, scale=%g, median of %d)" % (
+                       " vs ".join(names), opts.threads, opts.scale, opts.repeat))
+        print("\nChart: %s" % opts.chart)
 
 
 def load_keys(port, count, value_size):
@@ -409,15 +450,30 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--threads", type=int, default=1, help="our server's --threads (default 1)")
     p.add_argument("--scale", type=float, default=1.0, help="multiply request counts")
-    p.add_argument("--repeat", type=int, default=1, help="runs per row; the median is shown")
+    p.add_argument("--repeat", type=int, default=3,
+                   help="runs per row (default 3); the median is shown, and the spread tells\n"
+                   "bench:report what is noise")
     p.add_argument("--only", action="append", choices=sorted(SUITE), help="run only this test")
-    p.add_argument("--csv", help="also write the table to this CSV file")
+    p.add_argument("--csv", help="also write every repetition to this CSV file (bench:report "
+                   "reads it)")
     p.add_argument("--memory", action="store_true",
                    help="report bytes per key and per container element instead")
     p.add_argument("--memory-containers", action="store_true",
                    help="only the per-element figures of lists, sets, hashes, sorted sets")
     p.add_argument("--server", help="path to our server binary")
+    p.add_argument("--baseline", help="another build of our server, run beside ours (e.g. a "
+                   "copy of main's bazel-bin/server/server)")
+    p.add_argument("--no-redis", action="store_true",
+                   help="with --baseline: leave redis-server out")
+    p.add_argument("--chart", help="also draw the table as a bar chart (.svg or .png)")
     opts = p.parse_args()
+    if opts.no_redis and not opts.baseline:
+        p.error("--no-redis needs --baseline (there would be nothing to compare)")
+    if opts.chart and os.path.splitext(opts.chart)[1].lower() not in (".svg", ".png"):
+        p.error("--chart wants a .svg or .png file name")
+    for attr in ("csv", "chart", "server", "baseline"):
+        if getattr(opts, attr):
+            setattr(opts, attr, report.user_path(getattr(opts, attr)))
 
     for tool in ("redis-server", "redis-benchmark", "redis-cli"):
         if shutil.which(tool) is None:
@@ -437,28 +493,41 @@ def main():
         server_cpus = "1-%d" % (ncpu - 1) if ncpu > 1 else None
     log("compare: %d cores; client on %s, servers on %s" % (ncpu, client_cpus or "any",
                                                             server_cpus or "any"))
-    ours_bin = find_our_binary(opts.server)
-    rport, oport = free_port(), free_port()
-    redis = Server("redis", ["redis-server", "--port", str(rport), "--bind", "127.0.0.1",
-                             "--save", "", "--appendonly", "no", "--maxclients", "10000"],
-                   rport, server_cpus)
-    ours = Server("ours", [ours_bin, "--port", str(oport), "--threads", str(opts.threads),
-                          "--save", ""],
-                  oport, server_cpus)
+    binaries = {"ours": find_our_binary(opts.server)}
+    if opts.baseline:
+        binaries["baseline"] = find_our_binary(opts.baseline)
+    if not opts.no_redis:
+        binaries["redis"] = shutil.which("redis-server")
+    servers = []
     try:
-        print("# redis-server vs ours (threads=%d, scale=%g, repeat=%d)" % (
+        for name in ("redis", "ours", "baseline"):
+            if name not in binaries:
+                continue
+            port = free_port()
+            if name == "redis":
+                argv = [binaries[name], "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                        "--appendonly", "no", "--maxclients", "10000"]
+            else:
+                argv = [binaries[name], "--port", str(port), "--threads", str(opts.threads),
+                        "--save", ""]
+            servers.append(Server(name, argv, port, server_cpus))
+        print("# %s (threads=%d, scale=%g, repeat=%d)" % (
+            " vs ".join("redis-server" if s.name == "redis" else s.name for s in servers),
             opts.threads, opts.scale, opts.repeat))
-        print("\n" + sanity([redis, ours]))
+        for s in servers:
+            if s.name != "redis":
+                print("\n%s: %s" % (s.name, binaries[s.name]))
+        print("\n" + sanity(servers))
         if opts.memory or opts.memory_containers:
             if not opts.memory_containers:
-                memory_figures(opts, [redis, ours])
-            container_figures(opts, [redis, ours])
+                memory_figures(opts, servers)
+            container_figures(opts, servers)
         else:
-            results = run_suite(opts, redis, ours, client_cpus)
-            print_tables(results, opts, redis, ours)
+            results = run_suite(opts, servers, client_cpus)
+            print_tables(results, opts, servers, binaries)
     finally:
-        redis.stop()
-        ours.stop()
+        for s in servers:
+            s.stop()
 
 
 if __name__ == "__main__":
