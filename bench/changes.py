@@ -109,15 +109,19 @@ class Noise:
             self._pooled[key] = statistics.median(spreads) if spreads else None
         return self._pooled[key]
 
+    @staticmethod
+    def tick(run, server, test, cmd, metric):
+        """One CPU tick as a fraction of the row's CPU time (per CPU-second
+        figures only; 0 when unknown, as in schema 1)."""
+        cpu = run.cpu_seconds(test, cmd, server) if metric == "per_cpu" else None
+        return TICK_S / cpu if cpu else 0.0
+
     def spread(self, run, server, test, cmd, metric):
         own = relative_range(run.values(test, cmd, server, metric))
         if own is None:
             return None
-        s = max(own, self.pooled(run, server, metric) or 0.0)
-        cpu = run.cpu_seconds(test, cmd, server)
-        if metric == "per_cpu" and cpu:
-            s = max(s, TICK_S / cpu)
-        return s
+        return max(own, self.pooled(run, server, metric) or 0.0,
+                   self.tick(run, server, test, cmd, metric))
 
     def drift(self, a, b, metric):
         """Signed median change of the reference server from run a to run b,
@@ -156,7 +160,9 @@ class Noise:
                 sides += [(first.run, ref), (other.run, ref)]
         spreads = [self.spread(r, s, test, cmd, metric) for r, s in sides]
         if None in spreads:
-            return change, math.log1p(self.assumed), True, machine
+            # Even an assumed band cannot be narrower than the CPU clock.
+            ticks = sum(self.tick(r, s, test, cmd, metric) for r, s in sides)
+            return change, math.log1p(self.assumed + ticks), True, machine
         return change, math.log1p(FLOOR + sum(spreads)), False, machine
 
     def change(self, first, other, test, cmd, metric, higher_is_better):

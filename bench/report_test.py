@@ -128,6 +128,13 @@ class Verdicts(unittest.TestCase):
         self.assertAlmostEqual(line.changes["per_cpu"].pct, 1.0)
         self.assertEqual(line.changes["per_cpu"].verdict, changes.WITHIN)
         self.assertEqual(line.changes["rps"].verdict, "better")
+        # With one repetition the band is assumed, but not below the clock.
+        once = [make_run(n, {"ours": f}, wobble=[1.0], cpu_s=2 * changes.TICK_S, requests=1000)
+                for n, f in (("a", 1.0), ("b", 2.0))]
+        line = [l for l in model_of(*once).lines if l.member.against][0]
+        self.assertTrue(line.changes["per_cpu"].assumed)
+        self.assertEqual(line.changes["per_cpu"].verdict, changes.WITHIN)
+        self.assertEqual(line.changes["rps"].verdict, "better")
 
 
 class Files(unittest.TestCase):
