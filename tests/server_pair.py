@@ -112,6 +112,8 @@ SKIPPED = {
     "shutdown": "stops the server; tests/persistence_rdb_test.py covers it",
     "save": "writes dump.rdb where the test runs; persistence_rdb_test covers it",
     "bgsave": "writes dump.rdb where the test runs, as SAVE",
+    "bgrewriteaof": "its reply depends on how fast each server rewrote the last time; "
+                    "persistence_aof_test covers it",
 }
 
 # Replies that describe the server, not the data: only their class is

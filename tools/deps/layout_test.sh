@@ -11,7 +11,7 @@
 #   - //server/scripting depends on engine, net, command, config, core or a
 #     family; //server/pubsub on net, config, core or a family;
 #   - //engine/rdb (the RDB codec) on //server or //net; //server/persistence
-#     on core, config, a family or net.
+#     and //server/aof on core, config, a family or net.
 # "Depends" is transitive. The argument is the graph genquery wrote
 # (deps(//server:server), one `"from" -> "to"` line per edge).
 set -euo pipefail
@@ -71,7 +71,7 @@ forbid() {
 for target in //engine:engine //net:net //resp:resp //server/command:command \
   //server/config:config //server/core:core //server/commands:all \
   //server/scripting:scripting //engine/rdb:rdb //server/pubsub:pubsub \
-  //server/persistence:persistence; do
+  //server/persistence:persistence //server/aof:aof; do
   grep -qxF "${target}" <<<"${nodes}" || fail "${target} is not in the graph"
 done
 families="$(grep -oE '^//server/commands/[^:]+' <<<"${nodes}" | sort -u)"
@@ -109,6 +109,9 @@ forbid "//engine/rdb depends on //server or //net" '^//engine/rdb:' '^//(server|
 # Files and bytes: the workers that feed it are core's.
 forbid "//server/persistence depends on a layer above it" \
   '^//server/persistence(:|/)' '^//(server/(config|core|commands)|net)(:|/)'
+# The AOF's bytes and files, as persistence's: what is logged is core's.
+forbid "//server/aof depends on a layer above it" \
+  '^//server/aof(:|/)' '^//(server/(config|core|commands)|net)(:|/)'
 
 if ((failures > 0)); then
   echo "${failures} layering rule(s) broken"
