@@ -425,7 +425,10 @@ void AppendOnly::DeleteHistory() {
     unlink(absl::StrCat(dir, "/", f.name).c_str());
   }
   manifest_.history.clear();
-  aof::WriteManifest(dir, aof::ManifestName(Prefix()), manifest_);
+  // A manifest still naming deleted history files loads all the same (they
+  // are never read); the next write of it drops them.
+  absl::Status st = aof::WriteManifest(dir, aof::ManifestName(Prefix()), manifest_);
+  if (!st.ok()) std::fprintf(stderr, "AOF history: %s\n", std::string(st.message()).c_str());
 }
 
 void AppendOnly::OnTimer(Worker& w, int64_t now_ms) {
