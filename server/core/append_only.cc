@@ -3,8 +3,6 @@
 // whose point in time is where the next incremental file begins).
 #include "server/core/append_only.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +18,7 @@
 #include "server/core/server.h"
 #include "server/core/snapshots.h"
 #include "server/core/worker.h"
+#include "server/persistence/mapped_file.h"
 #include "server/persistence/snapshot_file.h"
 
 namespace server {
@@ -44,38 +43,6 @@ bool Exists(const std::string& path) {
   return stat(path.c_str(), &st) == 0;
 }
 
-// A whole file, mapped read-only (empty files map nothing).
-class MappedFile {
- public:
-  ~MappedFile() {
-    if (data_ != nullptr) munmap(data_, size_);
-    if (fd_ >= 0) close(fd_);
-  }
-  absl::Status Open(const std::string& path) {
-    fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) {
-      return absl::InternalError(absl::StrCat("Fatal error: can't open the append log file ", path,
-                                              " for reading: ", std::strerror(errno)));
-    }
-    size_ = FileSize(path);
-    if (size_ == 0) return absl::OkStatus();
-    data_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
-    if (data_ == MAP_FAILED) {
-      data_ = nullptr;
-      return absl::InternalError(absl::StrCat("Can't map ", path, ": ", std::strerror(errno)));
-    }
-    return absl::OkStatus();
-  }
-  std::string_view bytes() const {
-    return data_ == nullptr ? std::string_view() : std::string_view(static_cast<char*>(data_), size_);
-  }
-
- private:
-  int fd_ = -1;
-  void* data_ = nullptr;
-  size_t size_ = 0;
-};
-
 }  // namespace
 
 AppendOnly::AppendOnly(Server* server) : server_(server) {}
@@ -95,10 +62,13 @@ absl::Status AppendOnly::LoadFile(const aof::AofFileInfo& file, bool last) {
     return absl::NotFoundError(absl::StrCat("The append log file ", file.name,
                                             " doesn't exist: ", std::strerror(ENOENT)));
   }
-  MappedFile mapped;
+  persistence::MappedFile mapped;
   absl::Status st = mapped.Open(path);
-  if (!st.ok()) return st;
-  std::string_view bytes = mapped.bytes();
+  if (!st.ok()) {
+    return absl::InternalError(absl::StrCat("Fatal error: can't open the append log file ",
+                                            file.name, " for reading: ", std::string(st.message())));
+  }
+  std::string_view bytes = mapped.view();
   if (bytes.empty()) return absl::OkStatus();
   if (bytes.substr(0, 5) == "REDIS") {
     // An RDB base: keys whose TTL passed stay (the DELs follow in the

@@ -185,30 +185,20 @@ void Snapshots::PartDone(std::shared_ptr<SnapshotRun> run) {
 }
 
 void Snapshots::Finished(SnapshotRun& run, absl::Status st, uint64_t bytes) {
-  if (!run.rdb) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      current_.reset();
+  if (run.rdb) {  // an AOF rewrite's base keeps its figures in AppendOnly
+    int64_t now = server_->worker(run.origin).loop().now_ms();
+    last_duration_s_.store((now - run.start_ms + 500) / 1000, std::memory_order_relaxed);
+    last_ok_.store(st.ok(), std::memory_order_relaxed);
+    if (st.ok()) {
+      last_save_s_.store(now / 1000, std::memory_order_relaxed);
+      saved_changes_.store(run.changes_at_start, std::memory_order_relaxed);
+      saves_.fetch_add(1, std::memory_order_relaxed);
+      last_bytes_.store(bytes, std::memory_order_relaxed);
+    } else {
+      std::fprintf(stderr, "Background saving error: %s\n", std::string(st.message()).c_str());
     }
-    in_progress_.store(false, std::memory_order_release);
-    if (run.done) run.done(st);
-    if (scheduled_.exchange(false, std::memory_order_relaxed)) {
-      Start(server_->worker(run.origin), nullptr);
-    }
-    return;
+    current_start_ms_.store(0, std::memory_order_relaxed);
   }
-  int64_t now = server_->worker(run.origin).loop().now_ms();
-  last_duration_s_.store((now - run.start_ms + 500) / 1000, std::memory_order_relaxed);
-  last_ok_.store(st.ok(), std::memory_order_relaxed);
-  if (st.ok()) {
-    last_save_s_.store(now / 1000, std::memory_order_relaxed);
-    saved_changes_.store(run.changes_at_start, std::memory_order_relaxed);
-    saves_.fetch_add(1, std::memory_order_relaxed);
-    last_bytes_.store(bytes, std::memory_order_relaxed);
-  } else {
-    std::fprintf(stderr, "Background saving error: %s\n", std::string(st.message()).c_str());
-  }
-  current_start_ms_.store(0, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(mu_);
     current_.reset();

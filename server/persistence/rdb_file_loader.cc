@@ -1,51 +1,10 @@
 #include "server/persistence/rdb_file_loader.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "absl/strings/str_cat.h"
 #include "engine/rdb/value_codec.h"
+#include "server/persistence/mapped_file.h"
 
 namespace persistence {
-namespace {
-
-// The file, mapped read-only for the duration of the load.
-class MappedFile {
- public:
-  ~MappedFile() {
-    if (data_ != nullptr) munmap(data_, size_);
-    if (fd_ >= 0) close(fd_);
-  }
-  absl::Status Open(const std::string& path) {
-    fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) {
-      if (errno == ENOENT) return absl::NotFoundError(path);
-      return absl::InternalError(absl::StrCat("Can't open ", path, ": ", strerror(errno)));
-    }
-    struct stat st {};
-    if (fstat(fd_, &st) != 0) return absl::InternalError(strerror(errno));
-    size_ = static_cast<size_t>(st.st_size);
-    if (size_ == 0) return absl::OkStatus();
-    void* p = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
-    if (p == MAP_FAILED) return absl::InternalError(absl::StrCat("mmap: ", strerror(errno)));
-    data_ = p;
-    madvise(data_, size_, MADV_SEQUENTIAL);
-    return absl::OkStatus();
-  }
-  std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
-
- private:
-  int fd_ = -1;
-  void* data_ = nullptr;
-  size_t size_ = 0;
-};
-
-}  // namespace
 
 absl::Status LoadRdbFile(const std::string& path, int64_t now_ms, int num_dbs,
                          const engine::EncodingLimits& limits, const LoadSinks& sinks,
