@@ -23,6 +23,18 @@ int64_t MonotonicMs() {
       .count();
 }
 
+// Writes bytes[*done..] to fd, retrying short writes; 0, or the errno that
+// stopped it (*done says how far it got).
+int WriteAll(int fd, const std::string& bytes, size_t* done) {
+  while (*done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + *done, bytes.size() - *done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : ENOSPC;
+    *done += static_cast<size_t>(n);
+  }
+  return 0;
+}
+
 void AppendLength(std::string* out, char kind, size_t n) {
   out->push_back(kind);
   absl::StrAppend(out, n);
@@ -90,11 +102,10 @@ absl::Status AppendLog::Open(const std::string& path, FsyncPolicy policy) {
     // Whatever a closed log was still handed is not for this file.
     std::lock_guard<std::mutex> lock(mu_);
     buffer_.clear();
-    appended_total_ = 0;
+    appended_.store(0, std::memory_order_relaxed);
     selected_db_ = -1;
     stopping_ = false;
   }
-  appended_.store(0, std::memory_order_relaxed);
   synced_.store(0, std::memory_order_relaxed);
   buffered_.store(0, std::memory_order_relaxed);
   file_size_.store(size, std::memory_order_relaxed);
@@ -113,14 +124,14 @@ void AppendLog::AppendLocked(int db, server::Args argv) {
     selected_db_ = db;
   }
   AppendCommand(&buffer_, argv);
-  appended_total_ += buffer_.size() - before;
+  appended_.store(appended_.load(std::memory_order_relaxed) + (buffer_.size() - before),
+                  std::memory_order_release);
   file_size_.fetch_add(buffer_.size() - before, std::memory_order_relaxed);
 }
 
 void AppendLog::Add(int db, server::Args argv) {
   std::lock_guard<std::mutex> lock(mu_);
   AppendLocked(db, argv);
-  appended_.store(appended_total_, std::memory_order_release);
   buffered_.store(buffer_.size(), std::memory_order_relaxed);
 }
 
@@ -137,7 +148,6 @@ void AppendLog::AddAtomic(const std::vector<server::LoggedCommand>& commands) {
   }
   std::string_view exec[] = {"EXEC"};
   AppendLocked(selected_db_, exec);
-  appended_.store(appended_total_, std::memory_order_release);
   buffered_.store(buffer_.size(), std::memory_order_relaxed);
 }
 
@@ -147,23 +157,18 @@ void AppendLog::WriteOut(bool fsync) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     bytes.swap(buffer_);
-    upto = appended_total_;
+    upto = appended_.load(std::memory_order_relaxed);
     buffered_.store(0, std::memory_order_relaxed);
   }
   if (fd_ < 0) return;
   size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      write_errno_.store(n < 0 ? errno : ENOSPC, std::memory_order_relaxed);
-      // Kept for the next turn, ahead of what came meanwhile.
-      std::lock_guard<std::mutex> lock(mu_);
-      buffer_.insert(0, bytes, done, std::string::npos);
-      buffered_.store(buffer_.size(), std::memory_order_relaxed);
-      return;
-    }
-    done += static_cast<size_t>(n);
+  if (int error = WriteAll(fd_, bytes, &done); error != 0) {
+    write_errno_.store(error, std::memory_order_relaxed);
+    // Kept for the next turn, ahead of what came meanwhile.
+    std::lock_guard<std::mutex> lock(mu_);
+    buffer_.insert(0, bytes, done, std::string::npos);
+    buffered_.store(buffer_.size(), std::memory_order_relaxed);
+    return;
   }
   if (fsync && upto > synced_.load(std::memory_order_relaxed)) {
     last_fsync_ms_ = MonotonicMs();
@@ -223,23 +228,14 @@ absl::Status AppendLog::SwitchTo(const std::string& path) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     old_bytes.swap(buffer_);
-    upto = appended_total_;
+    upto = appended_.load(std::memory_order_relaxed);
     selected_db_ = -1;  // a new file states its db again (a spare SELECT if this fails)
     buffered_.store(0, std::memory_order_relaxed);
   }
   // The old file's tail first, made durable: the new file starts only
   // where the old one is complete.
   size_t done = 0;
-  int error = 0;
-  while (fd_ >= 0 && done < old_bytes.size()) {
-    ssize_t n = ::write(fd_, old_bytes.data() + done, old_bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      error = n < 0 ? errno : ENOSPC;
-      break;
-    }
-    done += static_cast<size_t>(n);
-  }
+  int error = fd_ >= 0 ? WriteAll(fd_, old_bytes, &done) : 0;
   if (error == 0 && fd_ >= 0 && fdatasync(fd_) != 0) error = errno;
   if (error != 0) {
     std::lock_guard<std::mutex> lock(mu_);

@@ -97,11 +97,10 @@ class AppendLog : public server::CommandLog {
   int selected_db_ = -1;
   bool stopping_ = false;
   bool writer_waiting_ = false;
-  uint64_t appended_total_ = 0;  // guarded by mu_; mirrored in appended_
 
   std::atomic<bool> open_{false};
   std::atomic<FsyncPolicy> policy_{FsyncPolicy::kEverySec};
-  std::atomic<uint64_t> appended_{0};  // stream bytes appended
+  std::atomic<uint64_t> appended_{0};  // stream bytes appended (written under mu_)
   std::atomic<uint64_t> synced_{0};    // stream bytes written and fsynced
   std::atomic<uint64_t> file_size_{0};
   std::atomic<uint64_t> buffered_{0};

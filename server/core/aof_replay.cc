@@ -67,7 +67,7 @@ absl::Status AofReplay::Run(std::string_view bytes, size_t offset, const std::st
       in_multi = false;
       for (const std::vector<std::string>& c : queued) {
         std::vector<std::string_view> views(c.begin(), c.end());
-        Execute(views);
+        Execute(*server_.commands().Find(views[0]), views);
       }
       queued.clear();
       continue;
@@ -76,30 +76,29 @@ absl::Status AofReplay::Run(std::string_view bytes, size_t offset, const std::st
       queued.emplace_back(argv.begin(), argv.end());
       continue;
     }
-    Execute(argv);
+    Execute(*spec, argv);
   }
   for (engine::ShardId i = 0; i < shards.size(); ++i) shards.shard(i).PublishSizes();
   return absl::OkStatus();
 }
 
-void AofReplay::Execute(Args argv) {
-  const CommandSpec* spec = server_.commands().Find(argv[0]);
-  if (spec == nullptr || !ArityMatches(*spec, static_cast<int>(argv.size()))) return;
+void AofReplay::Execute(const CommandSpec& spec, Args argv) {
+  if (!ArityMatches(spec, static_cast<int>(argv.size()))) return;
   std::string scratch;
   resp::ReplyWriter w(&scratch, resp::Protocol::kResp2);
   engine::ShardSet& set = server_.shards();
-  if (spec->name == "select") {
+  if (spec.name == "select") {
     int64_t index = 0;
     if (engine::ParseInt64(argv[1], &index) && index >= 0 && index < set.num_dbs()) {
       db_ = static_cast<int>(index);
     }
     return;
   }
-  if (spec->name == "function") return ExecuteFunction(argv);
-  if (spec->on_client != nullptr) return;  // nothing Redis writes to an AOF
-  std::vector<int> keys = KeyPositions(*spec, argv);
-  if (spec->multi != nullptr) {
-    MultiCommand mc(spec, argv, db_, now_ms_);
+  if (spec.name == "function") return ExecuteFunction(argv);
+  if (spec.on_client != nullptr) return;  // nothing Redis writes to an AOF
+  std::vector<int> keys = KeyPositions(spec, argv);
+  if (spec.multi != nullptr) {
+    MultiCommand mc(&spec, argv, db_, now_ms_);
     mc.Declare(keys, set);
     for (MultiCommand::Phase& phase : mc.phases()) {
       for (engine::ShardId s : mc.shards()) {
@@ -112,7 +111,7 @@ void AofReplay::Execute(Args argv) {
   }
   engine::Shard& shard = set.shard(keys.empty() ? 0 : set.ShardOf(argv[keys[0]]));
   ShardContext ctx{shard, shard.db(db_), db_, w, now_ms_};
-  RunShardHandler(*spec, argv, ctx);
+  RunShardHandler(spec, argv, ctx);
 }
 
 // FUNCTION LOAD [REPLACE] code, DELETE name, FLUSH, RESTORE payload [policy]:

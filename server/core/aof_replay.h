@@ -33,7 +33,7 @@ class AofReplay {
                    Outcome* outcome);
 
  private:
-  void Execute(Args argv);
+  void Execute(const CommandSpec& spec, Args argv);
   void ExecuteFunction(Args argv);
 
   Server& server_;

@@ -58,12 +58,12 @@ std::string AppendOnly::Prefix() const { return server_->config().appendfilename
 
 absl::Status AppendOnly::LoadFile(const aof::AofFileInfo& file, bool last) {
   std::string path = absl::StrCat(Dir(), "/", file.name);
-  if (!Exists(path)) {
+  persistence::MappedFile mapped;
+  absl::Status st = mapped.Open(path);
+  if (absl::IsNotFound(st)) {
     return absl::NotFoundError(absl::StrCat("The append log file ", file.name,
                                             " doesn't exist: ", std::strerror(ENOENT)));
   }
-  persistence::MappedFile mapped;
-  absl::Status st = mapped.Open(path);
   if (!st.ok()) {
     return absl::InternalError(absl::StrCat("Fatal error: can't open the append log file ",
                                             file.name, " for reading: ", std::string(st.message())));
@@ -401,8 +401,7 @@ void AppendOnly::DeleteHistory() {
   if (!st.ok()) std::fprintf(stderr, "AOF history: %s\n", std::string(st.message()).c_str());
 }
 
-void AppendOnly::OnTimer(Worker& w, int64_t now_ms) {
-  (void)now_ms;
+void AppendOnly::OnTimer(Worker& w) {
   if (rewriting_.load(std::memory_order_acquire) || server_->snapshots().in_progress()) return;
   // Turning on: transactions set up unlogged end before the point in time
   // (LogsTransaction), else one could run after it, logged nowhere.
@@ -454,8 +453,7 @@ void AppendOnly::Removed(int db, std::string_view key) {
   l->Add(db, del);
 }
 
-std::string AppendOnly::InfoFields(int64_t now_ms) const {
-  (void)now_ms;
+std::string AppendOnly::InfoFields() const {
   int64_t started = rewrite_start_ms_.load(std::memory_order_relaxed);
   bool on = enabled();
   std::string out = absl::StrCat(

@@ -65,7 +65,7 @@ class AppendOnly : public engine::RemovalFeed {
   // BGREWRITEAOF: Redis's status reply or error.
   std::string Rewrite(Worker& origin);
   // Worker 0's housekeeping: a scheduled or automatic rewrite.
-  void OnTimer(Worker& w, int64_t now_ms);
+  void OnTimer(Worker& w);
   // Every worker, at the end of its loop iteration, before replies go out:
   // under always, fsyncs what was logged; otherwise wakes the writer if
   // this worker appended (`seen`: the stream position it saw last).
@@ -92,7 +92,7 @@ class AppendOnly : public engine::RemovalFeed {
   bool write_failed() const { return enabled() && log_.write_failed(); }
   std::string WriteError() const;
   // INFO persistence's aof_* fields.
-  std::string InfoFields(int64_t now_ms) const;
+  std::string InfoFields() const;
 
   void Removed(int db, std::string_view key) override;
 

@@ -295,7 +295,7 @@ std::string Snapshots::InfoSection(int64_t now_ms) const {
       "\r\nrdb_saves:", saves_.load(std::memory_order_relaxed),
       "\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:0\r\nrdb_last_load_keys_loaded:",
       loaded_keys_.load(std::memory_order_relaxed), "\r\n",
-      server_->append_only().InfoFields(now_ms), "\r\n");
+      server_->append_only().InfoFields(), "\r\n");
 }
 
 }  // namespace server

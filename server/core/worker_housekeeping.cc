@@ -158,7 +158,7 @@ void Worker::OnTimer() {
   // data from another thread right now (worker_script.cc).
   if (id_ == 0) {
     server_->snapshots().OnTimer(*this, loop_.now_ms());
-    server_->append_only().OnTimer(*this, loop_.now_ms());
+    server_->append_only().OnTimer(*this);
   }
   RetryWaitingSaves();
   if (!shard_.held()) {

@@ -67,10 +67,14 @@ void SPop(Args args, ShardContext& ctx) {
   ctx.logged_itself = true;  // nothing taken: nothing to log
   if (set == nullptr) return has_count ? ctx.out.SetHeader(0) : ctx.out.Null();
   if (has_count && count == 0) return ctx.out.SetHeader(0);  // no event either
-  std::vector<std::string> taken;
+  std::vector<std::string> taken;  // for the log only
+  auto take = [&] {
+    std::string member = set->TakeAt(NextRandom() % set->size());
+    ctx.out.Bulk(member);
+    if (ctx.log != nullptr) taken.push_back(std::move(member));
+  };
   if (!has_count) {
-    taken.push_back(set->TakeAt(NextRandom() % set->size()));
-    ctx.out.Bulk(taken.back());
+    take();
   } else if (static_cast<uint64_t>(count) >= set->size()) {
     // Everything goes, in the set's own order (ascending for an intset).
     ctx.out.SetHeader(set->size());
@@ -82,10 +86,7 @@ void SPop(Args args, ShardContext& ctx) {
     return;
   } else {
     ctx.out.SetHeader(count);
-    for (int64_t i = 0; i < count; ++i) {
-      taken.push_back(set->TakeAt(NextRandom() % set->size()));
-      ctx.out.Bulk(taken.back());
-    }
+    for (int64_t i = 0; i < count; ++i) take();
   }
   ctx.db.Notify(kEventSet, "spop", args[1]);
   if (set->size() == 0) EraseEmptied(ctx.db, args[1]);
